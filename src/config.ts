@@ -1,0 +1,160 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { type PremiumpayPaths, premiumpayPathsSchema } from "./premiumpay/endpoints.js";
+
+/** Raised for a bad or missing environment variable; `main` prints its message as one line and exits. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const intFrom = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const hexKey = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hexadecimal characters (32 bytes); generate one with: openssl rand -hex 32");
+
+const commonSchema = z.object({
+  BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC... (from @BotFather)"),
+  TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default("https://api.telegram.org")),
+  PREMIUMPAY_API_URL: z.url("must be the premiumpay API base URL, e.g. https://api.premiumpay.example"),
+  PREMIUMPAY_TIMEOUT_MS: intFrom(10_000, 100, 120_000),
+  PREMIUMPAY_PATHS: z.preprocess(emptyToUndefined, z.string().optional()),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
+  CREDENTIALS_KEY: hexKey,
+  CREDENTIALS_KEY_PREVIOUS: z.preprocess(emptyToUndefined, hexKey.optional()),
+  DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(["en", "es"]).default("en")),
+  DEFAULT_TIMEZONE: z.preprocess(
+    emptyToUndefined,
+    z.string().refine(isIanaZone, "must be an IANA time zone such as Europe/Madrid").default("UTC"),
+  ),
+  DIGEST_DEFAULT_TIME: z.preprocess(emptyToUndefined, z.string().regex(hhmm, "must be HH:MM").default("09:00")),
+  DIGEST_MAX_PER_SECOND: intFrom(25, 1, 10_000),
+  DIGEST_CATCH_UP_HOURS: intFrom(6, 0, 48),
+  DIGEST_CONCURRENCY: intFrom(8, 1, 256),
+  CONVERSATION_TIMEOUT_MINUTES: intFrom(30, 1, 24 * 60),
+  ALLOWED_USER_IDS: optionalString,
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  BOT_MODE: z.preprocess(emptyToUndefined, z.enum(["polling", "webhook"]).default("polling")),
+  WEBHOOK_URL: optionalString,
+  WEBHOOK_SECRET: optionalString,
+  PORT: intFrom(8443, 1, 65_535),
+});
+
+export type Locale = "en" | "es";
+
+interface BaseConfig {
+  botToken: string;
+  telegramApiRoot: string;
+  premiumpay: { baseUrl: string; timeoutMs: number; paths: PremiumpayPaths };
+  dataDir: string;
+  credentialsKey: Buffer;
+  credentialsKeyPrevious: Buffer | undefined;
+  defaultLocale: Locale;
+  defaultTimezone: string;
+  digest: { defaultTime: string; maxPerSecond: number; catchUpHours: number; concurrency: number };
+  conversationTimeoutMs: number;
+  allowedUserIds: ReadonlySet<number> | undefined;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+/** Polling needs nothing more; a webhook needs a public URL, a secret Telegram echoes back, and a port. */
+export type Config =
+  | (BaseConfig & { mode: "polling" })
+  | (BaseConfig & { mode: "webhook"; webhookUrl: string; webhookSecret: string; port: number });
+
+function fail(variable: string, problem: string): never {
+  throw new ConfigError(`${variable}: ${problem}`);
+}
+
+function parsePaths(raw: string | undefined): PremiumpayPaths {
+  if (raw === undefined) return premiumpayPathsSchema.parse({});
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    fail("PREMIUMPAY_PATHS", 'must be JSON, e.g. {"channels":"/v2/bots/channels"}');
+  }
+  const parsed = premiumpayPathsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    fail("PREMIUMPAY_PATHS", `${issue?.path.join(".") || "value"} ${issue?.message ?? "is invalid"}`);
+  }
+  return parsed.data;
+}
+
+function parseAllowList(raw: string | undefined): ReadonlySet<number> | undefined {
+  if (raw === undefined) return undefined;
+  const ids = raw
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  const numbers = ids.map((id) => (/^\d{1,16}$/.test(id) ? Number(id) : fail("ALLOWED_USER_IDS", `"${id}" is not a Telegram user id`)));
+  return numbers.length > 0 ? new Set(numbers) : undefined;
+}
+
+/**
+ * Parses the environment once. Every problem is reported as `VARIABLE: what is wrong`, never with a stack trace,
+ * and never echoing a secret's value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = commonSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    const problem = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    fail(variable, problem);
+  }
+  const e = parsed.data;
+  const base: BaseConfig = {
+    botToken: e.BOT_TOKEN,
+    telegramApiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+    premiumpay: {
+      baseUrl: e.PREMIUMPAY_API_URL.replace(/\/+$/, ""),
+      timeoutMs: e.PREMIUMPAY_TIMEOUT_MS,
+      paths: parsePaths(e.PREMIUMPAY_PATHS),
+    },
+    dataDir: e.DATA_DIR,
+    credentialsKey: Buffer.from(e.CREDENTIALS_KEY, "hex"),
+    credentialsKeyPrevious: e.CREDENTIALS_KEY_PREVIOUS ? Buffer.from(e.CREDENTIALS_KEY_PREVIOUS, "hex") : undefined,
+    defaultLocale: e.DEFAULT_LOCALE,
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+    digest: {
+      defaultTime: e.DIGEST_DEFAULT_TIME,
+      maxPerSecond: e.DIGEST_MAX_PER_SECOND,
+      catchUpHours: e.DIGEST_CATCH_UP_HOURS,
+      concurrency: e.DIGEST_CONCURRENCY,
+    },
+    conversationTimeoutMs: e.CONVERSATION_TIMEOUT_MINUTES * 60_000,
+    allowedUserIds: parseAllowList(e.ALLOWED_USER_IDS),
+    logLevel: e.LOG_LEVEL,
+  };
+  if (e.BOT_MODE === "polling") return { ...base, mode: "polling" };
+  if (!e.WEBHOOK_URL) fail("WEBHOOK_URL", "is required when BOT_MODE=webhook");
+  if (!z.url({ protocol: /^https$/ }).safeParse(e.WEBHOOK_URL).success) fail("WEBHOOK_URL", "must be an https:// URL");
+  if (!e.WEBHOOK_SECRET) fail("WEBHOOK_SECRET", "is required when BOT_MODE=webhook");
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(e.WEBHOOK_SECRET)) {
+    fail("WEBHOOK_SECRET", "may contain only A-Z, a-z, 0-9, _ and - (1 to 256 characters)");
+  }
+  return { ...base, mode: "webhook", webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET, port: e.PORT };
+}
+
+/** Loads `.env` from the working directory when present; variables already set in the environment win. */
+export function loadDotEnv(path = ".env"): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // End-to-end tests start real HTTP servers on ephemeral ports; forks keep each file's servers isolated.
+    pool: "forks",
+    reporters: ["default"],
+  },
+});

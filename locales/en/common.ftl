@@ -1,0 +1,67 @@
+# Shared texts: menu, help, errors, commands. Every message is Telegram HTML; variables arrive escaped.
+
+commands =
+    .start = Open the main menu
+    .link = Create a public link for a channel
+    .welcome = Set a channel's welcome message
+    .sales = Today's sales of a channel
+    .results = Channel results for a period
+    .report = Sales reports by country, method or service
+    .digest = Daily sales digest settings
+    .account = Your premiumpay account
+    .language = Change language
+    .timezone = Change time zone
+    .logout = Log out and delete your data
+    .help = What this bot can do
+    .cancel = Cancel the current action
+
+menu-title = <b>premiumpay</b> · what would you like to do?
+menu-channels = 📋 Channels
+menu-link = 🔗 New public link
+menu-welcome = 👋 Welcome message
+menu-sales = 💰 Today's sales
+menu-report = 📊 Reports
+menu-digest = 🗞 Daily digest
+menu-account = 👤 Account
+menu-language = 🌐 Language
+
+start-greeting = Hello, { $name }! I help you run your paid channels on premiumpay from Telegram.
+
+help =
+    <b>What I can do</b>
+    /link — create a public invite link for a channel
+    /welcome — set the personal welcome message new members receive
+    /sales — today's sales of a channel, compared with yesterday
+    /results — a channel's results for a period
+    /report — sales by country, payment method or service
+    /digest — a daily sales summary at the hour you choose
+    /account — your premiumpay account and API status
+    /language, /timezone — your preferences
+    /logout — log out and delete everything I store about you
+    /cancel — stop the current action at any step
+
+button-cancel = ✖️ Cancel
+button-retry = 🔄 Try again
+button-back = ⬅️ Back
+button-menu = ☰ Menu
+
+cancelled = Cancelled. Nothing was changed.
+nothing-to-cancel = There is nothing to cancel.
+
+groups-private-only = I only work in private chats. Open a private chat with me to manage your channels.
+not-allowed = Sorry, this bot is private. Ask its owner to add your Telegram id ({ $id }).
+need-login = You are not logged in yet. Send /start to log in with your premiumpay credentials.
+unknown-input = I did not understand that. Use the menu or /help.
+button-expired = This button has expired. Send /start for a fresh menu.
+flow-expired = Your unfinished action was closed after { $minutes } minutes without a reply. Nothing was changed.
+error-generic = Something went wrong on my side. Please try again in a moment.
+
+error-premiumpay-auth = premiumpay no longer accepts your credentials (the token may have expired). Send /start to log in again.
+error-premiumpay-rate-limited = premiumpay is limiting requests right now. Please try again { $seconds ->
+        [0] in a moment.
+       *[other] in { $seconds } s.
+    }
+error-premiumpay-unavailable = premiumpay cannot be reached right now. Please try again in a moment.
+error-premiumpay-rejected = premiumpay refused the request: { $message }
+error-premiumpay-bad-response = premiumpay answered in a way I do not understand. Please try again later.
+error-premiumpay-invalid-request = That request is not valid for premiumpay. Please check the values and try again.

@@ -1,0 +1,67 @@
+# Textos compartidos: menú, ayuda, errores, comandos. Cada mensaje es HTML de Telegram; las variables llegan escapadas.
+
+commands =
+    .start = Abrir el menú principal
+    .link = Crear un enlace público para un canal
+    .welcome = Configurar el mensaje de bienvenida de un canal
+    .sales = Ventas de hoy de un canal
+    .results = Resultados de un canal en un periodo
+    .report = Informes de ventas por país, método o servicio
+    .digest = Ajustes del resumen diario de ventas
+    .account = Tu cuenta de premiumpay
+    .language = Cambiar idioma
+    .timezone = Cambiar zona horaria
+    .logout = Cerrar sesión y borrar tus datos
+    .help = Qué puede hacer este bot
+    .cancel = Cancelar la acción actual
+
+menu-title = <b>premiumpay</b> · ¿qué quieres hacer?
+menu-channels = 📋 Canales
+menu-link = 🔗 Nuevo enlace público
+menu-welcome = 👋 Mensaje de bienvenida
+menu-sales = 💰 Ventas de hoy
+menu-report = 📊 Informes
+menu-digest = 🗞 Resumen diario
+menu-account = 👤 Cuenta
+menu-language = 🌐 Idioma
+
+start-greeting = ¡Hola, { $name }! Te ayudo a gestionar tus canales de pago de premiumpay desde Telegram.
+
+help =
+    <b>Qué puedo hacer</b>
+    /link — crear un enlace de invitación público para un canal
+    /welcome — configurar el mensaje de bienvenida personal que reciben los nuevos miembros
+    /sales — ventas de hoy de un canal, comparadas con ayer
+    /results — resultados de un canal en un periodo
+    /report — ventas por país, método de pago o servicio
+    /digest — un resumen diario de ventas a la hora que elijas
+    /account — tu cuenta de premiumpay y el estado de la API
+    /language, /timezone — tus preferencias
+    /logout — cerrar sesión y borrar todo lo que guardo sobre ti
+    /cancel — detener la acción actual en cualquier paso
+
+button-cancel = ✖️ Cancelar
+button-retry = 🔄 Reintentar
+button-back = ⬅️ Atrás
+button-menu = ☰ Menú
+
+cancelled = Cancelado. No se ha cambiado nada.
+nothing-to-cancel = No hay nada que cancelar.
+
+groups-private-only = Solo funciono en chats privados. Abre un chat privado conmigo para gestionar tus canales.
+not-allowed = Lo siento, este bot es privado. Pide a su propietario que añada tu id de Telegram ({ $id }).
+need-login = Aún no has iniciado sesión. Envía /start para entrar con tus credenciales de premiumpay.
+unknown-input = No te he entendido. Usa el menú o /help.
+button-expired = Este botón ha caducado. Envía /start para ver un menú nuevo.
+flow-expired = Tu acción sin terminar se cerró tras { $minutes } minutos sin respuesta. No se ha cambiado nada.
+error-generic = Algo ha fallado por mi parte. Inténtalo de nuevo en un momento.
+
+error-premiumpay-auth = premiumpay ya no acepta tus credenciales (puede que el token haya caducado). Envía /start para volver a iniciar sesión.
+error-premiumpay-rate-limited = premiumpay está limitando las peticiones. Inténtalo de nuevo { $seconds ->
+        [0] en un momento.
+       *[other] dentro de { $seconds } s.
+    }
+error-premiumpay-unavailable = No se puede contactar con premiumpay ahora mismo. Inténtalo de nuevo en un momento.
+error-premiumpay-rejected = premiumpay rechazó la petición: { $message }
+error-premiumpay-bad-response = premiumpay respondió de una forma que no entiendo. Inténtalo más tarde.
+error-premiumpay-invalid-request = Esa petición no es válida para premiumpay. Revisa los valores e inténtalo de nuevo.

@@ -1,0 +1,99 @@
+import { createServer, type Server } from "node:http";
+import { type RunnerHandle, run } from "@grammyjs/runner";
+import { type Bot, webhookCallback } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { registerCommands } from "./bot/commands.js";
+import type { BotContext, BotDeps } from "./bot/context.js";
+import { createI18n } from "./bot/i18n.js";
+import { createBot } from "./bot/index.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./logger.js";
+import { createPremiumpayClient } from "./premiumpay/index.js";
+import { createStore, type Store } from "./store/index.js";
+
+export interface App {
+  bot: Bot<BotContext>;
+  deps: BotDeps;
+  /** Stops taking updates, lets in-flight updates finish, flushes the store. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  now?: () => Date;
+  botInfo?: UserFromGetMe;
+  /** An already open store (tests that restart the bot on the same data pass none and reopen the folder). */
+  store?: Store;
+}
+
+/** Opens the store, builds the bot, registers its commands, and starts taking updates (polling or webhook). */
+export async function startApp(config: Config, options: StartOptions): Promise<App> {
+  const { logger } = options;
+  const now = options.now ?? (() => new Date());
+  const store =
+    options.store ??
+    (await createStore({
+      dataDir: config.dataDir,
+      credentialsKey: config.credentialsKey,
+      previousCredentialsKey: config.credentialsKeyPrevious,
+      now,
+    }));
+  const deps: BotDeps = {
+    config,
+    store,
+    logger,
+    now,
+    i18n: createI18n(config.defaultLocale),
+    premiumpay: (credentials) =>
+      createPremiumpayClient({
+        baseUrl: config.premiumpay.baseUrl,
+        timeoutMs: config.premiumpay.timeoutMs,
+        paths: config.premiumpay.paths,
+        ...credentials,
+      }),
+  };
+  const bot = createBot(deps, options.botInfo ? { botInfo: options.botInfo } : {});
+  await bot.init();
+  await registerCommands(bot.api, deps.i18n, config.defaultLocale).catch((error: unknown) =>
+    logger.warn({ err: error }, "could not register the command menu; continuing"),
+  );
+
+  let runner: RunnerHandle | undefined;
+  let server: Server | undefined;
+  if (config.mode === "polling") {
+    await bot.api.deleteWebhook();
+    runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } } });
+    logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
+  } else {
+    const handle = webhookCallback(bot, "http", { secretToken: config.webhookSecret });
+    server = createServer((req, res) => {
+      if (req.method !== "POST") {
+        res.writeHead(405).end();
+        return;
+      }
+      handle(req, res).catch((error: unknown) => {
+        logger.error({ err: error }, "webhook request failed");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(config.port, resolve));
+    await bot.api.setWebhook(config.webhookUrl, {
+      secret_token: config.webhookSecret,
+      allowed_updates: ["message", "callback_query", "my_chat_member"],
+    });
+    logger.info({ port: config.port }, "bot started (webhook)");
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (runner?.isRunning()) await runner.stop();
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await store.flush();
+      if (!options.store) await store.close();
+      logger.info("bot stopped");
+    })();
+    return stopping;
+  };
+  return { bot, deps, stop };
+}

@@ -1,0 +1,31 @@
+import type { I18n } from "@grammyjs/i18n";
+import type { Api } from "grammy";
+import type { Locale } from "../config.js";
+import type { FlowContext } from "./context.js";
+import { SUPPORTED_LOCALES } from "./i18n.js";
+
+export const COMMANDS = [
+  "start",
+  "link",
+  "welcome",
+  "sales",
+  "results",
+  "report",
+  "digest",
+  "account",
+  "language",
+  "timezone",
+  "logout",
+  "help",
+  "cancel",
+] as const;
+
+/** The command menu in every supported language, plus the default language for everyone else. */
+export async function registerCommands(api: Api, i18n: I18n<FlowContext>, defaultLocale: Locale): Promise<void> {
+  const commandsIn = (locale: Locale) =>
+    COMMANDS.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
+  await api.setMyCommands(commandsIn(defaultLocale));
+  for (const locale of SUPPORTED_LOCALES) {
+    await api.setMyCommands(commandsIn(locale), { language_code: locale });
+  }
+}

@@ -1,0 +1,18 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+import { LOGIN } from "../conversations/login.js";
+import { mainMenuKeyboard } from "../keyboards/index.js";
+
+export const startFeature = new Composer<BotContext>();
+
+startFeature.command("start", async (ctx) => {
+  await ctx.reply(ctx.html("start-greeting", { name: ctx.from?.first_name ?? "" }));
+  if (!ctx.deps.store.getOperator(ctx.from!.id)?.hasCredentials) {
+    await ctx.conversation.enter(LOGIN);
+    return;
+  }
+  await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
+});
+
+startFeature.command("help", (ctx) => ctx.reply(ctx.html("help"), { reply_markup: mainMenuKeyboard(ctx) }));
+startFeature.command("menu", (ctx) => ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) }));

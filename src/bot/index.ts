@@ -1,0 +1,108 @@
+import { conversations, createConversation } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
+import { Bot, type BotConfig, GrammyError, HttpError, type MiddlewareFn } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { scrubSecrets } from "../logger.js";
+import { installApiTransformers } from "./api.js";
+import type { BotContext, BotDeps, FlowContext } from "./context.js";
+import { LOGIN, loginConversation } from "./conversations/login.js";
+import { TIMEZONE, timezoneConversation } from "./conversations/timezone.js";
+import { accountFeature } from "./features/account.js";
+import { cancelFeature } from "./features/cancel.js";
+import { fallbackFeature } from "./features/fallback.js";
+import { languageFeature } from "./features/language.js";
+import { logoutFeature } from "./features/logout.js";
+import { startFeature } from "./features/start.js";
+import { timezoneFeature } from "./features/timezone.js";
+import { localeMiddleware } from "./i18n.js";
+import { allowList, privateChatsOnly } from "./middleware/guards.js";
+
+export type { BotContext, BotDeps, FlowContext } from "./context.js";
+
+/** Bump when a conversation's steps change shape, so flows stored by an older release are dropped, not misread. */
+export const CONVERSATION_STATE_VERSION = 1;
+
+export interface CreateBotOptions {
+  /** Skips getMe at start (tests, and restarts that already know the bot). */
+  botInfo?: UserFromGetMe;
+}
+
+/** Builds the whole bot from its dependencies. Reading this function tells you everything the bot does. */
+export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const { config, store, logger } = deps;
+  const botConfig: BotConfig<BotContext> = { client: { apiRoot: config.telegramApiRoot } };
+  if (options.botInfo) botConfig.botInfo = options.botInfo;
+  const bot = new Bot<BotContext>(config.botToken, botConfig);
+  installApiTransformers(bot.api);
+
+  const injectDeps: MiddlewareFn<FlowContext> = (ctx, next) => {
+    ctx.deps = deps;
+    return next();
+  };
+  const withLocale = localeMiddleware(deps.i18n, store, config.defaultLocale);
+  // Contexts replayed inside a conversation did not pass through the tree below: they get the same plugins here.
+  const flowPlugins: MiddlewareFn<FlowContext>[] = [
+    injectDeps,
+    withLocale,
+    (ctx, next) => {
+      installApiTransformers(ctx.api);
+      return next();
+    },
+  ];
+  const flow = (builder: Parameters<typeof createConversation<BotContext, FlowContext>>[0], id: string) =>
+    createConversation<BotContext, FlowContext>(builder, {
+      id,
+      plugins: flowPlugins,
+      maxMillisecondsToWait: config.conversationTimeoutMs,
+    });
+
+  // 1. One update per chat at a time, so a flow never sees its own updates out of order (needed with the runner).
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  // 2. Dependencies and language first: everything below, error replies included, may need them.
+  bot.use(injectDeps, withLocale);
+  // 3. Who may talk to the bot, and where.
+  bot.use(privateChatsOnly());
+  bot.use(allowList(config.allowedUserIds));
+  // 4. Conversation state, persisted in the data folder so a restart resumes a flow.
+  bot.use(
+    conversations<BotContext, FlowContext>({
+      storage: {
+        type: "key",
+        version: CONVERSATION_STATE_VERSION,
+        adapter: store.conversationStorage,
+        getStorageKey: (ctx) => ctx.chat?.id.toString(),
+      },
+    }),
+  );
+  // 5. /cancel and flow interruptions see every update before an active conversation can take it.
+  bot.use(cancelFeature);
+  // 6. The conversations.
+  bot.use(flow(loginConversation, LOGIN));
+  bot.use(flow(timezoneConversation, TIMEZONE));
+  // 7. Commands and buttons.
+  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature);
+  // 8. Whatever nobody handled.
+  bot.use(fallbackFeature);
+
+  bot.catch(async (error) => {
+    const { ctx } = error;
+    const cause = error.error;
+    const detail =
+      cause instanceof GrammyError
+        ? { method: cause.method, code: cause.error_code, description: cause.description }
+        : cause instanceof HttpError
+          ? { http: scrubSecrets(cause.message) }
+          : {};
+    logger.error({ err: cause, updateId: ctx.update.update_id, ...detail }, "update failed");
+    if (!ctx.chat || ctx.chat.type !== "private") return;
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      const text = typeof ctx.html === "function" ? ctx.html("error-generic") : "⚠️";
+      await ctx.reply(text);
+    } catch (replyError) {
+      logger.warn({ err: replyError, updateId: ctx.update.update_id }, "could not tell the user about a failure");
+    }
+  });
+
+  return bot;
+}

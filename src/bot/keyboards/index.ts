@@ -1,0 +1,1 @@
+export { cancelKeyboard, mainMenuKeyboard, retryKeyboard } from "./common.js";

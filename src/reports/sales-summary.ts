@@ -1,0 +1,59 @@
+import type { Sale } from "../premiumpay/index.js";
+
+/** Shown when premiumpay sends a sale without a currency: totals in different currencies are never added up. */
+export const UNKNOWN_CURRENCY = "";
+
+export interface CurrencyTotal {
+  currency: string;
+  amount: number;
+  count: number;
+}
+
+export interface LinkTotal {
+  /** The invitation link, or null for sales premiumpay did not attribute to one. */
+  link: string | null;
+  count: number;
+  totals: CurrencyTotal[];
+}
+
+export interface SalesSummary {
+  count: number;
+  /** One entry per currency, largest amount first. */
+  totals: CurrencyTotal[];
+  /** One entry per link, most sales first. */
+  byLink: LinkTotal[];
+}
+
+/** Cents are summed as integers so that 0.1 + 0.2 shows as 0.30, not 0.30000000000000004. */
+function addTo(totals: Map<string, CurrencyTotal>, sale: Sale): void {
+  const currency = sale.currency ?? UNKNOWN_CURRENCY;
+  const entry = totals.get(currency) ?? { currency, amount: 0, count: 0 };
+  entry.amount = Math.round(entry.amount * 100 + sale.amount * 100) / 100;
+  entry.count += 1;
+  totals.set(currency, entry);
+}
+
+function sorted(totals: Map<string, CurrencyTotal>): CurrencyTotal[] {
+  return [...totals.values()].sort((a, b) => b.amount - a.amount || a.currency.localeCompare(b.currency));
+}
+
+export function summarizeSales(sales: readonly Sale[]): SalesSummary {
+  const totals = new Map<string, CurrencyTotal>();
+  const links = new Map<string | null, { count: number; totals: Map<string, CurrencyTotal> }>();
+  for (const sale of sales) {
+    addTo(totals, sale);
+    const link = links.get(sale.invitationLink) ?? { count: 0, totals: new Map() };
+    link.count += 1;
+    addTo(link.totals, sale);
+    links.set(sale.invitationLink, link);
+  }
+  const byLink = [...links.entries()]
+    .map(([link, entry]) => ({ link, count: entry.count, totals: sorted(entry.totals) }))
+    .sort((a, b) => b.count - a.count || String(a.link).localeCompare(String(b.link)));
+  return { count: sales.length, totals: sorted(totals), byLink };
+}
+
+/** Only sales strictly before `until`, for "yesterday at the same hour" comparisons. */
+export function salesBefore(sales: readonly Sale[], until: Date): Sale[] {
+  return sales.filter((sale) => sale.date === null || sale.date.getTime() < until.getTime());
+}

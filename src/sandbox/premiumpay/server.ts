@@ -1,0 +1,297 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  DEFAULT_PATHS,
+  ENDPOINT_METHOD,
+  type EndpointName,
+  type PremiumpayPaths,
+} from "../../premiumpay/endpoints.js";
+import { type ApiContext, handleAuthenticated, ko, type Reply, versionReply } from "./api.js";
+import {
+  createWorld,
+  type NewSale,
+  type SandboxClientData,
+  type SandboxSale,
+  type SandboxState,
+  seedStandardClients,
+} from "./data.js";
+import { type SandboxFault, SandboxFaults } from "./faults.js";
+import { sandboxJwt } from "./jwt.js";
+
+export interface PremiumpaySandboxOptions {
+  /** Same seed, same clients, tokens, channels and sales. Default 1. */
+  seed?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** The sandbox's clock: sales cover the 90 days before it. Default the real clock. */
+  now?: () => Date;
+  /** Same overrides the client accepts. */
+  paths?: Partial<PremiumpayPaths>;
+}
+
+export interface SandboxAccount {
+  clientId: string;
+  token: string;
+  name: string;
+}
+
+export interface SandboxRequest {
+  method: string;
+  path: string;
+  /** Null for a path that is none of the ten endpoints. */
+  endpoint: EndpointName | null;
+  /** Lower-case names; `authorization` is replaced by "Bearer <redacted>". */
+  headers: Record<string, string>;
+  /** The X-client-id header as sent. */
+  clientId: string | null;
+  hasAuthorization: boolean;
+  /** True when the bearer token is exactly the one issued to `clientId`. */
+  tokenMatched: boolean;
+  /** Parsed JSON; the raw text when it is not JSON; undefined when empty. */
+  body: unknown;
+  receivedAt: Date;
+  /** The caller's port, so tests can see keep-alive reuse a connection. */
+  remotePort: number | null;
+}
+
+export interface PremiumpaySandbox {
+  url: string;
+  port: number;
+  paths: PremiumpayPaths;
+  /** Seeded accounts (demo, bulk with 30 channels, hostile names) plus any added by `addClient`. */
+  clients: SandboxAccount[];
+  demoClient: SandboxAccount;
+  state: SandboxState;
+  /** Every request in arrival order, including rejected and faulted ones. */
+  requests: SandboxRequest[];
+  faults: SandboxFaults;
+  /** A client's data; throws for an unknown client id. */
+  data(clientId: string): SandboxClientData;
+  /** A client with `channels` channels (or these names), links, gateways and no sales. */
+  addClient(options?: { channels?: number; channelNames?: string[] }): { clientId: string; token: string };
+  addSale(clientId: string, sale: NewSale): SandboxSale;
+  clearRequests(): void;
+  close(): Promise<void>;
+}
+
+const MAX_CLIENT_ID_LENGTH = 50;
+const MAX_BODY_BYTES = 1_000_000;
+const JSON_TYPE = "application/json; charset=utf-8";
+
+type Outcome = Reply | { raw: string; status: number } | "destroy";
+
+function faultOutcome(fault: Exclude<SandboxFault, { delayMs: number }>): Outcome {
+  if ("destroySocket" in fault) return "destroy";
+  if ("status" in fault) {
+    return {
+      status: fault.status,
+      body: fault.body ?? { status: "ko", error: `Simulated HTTP ${fault.status}` },
+      ...(fault.headers ? { headers: fault.headers } : {}),
+    };
+  }
+  if ("rateLimit" in fault) {
+    return { ...ko(429, "Too many requests"), headers: { "Retry-After": String(fault.rateLimit) } };
+  }
+  if ("malformedJson" in fault) return { status: 200, raw: '{"status":"ok","data":[{"id":1,' };
+  if ("ko" in fault) return ko(200, fault.ko);
+  return { status: 200, body: fault.body };
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function headerOf(req: http.IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return typeof value === "string" ? value : null;
+}
+
+export async function startPremiumpaySandbox(
+  options: PremiumpaySandboxOptions = {},
+): Promise<PremiumpaySandbox> {
+  const seed = options.seed ?? 1;
+  const now = options.now ?? (() => new Date());
+  const paths: PremiumpayPaths = { ...DEFAULT_PATHS, ...options.paths };
+  const endpointByPath = new Map(Object.entries(paths).map(([name, path]) => [path, name as EndpointName]));
+  const jwt = sandboxJwt(seed);
+  const world = createWorld(seed, jwt, now);
+  const account = (c: SandboxClientData): SandboxAccount => ({
+    clientId: c.clientId,
+    token: c.token,
+    name: c.name,
+  });
+  const clients = seedStandardClients(world).map(account);
+  const requests: SandboxRequest[] = [];
+  const faults = new SandboxFaults(endpointByPath);
+
+  /** 401 for missing or foreign credentials, 403 for a valid token presented with another client id. */
+  function authenticate(clientId: string | null, bearer: string | null): SandboxClientData | Reply {
+    if (!clientId) return ko(401, "Missing X-client-id header");
+    if (clientId.length > MAX_CLIENT_ID_LENGTH) return ko(401, "X-client-id is longer than 50 characters");
+    if (!bearer) return ko(401, "Missing bearer token");
+    const owner = jwt.verify(bearer);
+    if (owner === null) return ko(401, "Invalid token");
+    if (owner !== clientId) return ko(403, "Token does not belong to this client id");
+    return world.state.clients.get(clientId) ?? ko(401, "Unknown client id");
+  }
+
+  function requestsThisMinute(clientId: string): number {
+    const minute = Math.floor(Date.now() / 60_000);
+    return requests.filter(
+      (r) => r.clientId === clientId && Math.floor(r.receivedAt.getTime() / 60_000) === minute,
+    ).length;
+  }
+
+  function route(
+    req: http.IncomingMessage,
+    endpoint: EndpointName | null,
+    rawBody: string,
+    clientId: string | null,
+    bearer: string | null,
+  ): Reply {
+    if (endpoint === null) return ko(404, "Not found");
+    if (req.method !== ENDPOINT_METHOD[endpoint]) return ko(405, `Use ${ENDPOINT_METHOD[endpoint]}`);
+    if (endpoint === "version") return versionReply();
+    const client = authenticate(clientId, bearer);
+    if ("body" in client) return client;
+    let body: unknown;
+    if (ENDPOINT_METHOD[endpoint] === "POST") {
+      const parsed = rawBody.trim() === "" ? { ok: true as const, value: {} } : parseJson(rawBody);
+      if (!parsed.ok) return ko(400, "Body is not valid JSON");
+      if (typeof parsed.value !== "object" || parsed.value === null || Array.isArray(parsed.value)) {
+        return ko(422, "body: must be a JSON object");
+      }
+      body = parsed.value;
+    }
+    const ctx: ApiContext = {
+      world,
+      seed,
+      now,
+      client,
+      requestsThisMinute: requestsThisMinute(client.clientId),
+    };
+    return handleAuthenticated(endpoint, ctx, body);
+  }
+
+  async function respond(req: http.IncomingMessage): Promise<Outcome> {
+    const rawBody = await readBody(req);
+    const path = new URL(req.url ?? "/", "http://sandbox").pathname;
+    const endpoint = endpointByPath.get(path) ?? null;
+    const clientId = headerOf(req, "x-client-id");
+    const authorization = headerOf(req, "authorization");
+    const bearer = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1] ?? null;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([name, value]) => [
+        name,
+        name === "authorization"
+          ? "Bearer <redacted>"
+          : Array.isArray(value)
+            ? value.join(", ")
+            : (value ?? ""),
+      ]),
+    );
+    const parsedBody = rawBody ? parseJson(rawBody) : null;
+    requests.push({
+      method: req.method ?? "",
+      path,
+      endpoint,
+      headers,
+      clientId,
+      hasAuthorization: authorization !== null,
+      tokenMatched:
+        clientId !== null && bearer !== null && world.state.clients.get(clientId)?.token === bearer,
+      body: parsedBody === null ? undefined : parsedBody.ok ? parsedBody.value : rawBody,
+      receivedAt: new Date(),
+      remotePort: req.socket.remotePort ?? null,
+    });
+
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    const fault = faults.take(endpoint, path);
+    if (fault && "delayMs" in fault) await sleep(fault.delayMs);
+    else if (fault) return faultOutcome(fault);
+    if (rawBody === null) return ko(413, "Body too large");
+    return route(req, endpoint, rawBody, clientId, bearer);
+  }
+
+  const server = http.createServer((req, res) => {
+    respond(req)
+      .catch((error: unknown) => {
+        console.error("premiumpay sandbox failed on a request", error);
+        return ko(500, "Internal sandbox error");
+      })
+      .then((outcome) => {
+        if (outcome === "destroy") {
+          req.socket.destroy();
+          return;
+        }
+        const text = "raw" in outcome ? outcome.raw : JSON.stringify(outcome.body);
+        const headers = "headers" in outcome ? outcome.headers : undefined;
+        res.writeHead(outcome.status, { "Content-Type": JSON_TYPE, ...headers });
+        res.end(text);
+      });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  let closing: Promise<void> | null = null;
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    paths,
+    clients,
+    demoClient: clients[0]!,
+    state: world.state,
+    requests,
+    faults,
+    data: (clientId) => world.client(clientId),
+    addClient(input = {}) {
+      const names =
+        input.channelNames ?? Array.from({ length: input.channels ?? 3 }, (_, i) => `Channel ${i + 1}`);
+      const created = world.addClient({
+        name: `Client ${clients.length + 1}`,
+        prefix: "client",
+        channelNames: names,
+      });
+      clients.push(account(created));
+      return { clientId: created.clientId, token: created.token };
+    },
+    addSale: (clientId, sale) => world.addSale(clientId, sale),
+    clearRequests() {
+      requests.length = 0;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets would otherwise hold close() open until they time out.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

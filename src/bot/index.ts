@@ -1,4 +1,4 @@
-import { conversations, createConversation } from "@grammyjs/conversations";
+import { type ConversationData, conversations, createConversation, type VersionedStateStorage } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, GrammyError, HttpError, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -6,12 +6,14 @@ import { scrubSecrets } from "../logger.js";
 import { installApiTransformers } from "./api.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
 import { LOGIN, loginConversation } from "./conversations/login.js";
+import { PUBLIC_LINK, publicLinkConversation } from "./conversations/public-link.js";
 import { TIMEZONE, timezoneConversation } from "./conversations/timezone.js";
 import { accountFeature } from "./features/account.js";
 import { cancelFeature } from "./features/cancel.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { languageFeature } from "./features/language.js";
 import { logoutFeature } from "./features/logout.js";
+import { publicLinkFeature } from "./features/public-link.js";
 import { startFeature } from "./features/start.js";
 import { timezoneFeature } from "./features/timezone.js";
 import { localeMiddleware } from "./i18n.js";
@@ -69,7 +71,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       storage: {
         type: "key",
         version: CONVERSATION_STATE_VERSION,
-        adapter: store.conversationStorage,
+        // The store validates and encrypts what it persists; the plugin owns the shape of the state itself.
+        adapter: store.conversationStorage as VersionedStateStorage<string, ConversationData>,
         getStorageKey: (ctx) => ctx.chat?.id.toString(),
       },
     }),
@@ -79,8 +82,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   // 6. The conversations.
   bot.use(flow(loginConversation, LOGIN));
   bot.use(flow(timezoneConversation, TIMEZONE));
+  bot.use(flow(publicLinkConversation, PUBLIC_LINK));
   // 7. Commands and buttons.
-  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature);
+  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature, publicLinkFeature);
   // 8. Whatever nobody handled.
   bot.use(fallbackFeature);
 

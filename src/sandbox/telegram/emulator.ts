@@ -297,6 +297,17 @@ export class BotApiEmulator {
     });
   }
 
+  /** The user deletes a message for both sides, as Telegram allows in private chats; the bot is not told. */
+  deleteAsUser(user: SimUser, messageId: number, options: { chatId?: number } = {}): void {
+    const chatId = options.chatId ?? user.id;
+    const state = this.chats.get(chatId);
+    const message = state?.byId.get(messageId);
+    if (state === undefined || message === undefined || message.deleted) {
+      throw new Error(`Chat ${chatId} has no message ${messageId} to delete`);
+    }
+    this.markDeleted(state, message);
+  }
+
   /**
    * Enqueues an update as given. Reusing an update_id already handed out simulates duplicate delivery
    * (a bot killed before confirming): that update is delivered once more even if its id was confirmed.
@@ -663,10 +674,7 @@ export class BotApiEmulator {
     const state = this.knownChat(requireChatId(p));
     const message = state.byId.get(requireMessageId(p));
     if (message === undefined || message.deleted) throw badRequest("message to delete not found");
-    const deleted = { ...message, deleted: true };
-    this.replaceMessage(state, deleted);
-    this.events.emit("delete", deleted);
-    this.changed();
+    this.markDeleted(state, message);
     return true;
   }
 
@@ -864,6 +872,13 @@ export class BotApiEmulator {
     this.events.emit("edit", message);
     this.changed();
     return message;
+  }
+
+  private markDeleted(state: ChatState, message: StoredMessage): void {
+    const deleted = { ...message, deleted: true };
+    this.replaceMessage(state, deleted);
+    this.events.emit("delete", deleted);
+    this.changed();
   }
 
   private replaceMessage(state: ChatState, message: StoredMessage): void {

@@ -8,6 +8,7 @@ import type { BotContext, BotDeps, FlowContext } from "./context.js";
 import { LOGIN, loginConversation } from "./conversations/login.js";
 import { PUBLIC_LINK, publicLinkConversation } from "./conversations/public-link.js";
 import { TIMEZONE, timezoneConversation } from "./conversations/timezone.js";
+import { WELCOME, welcomeConversation } from "./conversations/welcome.js";
 import { accountFeature } from "./features/account.js";
 import { cancelFeature } from "./features/cancel.js";
 import { fallbackFeature } from "./features/fallback.js";
@@ -16,6 +17,7 @@ import { logoutFeature } from "./features/logout.js";
 import { publicLinkFeature } from "./features/public-link.js";
 import { startFeature } from "./features/start.js";
 import { timezoneFeature } from "./features/timezone.js";
+import { welcomeFeature } from "./features/welcome.js";
 import { localeMiddleware } from "./i18n.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
 
@@ -82,9 +84,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   // 6. The conversations.
   bot.use(flow(loginConversation, LOGIN));
   bot.use(flow(timezoneConversation, TIMEZONE));
+  bot.use(flow(welcomeConversation, WELCOME));
   bot.use(flow(publicLinkConversation, PUBLIC_LINK));
   // 7. Commands and buttons.
-  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature, publicLinkFeature);
+  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature, publicLinkFeature, welcomeFeature);
   // 8. Whatever nobody handled.
   bot.use(fallbackFeature);
 

@@ -252,11 +252,15 @@ export const channelResultSchema = z
   .record(z.string(), z.unknown())
   .transform((row): ChannelResult => flatten(row));
 
-const yesNoFlag = z.unknown().transform((v): boolean | null => {
-  if (v === true || v === "yes" || v === 1) return true;
-  if (v === false || v === "no" || v === 0) return false;
-  return null;
-});
+// `.optional()` before the transform keeps an absent key acceptable.
+const yesNoFlag = z
+  .unknown()
+  .optional()
+  .transform((v): boolean | null => {
+    if (v === true || v === "yes" || v === 1) return true;
+    if (v === false || v === "no" || v === 0) return false;
+    return null;
+  });
 
 const publicLinkShape = z.looseObject({
   name: text,

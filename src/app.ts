@@ -5,6 +5,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { registerCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { createI18n } from "./bot/i18n.js";
+import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
 import { createBot } from "./bot/index.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -14,6 +15,7 @@ import { createStore, type Store } from "./store/index.js";
 export interface App {
   bot: Bot<BotContext>;
   deps: BotDeps;
+  flowExpiry: FlowExpiry;
   /** Stops taking updates, lets in-flight updates finish, flushes the store. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -84,9 +86,12 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     logger.info({ port: config.port }, "bot started (webhook)");
   }
 
+  const flowExpiry = startFlowExpiry(deps, bot.api);
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      flowExpiry.stop();
       if (runner?.isRunning()) await runner.stop();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await store.flush();
@@ -95,5 +100,5 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     })();
     return stopping;
   };
-  return { bot, deps, stop };
+  return { bot, deps, flowExpiry, stop };
 }

@@ -7,6 +7,9 @@ import { installApiTransformers } from "./api.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
 import { LOGIN, loginConversation } from "./conversations/login.js";
 import { PUBLIC_LINK, publicLinkConversation } from "./conversations/public-link.js";
+import { REPORT, reportConversation } from "./conversations/report.js";
+import { RESULTS, resultsConversation } from "./conversations/results.js";
+import { SALES, salesConversation } from "./conversations/sales.js";
 import { TIMEZONE, timezoneConversation } from "./conversations/timezone.js";
 import { WELCOME, welcomeConversation } from "./conversations/welcome.js";
 import { accountFeature } from "./features/account.js";
@@ -15,6 +18,7 @@ import { fallbackFeature } from "./features/fallback.js";
 import { languageFeature } from "./features/language.js";
 import { logoutFeature } from "./features/logout.js";
 import { publicLinkFeature } from "./features/public-link.js";
+import { salesFeature } from "./features/sales.js";
 import { startFeature } from "./features/start.js";
 import { timezoneFeature } from "./features/timezone.js";
 import { welcomeFeature } from "./features/welcome.js";
@@ -86,8 +90,11 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(flow(timezoneConversation, TIMEZONE));
   bot.use(flow(welcomeConversation, WELCOME));
   bot.use(flow(publicLinkConversation, PUBLIC_LINK));
+  bot.use(flow(salesConversation, SALES));
+  bot.use(flow(resultsConversation, RESULTS));
+  bot.use(flow(reportConversation, REPORT));
   // 7. Commands and buttons.
-  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature, publicLinkFeature, welcomeFeature);
+  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature, publicLinkFeature, welcomeFeature, salesFeature);
   // 8. Whatever nobody handled.
   bot.use(fallbackFeature);
 

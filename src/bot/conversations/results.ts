@@ -1,0 +1,94 @@
+import type { Locale } from "../../config.js";
+import type { ChannelResult, Scalar } from "../../premiumpay/index.js";
+import { PERIOD_KINDS } from "../../reports/periods.js";
+import type { FlowContext } from "../context.js";
+import { MAX_MESSAGE_CHARS, renderTable, type TableColumn } from "../format/table.js";
+import { pickChannel } from "./channel-picker.js";
+import { choosePeriod, operatorZone, periodLine, showPeriodScreen, withPremiumpay } from "./sales.js";
+import type { Flow } from "./types.js";
+
+export const RESULTS = "results";
+
+/** Room kept for the title, the period line and the "rows not shown" note around the table. */
+const TEXT_AROUND_TABLE = 600;
+const INTL_LOCALE: Record<Locale, string> = { en: "en-US", es: "es-ES" };
+
+const isEmpty = (value: Scalar | undefined) => value === null || value === undefined || value === "";
+
+/** Ids and dates must read as sent, so numbers get the locale's decimal mark but no grouping. */
+function cellText(ctx: FlowContext, value: Scalar | undefined): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "boolean") return ctx.t(value ? "table-yes" : "table-no");
+  if (typeof value === "number") {
+    return new Intl.NumberFormat(INTL_LOCALE[ctx.locale], {
+      useGrouping: false,
+      maximumFractionDigits: 2,
+    }).format(value);
+  }
+  return value;
+}
+
+/**
+ * premiumpay decides the fields of a results row, so the columns are the union of the rows' keys in the order they
+ * first appear; columns empty in every row are left out to keep the table compact.
+ */
+export function resultColumns(rows: readonly ChannelResult[]): string[] {
+  const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  return keys.filter((key) => rows.some((row) => !isEmpty(row[key])));
+}
+
+function renderResults(
+  ctx: FlowContext,
+  channelName: string,
+  periodHtml: string,
+  rows: readonly ChannelResult[],
+): string {
+  const header = [ctx.html("results-title", { channel: channelName }), periodHtml, ""];
+  if (rows.length === 0) return [...header, ctx.html("results-none")].join("\n");
+  const keys = resultColumns(rows);
+  const columns: TableColumn[] = keys.map((key) => ({
+    header: key,
+    align: rows.every((row) => isEmpty(row[key]) || typeof row[key] === "number") ? "right" : "left",
+  }));
+  const cells = rows.map((row) => keys.map((key) => cellText(ctx, row[key])));
+  const budget = MAX_MESSAGE_CHARS - header.join("\n").length - TEXT_AROUND_TABLE;
+  const table = renderTable(columns, cells, { maxChars: budget });
+  const lines = [...header, table.html];
+  if (table.rowsOmitted > 0) lines.push(ctx.html("table-rows-omitted", { count: table.rowsOmitted }));
+  if (table.columnsOmitted.length > 0) {
+    lines.push(ctx.html("table-columns-omitted", { columns: table.columnsOmitted.join(", ") }));
+  }
+  return lines.join("\n");
+}
+
+/** /results: a channel and a period, then premiumpay's channel results as a table. */
+export async function resultsConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
+  const { deps } = ctx;
+  const userId = ctx.from!.id;
+  const zone = await operatorZone(conversation, deps, userId);
+  let current = ctx;
+  for (;;) {
+    const picked = await pickChannel(conversation, current, current.html("results-purpose"));
+    if (!picked) return;
+    const { channel, messageId } = picked;
+    const chosen = await choosePeriod(
+      conversation,
+      picked.ctx,
+      messageId,
+      picked.ctx.html("results-choose-period", { channel: channel.name }),
+      PERIOD_KINDS,
+    );
+    current = await showPeriodScreen(conversation, chosen.ctx, messageId, zone, {
+      kinds: PERIOD_KINDS,
+      initial: chosen.kind,
+      retryStep: RESULTS,
+      fetch: (period) =>
+        withPremiumpay(deps, userId, (client) =>
+          client.channelResults({ channelId: channel.id, from: period.from, to: period.to }),
+        ),
+      render: (screenCtx, rows, kind, period) =>
+        renderResults(screenCtx, channel.name, periodLine(screenCtx, kind, period, zone), rows),
+      otherKey: "sales-another-channel",
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { dayjs, inZone, localDate, startOfLocalDay, startOfLocalDayOffset } from "../time.js";
+
+/**
+ * Report periods as instants, computed on the operator's wall clock so that "today" starts at their local
+ * midnight, including on the days their clock jumps for daylight saving time.
+ *
+ * premiumpay takes inclusive ranges in whole seconds, so a whole day ends at its last second (local midnight
+ * minus one second): consecutive days never share an instant and a sale is never counted twice.
+ */
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+/** The periods an operator can choose; the rolling ones end now and include today so far. */
+export const PERIOD_KINDS = ["today", "yesterday", "last7", "last30"] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+
+const SECOND_MS = 1000;
+
+/** The last whole second before `instant`. */
+function secondBefore(instant: Date): Date {
+  return new Date(instant.getTime() - SECOND_MS);
+}
+
+/** From local midnight of the current day until `now`. */
+export function todaySoFar(now: Date, zone: string): Period {
+  return { from: startOfLocalDay(now, zone), to: now };
+}
+
+/** The whole previous local day (23, 24 or 25 hours long). */
+export function wholeYesterday(now: Date, zone: string): Period {
+  return { from: startOfLocalDayOffset(now, zone, 1), to: secondBefore(startOfLocalDay(now, zone)) };
+}
+
+/**
+ * Yesterday from local midnight until the same wall-clock time as `now`, for "compared with yesterday at this
+ * hour". When that time did not exist or existed twice yesterday (a DST change), the moment dayjs resolves it
+ * to is used, kept inside yesterday.
+ */
+export function yesterdayUntilSameTime(now: Date, zone: string): Period {
+  const yesterday = wholeYesterday(now, zone);
+  const wallClock = inZone(now, zone).format("HH:mm:ss.SSS");
+  const sameTime = dayjs.tz(`${localDate(yesterday.from, zone)}T${wallClock}`, zone).toDate();
+  const clamped = Math.min(Math.max(sameTime.getTime(), yesterday.from.getTime()), yesterday.to.getTime());
+  return { from: yesterday.from, to: new Date(clamped) };
+}
+
+/** The last `days` local days, today so far included: `lastDays(now, zone, 7)` starts six midnights ago. */
+export function lastDays(now: Date, zone: string, days: number): Period {
+  if (!Number.isInteger(days) || days < 1)
+    throw new RangeError(`lastDays needs a whole number of days ≥ 1, got ${days}`);
+  return { from: startOfLocalDayOffset(now, zone, days - 1), to: now };
+}
+
+export function periodOf(kind: PeriodKind, now: Date, zone: string): Period {
+  switch (kind) {
+    case "today":
+      return todaySoFar(now, zone);
+    case "yesterday":
+      return wholeYesterday(now, zone);
+    case "last7":
+      return lastDays(now, zone, 7);
+    case "last30":
+      return lastDays(now, zone, 30);
+  }
+}
+
+/** How a period reads on the operator's wall clock, e.g. for "2026-03-28 00:00 – 2026-03-29 10:15". */
+export function localBounds(
+  period: Period,
+  zone: string,
+): { fromDate: string; fromTime: string; toDate: string; toTime: string } {
+  const from = inZone(period.from, zone);
+  const to = inZone(period.to, zone);
+  return {
+    fromDate: from.format("YYYY-MM-DD"),
+    fromTime: from.format("HH:mm"),
+    toDate: to.format("YYYY-MM-DD"),
+    toTime: to.format("HH:mm"),
+  };
+}

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type Harness, hasButton, startHarness } from "../support/harness.js";
+
+let h: Harness;
+let clockOffsetMs = 0;
+beforeAll(async () => {
+  h = await startHarness({ now: () => new Date(Date.now() + clockOffsetMs), env: { ALLOWED_USER_IDS: "" } });
+});
+afterAll(() => h?.stop());
+
+describe("language", () => {
+  it("follows Telegram's language until the operator chooses one", async () => {
+    const spanish = h.operator({ languageCode: "es-MX" });
+    expect((await spanish.send("/help", /Qué puedo hacer/)).text).toContain("/link");
+    const french = h.operator({ languageCode: "fr" });
+    await french.send("/help", /What I can do/);
+  });
+
+  it("switches with the buttons and keeps the choice across restarts", async () => {
+    const op = h.operator({ languageCode: "en" });
+    await op.login();
+    await op.click("Language", /Choose your language/);
+    await op.click("Español", /Idioma cambiado a español/);
+    await op.send("/help", /Qué puedo hacer/);
+    await h.restart();
+    const account = await op.send("/account", /Client id/);
+    expect(account.text).toContain("Idioma: Español");
+    await op.send("/language", /Elige tu idioma/);
+    await op.click("English", /Language set to English/);
+  });
+
+  it("registers the command menu in every language", () => {
+    const english = h.telegram.commands({ languageCode: "en" });
+    const spanish = h.telegram.commands({ languageCode: "es" });
+    expect(english.map((command) => command.command)).toContain("link");
+    expect(english.find((command) => command.command === "cancel")?.description).toBe("Cancel the current action");
+    expect(spanish.find((command) => command.command === "cancel")?.description).toBe("Cancelar la acción actual");
+    expect(h.telegram.commands().length).toBe(english.length);
+  });
+});
+
+describe("time zone", () => {
+  it("is picked with a button or typed, and validated", async () => {
+    const op = h.operator();
+    await op.login();
+    await op.send("/timezone", /Your time zone is UTC/);
+    await op.send("Mars/Olympus_Mons", /is not a time zone I know/);
+    // Visible text keeps the tags: the operator's input was escaped, not rendered.
+    await op.send("<b>bold</b>", /“<b>bold<\/b>” is not a time zone/);
+    await op.send("America/Mexico_City", /Time zone set to America\/Mexico_City/);
+    expect(h.app.deps.store.getOperator(op.user.id)?.timezone).toBe("America/Mexico_City");
+    await op.send("/timezone", /America\/Mexico_City/);
+    await op.click("Madrid", /Time zone set to Europe\/Madrid/);
+    expect(h.app.deps.store.getOperator(op.user.id)?.timezone).toBe("Europe/Madrid");
+  });
+});
+
+describe("flows", () => {
+  it("a command in the middle of a flow leaves the flow and runs the command", async () => {
+    const op = h.operator();
+    await op.send("/start", hasButton("x"));
+    await op.send("/help", /What I can do/);
+    await op.send("some text", /did not understand/);
+  });
+
+  it("closes an abandoned flow with a note after the timeout", async () => {
+    const op = h.operator();
+    await op.send("/start", hasButton("x"));
+    // The plugin saves the flow after the reply went out.
+    await vi.waitFor(async () =>
+      expect(await h.app.deps.store.conversationStorage.read(String(op.chatId))).toBeDefined(),
+    );
+    expect(await h.app.flowExpiry.sweep()).toBe(0);
+    clockOffsetMs = h.config.conversationTimeoutMs + 60_000;
+    try {
+      const note = op.nextBotMessage(/closed after 30 minutes/);
+      expect(await h.app.flowExpiry.sweep()).toBeGreaterThanOrEqual(1);
+      await note;
+    } finally {
+      clockOffsetMs = 0;
+    }
+    await op.send(op.account.clientId, /did not understand/);
+  });
+
+  it("answers a stale button instead of leaving it spinning", async () => {
+    const op = h.operator();
+    const menu = await op.login();
+    await op.send("/logout", /cannot be undone/);
+    await op.click("Yes, log me out", /logged out/);
+    await op.clickData(menu.messageId, "m:account", /not logged in/);
+    expect(h.telegram.unansweredCallbacks()).toEqual([]);
+  });
+});
+
+describe("where the bot talks", () => {
+  it("says once in a group that it works in private, then stays quiet", async () => {
+    const op = h.operator();
+    const group = { id: -100_123, type: "supergroup" as const, title: "Team" };
+    const reply = h.telegram.waitForBotMessage(group.id, () => true);
+    h.telegram.sendText(op.user, "/start", { chat: group });
+    expect((await reply).text).toContain("I only work in private chats");
+    h.telegram.sendText(op.user, "/help", { chat: group });
+    h.telegram.sendText(op.user, "hello", { chat: group });
+    // A private message sent afterwards is answered; by then the group messages were handled in silence.
+    await op.send("/help", /What I can do/);
+    expect(h.telegram.chat(group.id).botMessages()).toHaveLength(1);
+  });
+});
+
+describe("error boundary", () => {
+  it("logs a failed update with its id, tells the user, and keeps serving", async () => {
+    const op = h.operator();
+    h.telegram.faults.failNext("sendMessage", { errorCode: 400, description: "Bad Request: chat not found" }, 1);
+    const apology = await op.send("/help", /Something went wrong/);
+    expect(apology.text).not.toContain("chat not found");
+    const logged = h.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === "update failed");
+    expect(logged?.updateId).toEqual(expect.any(Number));
+    expect(JSON.stringify(logged)).not.toContain(h.config.botToken);
+    await op.send("/help", /What I can do/);
+  });
+});

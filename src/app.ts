@@ -4,8 +4,8 @@ import { type Bot, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { registerCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
-import { createI18n } from "./bot/i18n.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
+import { createI18n } from "./bot/i18n.js";
 import { createBot } from "./bot/index.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -64,7 +64,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   let server: Server | undefined;
   if (config.mode === "polling") {
     await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } } });
+    runner = run(bot, {
+      runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } },
+    });
     logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
   } else {
     const handle = webhookCallback(bot, "http", { secretToken: config.webhookSecret });

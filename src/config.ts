@@ -24,7 +24,10 @@ const intFrom = (fallback: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 const hexKey = z
   .string()
-  .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hexadecimal characters (32 bytes); generate one with: openssl rand -hex 32");
+  .regex(
+    /^[0-9a-fA-F]{64}$/,
+    "must be 64 hexadecimal characters (32 bytes); generate one with: openssl rand -hex 32",
+  );
 
 const commonSchema = z.object({
   BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC... (from @BotFather)"),
@@ -40,7 +43,10 @@ const commonSchema = z.object({
     emptyToUndefined,
     z.string().refine(isIanaZone, "must be an IANA time zone such as Europe/Madrid").default("UTC"),
   ),
-  DIGEST_DEFAULT_TIME: z.preprocess(emptyToUndefined, z.string().regex(hhmm, "must be HH:MM").default("09:00")),
+  DIGEST_DEFAULT_TIME: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(hhmm, "must be HH:MM").default("09:00"),
+  ),
   DIGEST_MAX_PER_SECOND: intFrom(25, 1, 10_000),
   DIGEST_CATCH_UP_HOURS: intFrom(6, 0, 48),
   DIGEST_CONCURRENCY: intFrom(8, 1, 256),
@@ -104,7 +110,9 @@ function parseAllowList(raw: string | undefined): ReadonlySet<number> | undefine
     .split(",")
     .map((part) => part.trim())
     .filter((part) => part.length > 0);
-  const numbers = ids.map((id) => (/^\d{1,16}$/.test(id) ? Number(id) : fail("ALLOWED_USER_IDS", `"${id}" is not a Telegram user id`)));
+  const numbers = ids.map((id) =>
+    /^\d{1,16}$/.test(id) ? Number(id) : fail("ALLOWED_USER_IDS", `"${id}" is not a Telegram user id`),
+  );
   return numbers.length > 0 ? new Set(numbers) : undefined;
 }
 
@@ -117,7 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? "environment");
-    const problem = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    const problem =
+      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
     fail(variable, problem);
   }
   const e = parsed.data;
@@ -131,7 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dataDir: e.DATA_DIR,
     credentialsKey: Buffer.from(e.CREDENTIALS_KEY, "hex"),
-    credentialsKeyPrevious: e.CREDENTIALS_KEY_PREVIOUS ? Buffer.from(e.CREDENTIALS_KEY_PREVIOUS, "hex") : undefined,
+    credentialsKeyPrevious: e.CREDENTIALS_KEY_PREVIOUS
+      ? Buffer.from(e.CREDENTIALS_KEY_PREVIOUS, "hex")
+      : undefined,
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimezone: e.DEFAULT_TIMEZONE,
     digest: {
@@ -146,12 +157,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   if (e.BOT_MODE === "polling") return { ...base, mode: "polling" };
   if (!e.WEBHOOK_URL) fail("WEBHOOK_URL", "is required when BOT_MODE=webhook");
-  if (!z.url({ protocol: /^https$/ }).safeParse(e.WEBHOOK_URL).success) fail("WEBHOOK_URL", "must be an https:// URL");
+  if (!z.url({ protocol: /^https$/ }).safeParse(e.WEBHOOK_URL).success)
+    fail("WEBHOOK_URL", "must be an https:// URL");
   if (!e.WEBHOOK_SECRET) fail("WEBHOOK_SECRET", "is required when BOT_MODE=webhook");
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(e.WEBHOOK_SECRET)) {
     fail("WEBHOOK_SECRET", "may contain only A-Z, a-z, 0-9, _ and - (1 to 256 characters)");
   }
-  return { ...base, mode: "webhook", webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET, port: e.PORT };
+  return {
+    ...base,
+    mode: "webhook",
+    webhookUrl: e.WEBHOOK_URL,
+    webhookSecret: e.WEBHOOK_SECRET,
+    port: e.PORT,
+  };
 }
 
 /** Loads `.env` from the working directory when present; variables already set in the environment win. */

@@ -5,7 +5,7 @@ import utc from "dayjs/plugin/utc.js";
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-export { dayjs, type Dayjs };
+export { type Dayjs, dayjs };
 
 export function isValidTimezone(zone: string): boolean {
   if (zone.length === 0 || zone.length > 64) return false;

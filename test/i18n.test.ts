@@ -25,14 +25,17 @@ describe("locales", () => {
     expect(english.size).toBeGreaterThan(50);
   });
 
-  it.each(SUPPORTED_LOCALES.filter((locale) => locale !== "en"))("%s has exactly the keys English has, in the same files", (locale) => {
-    const other = keysOf(locale);
-    const missing = [...english.keys()].filter((key) => !other.has(key));
-    const extra = [...other.keys()].filter((key) => !english.has(key));
-    expect({ missing, extra }).toEqual({ missing: [], extra: [] });
-    const misplaced = [...english].filter(([key, file]) => other.get(key) !== file).map(([key]) => key);
-    expect(misplaced).toEqual([]);
-  });
+  it.each(SUPPORTED_LOCALES.filter((locale) => locale !== "en"))(
+    "%s has exactly the keys English has, in the same files",
+    (locale) => {
+      const other = keysOf(locale);
+      const missing = [...english.keys()].filter((key) => !other.has(key));
+      const extra = [...other.keys()].filter((key) => !english.has(key));
+      expect({ missing, extra }).toEqual({ missing: [], extra: [] });
+      const misplaced = [...english].filter(([key, file]) => other.get(key) !== file).map(([key]) => key);
+      expect(misplaced).toEqual([]);
+    },
+  );
 
   it.each(SUPPORTED_LOCALES)("%s files parse without errors", (locale) => {
     const dir = join(LOCALES_DIR, locale);

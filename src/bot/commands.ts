@@ -21,7 +21,11 @@ export const COMMANDS = [
 ] as const;
 
 /** The command menu in every supported language, plus the default language for everyone else. */
-export async function registerCommands(api: Api, i18n: I18n<FlowContext>, defaultLocale: Locale): Promise<void> {
+export async function registerCommands(
+  api: Api,
+  i18n: I18n<FlowContext>,
+  defaultLocale: Locale,
+): Promise<void> {
   const commandsIn = (locale: Locale) =>
     COMMANDS.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
   await api.setMyCommands(commandsIn(defaultLocale));

@@ -12,7 +12,8 @@ export async function outcomeOf<T>(call: () => Promise<T>): Promise<Outcome<T>> 
     return { ok: true, value: await call() };
   } catch (error) {
     if (!isPremiumpayError(error)) throw error;
-    if (error.kind === "rate_limited") return { ok: false, kind: error.kind, retryAfterSeconds: error.retryAfterSeconds };
+    if (error.kind === "rate_limited")
+      return { ok: false, kind: error.kind, retryAfterSeconds: error.retryAfterSeconds };
     if (error.kind === "rejected") return { ok: false, kind: error.kind, message: error.premiumpayMessage };
     return { ok: false, kind: error.kind };
   }

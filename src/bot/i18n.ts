@@ -14,7 +14,12 @@ export function isSupportedLocale(value: string | undefined): value is Locale {
 }
 
 /** Saved choice first, then the language Telegram reports (its region part dropped), then the default. */
-export function negotiateLocale(store: Store, defaultLocale: Locale, userId: number | undefined, telegramLanguage: string | undefined): Locale {
+export function negotiateLocale(
+  store: Store,
+  defaultLocale: Locale,
+  userId: number | undefined,
+  telegramLanguage: string | undefined,
+): Locale {
   const saved = userId === undefined ? undefined : store.getOperator(userId)?.locale;
   if (saved) return saved;
   const base = telegramLanguage?.split("-")[0]?.toLowerCase();
@@ -33,7 +38,12 @@ export function createI18n(defaultLocale: Locale): I18n<FlowContext> {
 }
 
 /** Translation for code without a context (the digest): same escaping rule as `ctx.html`. */
-export function translate(i18n: I18n<FlowContext>, locale: Locale, key: string, variables?: TranslationVariables): string {
+export function translate(
+  i18n: I18n<FlowContext>,
+  locale: Locale,
+  key: string,
+  variables?: TranslationVariables,
+): string {
   return i18n.t(locale, key, escapeVariables(variables));
 }
 
@@ -41,7 +51,11 @@ export function translate(i18n: I18n<FlowContext>, locale: Locale, key: string, 
  * Sets `ctx.locale` and `ctx.html`, then runs the i18n plugin. Installed in the main tree and again inside every
  * conversation, because contexts created by a conversation replay have not passed through the main tree.
  */
-export function localeMiddleware(i18n: I18n<FlowContext>, store: Store, defaultLocale: Locale): MiddlewareFn<FlowContext> {
+export function localeMiddleware(
+  i18n: I18n<FlowContext>,
+  store: Store,
+  defaultLocale: Locale,
+): MiddlewareFn<FlowContext> {
   const i18nMiddleware = i18n.middleware();
   return (ctx, next) => {
     ctx.locale = negotiateLocale(store, defaultLocale, ctx.from?.id, ctx.from?.language_code);

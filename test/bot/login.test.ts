@@ -162,7 +162,11 @@ describe("after login", () => {
   it("tells an operator whose token expired to log in again", async () => {
     const op = h.operator();
     await op.login();
-    h.premiumpay.faults.set("status", { status: 401, body: { status: "ko", error: "Token expired" } }, { times: 1 });
+    h.premiumpay.faults.set(
+      "status",
+      { status: 401, body: { status: "ko", error: "Token expired" } },
+      { times: 1 },
+    );
     const account = await op.send("/account", /Client id/);
     expect(account.text).toContain("Send /start to log in again");
   });

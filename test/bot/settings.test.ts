@@ -33,8 +33,12 @@ describe("language", () => {
     const english = h.telegram.commands({ languageCode: "en" });
     const spanish = h.telegram.commands({ languageCode: "es" });
     expect(english.map((command) => command.command)).toContain("link");
-    expect(english.find((command) => command.command === "cancel")?.description).toBe("Cancel the current action");
-    expect(spanish.find((command) => command.command === "cancel")?.description).toBe("Cancelar la acción actual");
+    expect(english.find((command) => command.command === "cancel")?.description).toBe(
+      "Cancel the current action",
+    );
+    expect(spanish.find((command) => command.command === "cancel")?.description).toBe(
+      "Cancelar la acción actual",
+    );
     expect(h.telegram.commands().length).toBe(english.length);
   });
 });
@@ -110,10 +114,16 @@ describe("where the bot talks", () => {
 describe("error boundary", () => {
   it("logs a failed update with its id, tells the user, and keeps serving", async () => {
     const op = h.operator();
-    h.telegram.faults.failNext("sendMessage", { errorCode: 400, description: "Bad Request: chat not found" }, 1);
+    h.telegram.faults.failNext(
+      "sendMessage",
+      { errorCode: 400, description: "Bad Request: chat not found" },
+      1,
+    );
     const apology = await op.send("/help", /Something went wrong/);
     expect(apology.text).not.toContain("chat not found");
-    const logged = h.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.msg === "update failed");
+    const logged = h.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.msg === "update failed");
     expect(logged?.updateId).toEqual(expect.any(Number));
     expect(JSON.stringify(logged)).not.toContain(h.config.botToken);
     await op.send("/help", /What I can do/);

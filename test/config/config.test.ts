@@ -31,7 +31,12 @@ describe("loadConfig", () => {
     expect(config.credentialsKey.length).toBe(32);
     expect(config.defaultLocale).toBe("en");
     expect(config.defaultTimezone).toBe("UTC");
-    expect(config.digest).toEqual({ defaultTime: "09:00", maxPerSecond: 25, catchUpHours: 6, concurrency: 8 });
+    expect(config.digest).toEqual({
+      defaultTime: "09:00",
+      maxPerSecond: 25,
+      catchUpHours: 6,
+      concurrency: 8,
+    });
     expect(config.allowedUserIds).toBeUndefined();
     expect(config.logLevel).toBe("info");
   });
@@ -60,7 +65,10 @@ describe("loadConfig", () => {
     [{ BOT_MODE: "webhook" }, "WEBHOOK_URL: is required when BOT_MODE=webhook"],
     [{ BOT_MODE: "webhook", WEBHOOK_URL: "http://example.com/hook" }, "WEBHOOK_URL: must be an https:// URL"],
     [{ BOT_MODE: "webhook", WEBHOOK_URL: "https://example.com/hook" }, "WEBHOOK_SECRET: is required"],
-    [{ BOT_MODE: "webhook", WEBHOOK_URL: "https://example.com/h", WEBHOOK_SECRET: "a b" }, "WEBHOOK_SECRET: may contain"],
+    [
+      { BOT_MODE: "webhook", WEBHOOK_URL: "https://example.com/h", WEBHOOK_SECRET: "a b" },
+      "WEBHOOK_SECRET: may contain",
+    ],
     [{ PREMIUMPAY_PATHS: "{" }, "PREMIUMPAY_PATHS: must be JSON"],
     [{ PREMIUMPAY_PATHS: '{"channels":"no-slash"}' }, "PREMIUMPAY_PATHS: channels must be a path"],
     [{ PREMIUMPAY_PATHS: '{"chanels":"/x"}' }, "PREMIUMPAY_PATHS:"],
@@ -81,7 +89,11 @@ describe("loadConfig", () => {
       WEBHOOK_SECRET: "s3cr3t_-",
       PORT: "9000",
     });
-    expect(config).toMatchObject({ mode: "webhook", webhookUrl: "https://bot.example.com/telegram", port: 9000 });
+    expect(config).toMatchObject({
+      mode: "webhook",
+      webhookUrl: "https://bot.example.com/telegram",
+      port: 9000,
+    });
   });
 
   it("overrides single endpoint paths and keeps the rest", () => {
@@ -91,7 +103,9 @@ describe("loadConfig", () => {
   });
 
   it("parses the allow-list", () => {
-    expect([...(loadConfig({ ...valid, ALLOWED_USER_IDS: " 1, 22 ,333" }).allowedUserIds ?? [])]).toEqual([1, 22, 333]);
+    expect([...(loadConfig({ ...valid, ALLOWED_USER_IDS: " 1, 22 ,333" }).allowedUserIds ?? [])]).toEqual([
+      1, 22, 333,
+    ]);
   });
 });
 
@@ -104,6 +118,8 @@ describe("npm start with a bad variable", () => {
     });
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split("\n");
-    expect(lines).toEqual(["premiumpay-bot: DEFAULT_TIMEZONE: must be an IANA time zone such as Europe/Madrid"]);
+    expect(lines).toEqual([
+      "premiumpay-bot: DEFAULT_TIMEZONE: must be an IANA time zone such as Europe/Madrid",
+    ]);
   });
 });

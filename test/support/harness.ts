@@ -98,7 +98,11 @@ export class OperatorDriver {
 
   /** The next bot message, new or edited, that meets the expectation (registered before acting). */
   nextBotMessage(expect?: Expectation, timeoutMs = 8000): Promise<StoredMessage> {
-    return this.harness.telegram.waitForBotMessage(this.chatId, (message) => matches(expect, message), timeoutMs);
+    return this.harness.telegram.waitForBotMessage(
+      this.chatId,
+      (message) => matches(expect, message),
+      timeoutMs,
+    );
   }
 
   /** Logs in through /start with the operator's premiumpay account; resolves when the main menu is shown. */
@@ -116,7 +120,10 @@ export class OperatorDriver {
     return this.harness.telegram.chat(this.chatId).botMessages();
   }
 
-  findButton(label: string | RegExp): { message: StoredMessage; button: InlineKeyboardButton.CallbackButton } {
+  findButton(label: string | RegExp): {
+    message: StoredMessage;
+    button: InlineKeyboardButton.CallbackButton;
+  } {
     const messages = this.botMessages().reverse();
     for (const message of messages) {
       for (const button of buttonsOf(message)) {

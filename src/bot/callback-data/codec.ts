@@ -48,6 +48,9 @@ export function defineCallback<const T extends Parts>(prefix: string, ...parts: 
 }
 
 /** Reusable part schemas: callback data arrives as strings. */
-export const cbInt = z.string().regex(/^\d{1,15}$/).transform(Number);
+export const cbInt = z
+  .string()
+  .regex(/^\d{1,15}$/)
+  .transform(Number);
 export const cbWord = z.string().regex(/^[a-z0-9_-]{1,24}$/i);
 export const cbEnum = <const V extends readonly [string, ...string[]]>(values: V) => z.enum(values);

@@ -54,7 +54,13 @@ interface View {
 }
 
 /** `purpose` is translated HTML of our own (the flow's title), so it is passed through as trusted. */
-function renderPage(ctx: FlowContext, purpose: string, all: PickedChannel[], filter: string, page: number): View {
+function renderPage(
+  ctx: FlowContext,
+  purpose: string,
+  all: PickedChannel[],
+  filter: string,
+  page: number,
+): View {
   const visible = filter ? all.filter((channel) => normalise(channel.name).includes(normalise(filter))) : all;
   const pages = Math.max(1, Math.ceil(visible.length / PICKER_PAGE_SIZE));
   const current = Math.min(page, pages - 1);
@@ -77,7 +83,8 @@ function renderPage(ctx: FlowContext, purpose: string, all: PickedChannel[], fil
   ];
   if (filter && visible.length === 0) lines.push(ctx.html("picker-no-match", { filter }));
   if (pages > 1) lines.push(ctx.html("picker-page", { page: current + 1, pages }));
-  if (!filter && all.length > PICKER_PAGE_SIZE) lines.push(ctx.html("picker-filter-hint", { count: all.length }));
+  if (!filter && all.length > PICKER_PAGE_SIZE)
+    lines.push(ctx.html("picker-filter-hint", { count: all.length }));
   return { text: lines.join("\n"), keyboard };
 }
 
@@ -86,13 +93,19 @@ function renderPage(ctx: FlowContext, purpose: string, all: PickedChannel[], fil
  * A button naming a channel that is not in the operator's own list (forged or stale) is refused.
  * Returns undefined when the operator has no channels.
  */
-export async function pickChannel(conversation: Flow, ctx: FlowContext, purpose: string): Promise<PickResult | undefined> {
+export async function pickChannel(
+  conversation: Flow,
+  ctx: FlowContext,
+  purpose: string,
+): Promise<PickResult | undefined> {
   const { deps } = ctx;
   const userId = ctx.from!.id;
   const chatId = ctx.chat!.id;
   const screen = await ctx.reply(ctx.html("picker-loading"));
   const show = (view: View) =>
-    ignoreNotModified(ctx.api.editMessageText(chatId, screen.message_id, view.text, { reply_markup: view.keyboard }));
+    ignoreNotModified(
+      ctx.api.editMessageText(chatId, screen.message_id, view.text, { reply_markup: view.keyboard }),
+    );
 
   let channels: PickedChannel[];
   for (;;) {
@@ -122,7 +135,9 @@ export async function pickChannel(conversation: Flow, ctx: FlowContext, purpose:
   let messageId = screen.message_id;
   for (;;) {
     const view = renderPage(ctx, purpose, ordered, filter, page);
-    await ignoreNotModified(ctx.api.editMessageText(chatId, messageId, view.text, { reply_markup: view.keyboard }));
+    await ignoreNotModified(
+      ctx.api.editMessageText(chatId, messageId, view.text, { reply_markup: view.keyboard }),
+    );
     const answer = await conversation.wait();
     const data = answer.callbackQuery?.data;
     if (data !== undefined) {

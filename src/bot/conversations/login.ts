@@ -77,7 +77,11 @@ export async function loginConversation(conversation: Flow, ctx: FlowContext): P
         );
         return { time: operator.digest.time, timezone: operator.timezone ?? deps.config.defaultTimezone };
       });
-      await ctx.api.editMessageText(ctx.chat!.id, checking.message_id, ctx.html("login-success", { clientId, ...saved }));
+      await ctx.api.editMessageText(
+        ctx.chat!.id,
+        checking.message_id,
+        ctx.html("login-success", { clientId, ...saved }),
+      );
       await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
       return;
     }

@@ -69,7 +69,9 @@ export async function timezoneConversation(conversation: Flow, ctx: FlowContext)
     }
     if (!zone) continue;
     const chosen = zone;
-    await conversation.external(() => deps.store.updateOperator(userId, { timezone: chosen }).then(() => undefined));
+    await conversation.external(() =>
+      deps.store.updateOperator(userId, { timezone: chosen }).then(() => undefined),
+    );
     const at = new Date(await conversation.now());
     await answer.reply(answer.html("timezone-set", { timezone: chosen, time: localTime(at, chosen) }));
     return;

@@ -17,8 +17,14 @@ async function showAccount(ctx: BotContext): Promise<void> {
   const operator = ctx.deps.store.getOperator(userId)!;
   const client = premiumpayOf(ctx.deps, userId)!;
   await ctx.replyWithChatAction("typing").catch(() => undefined);
-  const [status, version] = await Promise.all([outcomeOf(() => client.status()), outcomeOf(() => client.version())]);
-  const lines = [ctx.html("account-title"), ctx.html("account-client-id", { clientId: operator.clientId ?? "" })];
+  const [status, version] = await Promise.all([
+    outcomeOf(() => client.status()),
+    outcomeOf(() => client.version()),
+  ]);
+  const lines = [
+    ctx.html("account-title"),
+    ctx.html("account-client-id", { clientId: operator.clientId ?? "" }),
+  ];
   if (status.ok) {
     const key = status.value.ok ? "account-status-ok" : "account-status-ko";
     lines.push(ctx.html(key, { status: status.value.status }));
@@ -31,7 +37,11 @@ async function showAccount(ctx: BotContext): Promise<void> {
     lines.push(ctx.html("account-status-failed"));
     lines.push(failureText(ctx, status));
   }
-  lines.push(version.ok ? ctx.html("account-version", { version: version.value.version }) : ctx.html("account-version-unknown"));
+  lines.push(
+    version.ok
+      ? ctx.html("account-version", { version: version.value.version })
+      : ctx.html("account-version-unknown"),
+  );
   lines.push(
     ctx.html("account-settings", {
       language: ctx.t("language-name"),

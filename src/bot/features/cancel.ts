@@ -16,7 +16,9 @@ async function hasActiveFlow(ctx: BotContext): Promise<boolean> {
 cancelFeature.command("cancel", async (ctx) => {
   const active = await hasActiveFlow(ctx);
   await ctx.conversation.exitAll();
-  await ctx.reply(ctx.html(active ? "cancelled" : "nothing-to-cancel"), { reply_markup: mainMenuKeyboard(ctx) });
+  await ctx.reply(ctx.html(active ? "cancelled" : "nothing-to-cancel"), {
+    reply_markup: mainMenuKeyboard(ctx),
+  });
 });
 
 cancelFeature.callbackQuery(cancelCallback.pattern, async (ctx) => {

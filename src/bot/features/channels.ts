@@ -22,7 +22,11 @@ async function listChannels(ctx: BotContext): Promise<void> {
   }
   let text = ctx.html("channels-title", { count: outcome.value.length });
   for (const channel of outcome.value) {
-    const line = ctx.html("channels-item", { name: channel.name, id: String(channel.id), links: channel.links.length });
+    const line = ctx.html("channels-item", {
+      name: channel.name,
+      id: String(channel.id),
+      links: channel.links.length,
+    });
     if (text.length + line.length + 3 > MAX_TEXT) {
       text += "\n…";
       break;

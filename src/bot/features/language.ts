@@ -10,7 +10,10 @@ function languageKeyboard(ctx: BotContext): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const locale of SUPPORTED_LOCALES) {
     const mark = locale === ctx.locale ? "✓ " : "";
-    keyboard.text(`${mark}${ctx.i18n.fluent.translate(locale, "language-name")}`, languageCallback.pack(locale));
+    keyboard.text(
+      `${mark}${ctx.i18n.fluent.translate(locale, "language-name")}`,
+      languageCallback.pack(locale),
+    );
   }
   return keyboard;
 }

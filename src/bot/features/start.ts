@@ -15,4 +15,6 @@ startFeature.command("start", async (ctx) => {
 });
 
 startFeature.command("help", (ctx) => ctx.reply(ctx.html("help"), { reply_markup: mainMenuKeyboard(ctx) }));
-startFeature.command("menu", (ctx) => ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) }));
+startFeature.command("menu", (ctx) =>
+  ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) }),
+);

@@ -8,7 +8,8 @@ export async function ignoreNotModified<T>(edit: Promise<T>): Promise<T | undefi
   try {
     return await edit;
   } catch (error) {
-    if (error instanceof GrammyError && error.description.includes("message is not modified")) return undefined;
+    if (error instanceof GrammyError && error.description.includes("message is not modified"))
+      return undefined;
     throw error;
   }
 }

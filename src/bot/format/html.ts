@@ -22,7 +22,9 @@ export function trusted(html: string): TrustedHtml {
 export type TranslationVariables = Record<string, string | number | Date | TrustedHtml | null | undefined>;
 
 /** Strings from premiumpay or from a user never reach an HTML message unescaped: every string variable is escaped here. */
-export function escapeVariables(variables: TranslationVariables | undefined): Record<string, string | number | Date | TrustedHtml> | undefined {
+export function escapeVariables(
+  variables: TranslationVariables | undefined,
+): Record<string, string | number | Date | TrustedHtml> | undefined {
   if (!variables) return undefined;
   const out: Record<string, string | number | Date | TrustedHtml> = {};
   for (const [name, value] of Object.entries(variables)) {

@@ -8,12 +8,18 @@ export function formatMoney(amount: number, currency: string | null, locale: Loc
   const intlLocale = INTL_LOCALE[locale];
   if (currency && /^[A-Za-z]{3}$/.test(currency)) {
     try {
-      return new Intl.NumberFormat(intlLocale, { style: "currency", currency: currency.toUpperCase() }).format(amount);
+      return new Intl.NumberFormat(intlLocale, {
+        style: "currency",
+        currency: currency.toUpperCase(),
+      }).format(amount);
     } catch {
       // An ISO-shaped code Intl does not know: fall through to number + code.
     }
   }
-  const number = new Intl.NumberFormat(intlLocale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+  const number = new Intl.NumberFormat(intlLocale, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(amount);
   return currency ? `${number} ${currency}` : number;
 }
 

@@ -48,6 +48,14 @@ export function operatorZone(conversation: Flow, deps: BotDeps, userId: number):
   return conversation.external(() => deps.store.getOperator(userId)?.timezone ?? deps.config.defaultTimezone);
 }
 
+/**
+ * The bot's clock read once and replayed like `conversation.now()`, which would read the process clock instead:
+ * `deps.now` is the clock the operator's "today" must follow (injected by tests and the demo).
+ */
+export async function flowNow(conversation: Flow, deps: BotDeps): Promise<Date> {
+  return new Date(await conversation.external(() => deps.now().getTime()));
+}
+
 export function buttonLabel(text: string): string {
   const chars = Array.from(text);
   return chars.length > BUTTON_LABEL_MAX ? `${chars.slice(0, BUTTON_LABEL_MAX - 1).join("")}…` : text;
@@ -180,7 +188,7 @@ export async function showPeriodScreen<T>(
   let current = ctx;
   let kind = screen.initial;
   for (;;) {
-    const now = new Date(await conversation.now());
+    const now = await flowNow(conversation, ctx.deps);
     const period = periodOf(kind, now, zone);
     const outcome = await conversation.external(() => screen.fetch(period, kind, now));
     if (!outcome.ok) {

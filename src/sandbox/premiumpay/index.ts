@@ -1,4 +1,19 @@
-/** A local premiumpay: the ten endpoints over real HTTP, seeded data, and fault knobs for tests. */
+/**
+ * A local premiumpay: the ten endpoints over real HTTP, seeded data, and fault knobs for tests.
+ *
+ * Choices where the API page is silent:
+ * - An unknown channel id, or another client's, answers 404 `{"status":"ko","error":"Channel not found"}`;
+ *   an `invitation_link` (URL or link name) the channel lacks answers 404 "Invitation link not found".
+ * - Empty lists answer HTTP 200 `{"status":"ko","error":"No data"}`, like the real API.
+ * - Date ranges include both ends; dates with milliseconds or an offset are accepted.
+ * - Each channel sells in one currency; aggregated rows are per key and currency, e.g.
+ *   `{ country: "ES", count: 12, amount: 123.4, currency: "EUR" }`, so currencies are never summed.
+ * - Without `aggregate_field`, sales are aggregated by country.
+ * - `consolidate_links: "yes"` adds `sales` and `amount` (all-time totals) to each link.
+ * - Channel results: one row per UTC day of the range within the last 90 days:
+ *   `{ date, channel_id, invitation_link, joins, leaves, sales, amount, currency }`.
+ * - Faults answer before authentication is checked; every request is logged first.
+ */
 export type {
   NewSale,
   SandboxChannel,

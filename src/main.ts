@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A stray rejection is a bug to log, not a reason to drop every operator's in-flight work.
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
 }

@@ -11,7 +11,10 @@ import {
 import { localTime } from "../../src/time.js";
 
 const at = (iso: string) => new Date(iso);
-const iso = (period: { from: Date; to: Date }) => ({ from: period.from.toISOString(), to: period.to.toISOString() });
+const iso = (period: { from: Date; to: Date }) => ({
+  from: period.from.toISOString(),
+  to: period.to.toISOString(),
+});
 
 describe("todaySoFar", () => {
   it("starts at local midnight, not UTC midnight, and ends now", () => {
@@ -74,7 +77,11 @@ describe("wholeYesterday", () => {
 
   it("ends one second before today starts, so no instant is in both", () => {
     for (const zone of ["Europe/Madrid", "America/Sao_Paulo", "Asia/Kolkata", "UTC"]) {
-      for (const now of [at("2026-03-29T10:15:00.000Z"), at("2026-10-25T12:00:00.000Z"), at("2026-07-01T00:00:01.000Z")]) {
+      for (const now of [
+        at("2026-03-29T10:15:00.000Z"),
+        at("2026-10-25T12:00:00.000Z"),
+        at("2026-07-01T00:00:01.000Z"),
+      ]) {
         expect(wholeYesterday(now, zone).to.getTime() + 1000).toBe(todaySoFar(now, zone).from.getTime());
       }
     }

@@ -74,6 +74,7 @@ type MessageContent = Pick<StoredMessage, "html" | "text" | "entities" | "parseM
 
 const MAX_TEXT_LENGTH = 4096;
 const CONFLICT_GRACE_MS = 50;
+const WAIT_FOR_POLL_MS = 25;
 const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 const QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid";
@@ -365,7 +366,8 @@ export class BotApiEmulator {
 
   /**
    * Resolves with the predicate's first truthy value, re-checked on every state change (update,
-   * message, edit, delete, API call). Rejects after `timeoutMs` with a summary of recent activity.
+   * message, edit, delete, API call) and every 25 ms. Rejects after `timeoutMs` with a summary of
+   * recent activity.
    */
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -385,12 +387,16 @@ export class BotApiEmulator {
       };
       const done = () => {
         clearTimeout(timer);
+        clearInterval(poll);
         this.changeListeners.delete(check);
       };
       const timer = setTimeout(() => {
         done();
         reject(new Error(`waitFor: condition not met within ${timeoutMs} ms; ${this.describeActivity()}`));
       }, timeoutMs);
+      // Predicates may also read the bot's own state (a handler's side effect), which changes without
+      // an emulator event; a slow poll catches those.
+      const poll = setInterval(check, WAIT_FOR_POLL_MS);
       this.changeListeners.add(check);
       check();
     });
@@ -469,7 +475,10 @@ export class BotApiEmulator {
       if (fault !== undefined) throw new ApiError(fault.errorCode, fault.description, fault.retryAfter);
       const controller = new AbortController();
       res.on("close", () => controller.abort());
-      const result = await entry.handler(params, controller.signal);
+      // Synchronous handlers are logged in the same tick as the events they emit, so code awaiting
+      // an event already sees the call in `calls`.
+      const outcome = entry.handler(params, controller.signal);
+      const result = outcome instanceof Promise ? await outcome : outcome;
       this.log({ method, params, at, ok: true });
       this.reply(res, result);
     } catch (error) {

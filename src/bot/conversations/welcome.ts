@@ -343,10 +343,7 @@ function editKeyboard(ctx: FlowContext, channel: PickedChannel): InlineKeyboard 
  */
 async function sendPreview(ctx: FlowContext, draft: WelcomeDraft): Promise<number> {
   const markup = draft.button ? new InlineKeyboard().url(draft.button.text, draft.button.url) : undefined;
-  const sent = await ctx.reply(escapeHtml(draft.message), {
-    ...(markup ? { reply_markup: markup } : {}),
-    link_preview_options: { is_disabled: true },
-  });
+  const sent = await ctx.reply(escapeHtml(draft.message), markup ? { reply_markup: markup } : {});
   return sent.message_id;
 }
 

@@ -8,6 +8,7 @@ import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
 import { createI18n } from "./bot/i18n.js";
 import { createBot } from "./bot/index.js";
 import type { Config } from "./config.js";
+import { createDigestService, type DigestService } from "./digest/index.js";
 import type { Logger } from "./logger.js";
 import { createPremiumpayClient } from "./premiumpay/index.js";
 import { createStore, type Store } from "./store/index.js";
@@ -15,6 +16,8 @@ import { createStore, type Store } from "./store/index.js";
 export interface App {
   bot: Bot<BotContext>;
   deps: BotDeps;
+  /** The daily digest's scheduler and queue (tests drive it with `runDue` under a moved clock). */
+  digest: DigestService;
   flowExpiry: FlowExpiry;
   /** Stops taking updates, lets in-flight updates finish, flushes the store. Safe to call more than once. */
   stop(): Promise<void>;
@@ -90,17 +93,21 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
 
   const flowExpiry = startFlowExpiry(deps, bot.api);
 
+  const digest = createDigestService({ deps });
+  digest.start();
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       flowExpiry.stop();
       if (runner?.isRunning()) await runner.stop();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await digest.stop();
       await store.flush();
       if (!options.store) await store.close();
       logger.info("bot stopped");
     })();
     return stopping;
   };
-  return { bot, deps, flowExpiry, stop };
+  return { bot, deps, flowExpiry, digest, stop };
 }

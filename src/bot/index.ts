@@ -5,6 +5,7 @@ import type { UserFromGetMe } from "grammy/types";
 import { scrubSecrets } from "../logger.js";
 import { installApiTransformers } from "./api.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
+import { DIGEST_SETTINGS, digestSettingsConversation } from "./conversations/digest-settings.js";
 import { LOGIN, loginConversation } from "./conversations/login.js";
 import { PUBLIC_LINK, publicLinkConversation } from "./conversations/public-link.js";
 import { REPORT, reportConversation } from "./conversations/report.js";
@@ -14,6 +15,7 @@ import { TIMEZONE, timezoneConversation } from "./conversations/timezone.js";
 import { WELCOME, welcomeConversation } from "./conversations/welcome.js";
 import { accountFeature } from "./features/account.js";
 import { cancelFeature } from "./features/cancel.js";
+import { digestFeature } from "./features/digest.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { languageFeature } from "./features/language.js";
 import { logoutFeature } from "./features/logout.js";
@@ -93,8 +95,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(flow(salesConversation, SALES));
   bot.use(flow(resultsConversation, RESULTS));
   bot.use(flow(reportConversation, REPORT));
+  bot.use(flow(digestSettingsConversation, DIGEST_SETTINGS));
   // 7. Commands and buttons.
-  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature, publicLinkFeature, welcomeFeature, salesFeature);
+  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature, publicLinkFeature, welcomeFeature, salesFeature, digestFeature);
   // 8. Whatever nobody handled.
   bot.use(fallbackFeature);
 

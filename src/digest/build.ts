@@ -1,0 +1,45 @@
+import type { BotDeps } from "../bot/context.js";
+import type { TranslationVariables } from "../bot/format/html.js";
+import { translate } from "../bot/i18n.js";
+import { composeDigest } from "./compose.js";
+import { fetchDigestData } from "./fetch.js";
+import type { Limiter } from "./limit.js";
+
+/** What the digest needs of the bot's dependencies (the CLI builds the same without a bot). */
+export type DigestDeps = Pick<BotDeps, "config" | "store" | "premiumpay" | "now" | "logger" | "i18n">;
+
+/** JSON-safe, so the settings conversation can build a preview inside `conversation.external`. */
+export type BuiltDigest =
+  | { kind: "digest"; messages: string[] }
+  /** premiumpay refused the credentials: one message asking to log in again replaces the digest. */
+  | { kind: "login-again"; messages: string[] }
+  /** premiumpay did not give the channel list (down, rate limited): try again later. */
+  | { kind: "unavailable" }
+  /** Logged out since: nothing to send. */
+  | { kind: "no-credentials" };
+
+export function operatorZone(deps: DigestDeps, userId: number): string {
+  return deps.store.getOperator(userId)?.timezone ?? deps.config.defaultTimezone;
+}
+
+/** Fetches and composes the digest of local `date` for one operator, in their language and time zone. */
+export async function buildDigest(
+  deps: DigestDeps,
+  userId: number,
+  date: string,
+  limit: Limiter,
+): Promise<BuiltDigest> {
+  const operator = deps.store.getOperator(userId);
+  const credentials = deps.store.getCredentials(userId);
+  if (!operator || !credentials) return { kind: "no-credentials" };
+  const locale = operator.locale ?? deps.config.defaultLocale;
+  const t = (key: string, variables?: TranslationVariables) => translate(deps.i18n, locale, key, variables);
+  const fetched = await fetchDigestData(
+    deps.premiumpay(credentials),
+    { date, zone: operator.timezone ?? deps.config.defaultTimezone, channelIds: operator.digest.channelIds },
+    limit,
+  );
+  if (fetched.ok) return { kind: "digest", messages: composeDigest(fetched.data, locale, t) };
+  if (fetched.kind === "auth") return { kind: "login-again", messages: [t("digest-login-again")] };
+  return { kind: "unavailable" };
+}

@@ -188,7 +188,7 @@ type Answer =
     };
 
 /**
- * Waits for what this step accepts: typed text (when `acceptsText`) or one of `actions`. A button of another
+ * Waits for what this step accepts: typed text (when `accepts.text`) or one of `accepts.actions`. A button of another
  * step, or a forged one, is answered as expired; anything else gets `hintKey` and the step keeps waiting.
  */
 async function waitForAnswer(
@@ -252,7 +252,10 @@ async function askInviteLink(conversation: Flow, ctx: FlowContext, screen: Scree
     "welcome-need-link",
   );
   const picked = "linkIndex" in answer ? links[answer.linkIndex] : undefined;
-  return { ctx: answer.ctx, inviteLink: picked ? { name: picked.name, url: picked.url } : null };
+  return {
+    ctx: answer.ctx,
+    inviteLink: picked ? { name: picked.name || picked.url, url: picked.url } : null,
+  };
 }
 
 /** Returns the button, or null when the operator chose none. */

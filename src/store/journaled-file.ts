@@ -170,6 +170,8 @@ export class JournaledFile<T extends Record<string, object>> {
   }
 
   private async drain(): Promise<void> {
+    // Yield first so commit() has stored this promise in `draining` before the loop can end and clear it.
+    await null;
     while (this.next) {
       const batch = this.next;
       this.next = undefined;

@@ -144,7 +144,8 @@ export class JournaledFile<T extends Record<string, object>> {
 
   /** Resolves when every change made so far is durable. */
   commit(): Promise<void> {
-    const batch = (this.next ??= deferred());
+    this.next ??= deferred();
+    const batch = this.next;
     this.draining ??= this.drain();
     return batch.promise;
   }

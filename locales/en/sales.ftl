@@ -7,6 +7,7 @@ period-button-yesterday = ⏪ Yesterday
 period-button-last7 = 🗓 Last 7 days
 period-button-last30 = 🗓 Last 30 days
 period-button-refresh = 🔄 Refresh
+period-choose = Which period?
 period-line-today = Today, { $date }, until { $time } ({ $zone })
 period-line-yesterday = Yesterday, { $date } ({ $zone })
 period-line-days = Last { $days } days: { $from } – { $to } { $time } ({ $zone })
@@ -39,10 +40,9 @@ sales-change-none = No sales yesterday at this time either.
 sales-another-channel = 📋 Another channel
 
 results-purpose = 📈 <b>Channel results</b>
-results-choose-period = 📈 <b>{ $channel }</b>
-    Which period?
 results-title = 📈 <b>{ $channel }</b> · results
 
+results-common = For every row: { $fields }
 results-none = No results in this period.
 
 table-yes = yes

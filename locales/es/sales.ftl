@@ -7,6 +7,7 @@ period-button-yesterday = ⏪ Ayer
 period-button-last7 = 🗓 Últimos 7 días
 period-button-last30 = 🗓 Últimos 30 días
 period-button-refresh = 🔄 Actualizar
+period-choose = ¿Qué periodo?
 period-line-today = Hoy, { $date }, hasta las { $time } ({ $zone })
 period-line-yesterday = Ayer, { $date } ({ $zone })
 period-line-days = Últimos { $days } días: { $from } – { $to } { $time } ({ $zone })
@@ -39,10 +40,9 @@ sales-change-none = Ayer a esta hora tampoco había ventas.
 sales-another-channel = 📋 Otro canal
 
 results-purpose = 📈 <b>Resultados del canal</b>
-results-choose-period = 📈 <b>{ $channel }</b>
-    ¿Qué periodo?
 results-title = 📈 <b>{ $channel }</b> · resultados
 
+results-common = En todas las filas: { $fields }
 results-none = No hay resultados en este periodo.
 
 table-yes = sí

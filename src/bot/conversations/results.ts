@@ -28,13 +28,27 @@ function cellText(ctx: FlowContext, value: Scalar | undefined): string {
   return value;
 }
 
+/** An id (`channel_id`, `id`) or a label (a currency): said once when every row has the same. */
+const isIdentifying = (key: string, value: Scalar | undefined) =>
+  typeof value === "string" || /(^|_)id$/i.test(key);
+
 /**
  * premiumpay decides the fields of a results row, so the columns are the union of the rows' keys in the order they
- * first appear; columns empty in every row are left out to keep the table compact.
+ * first appear. Columns empty in every row are left out, and ids and labels with one value in every row (the
+ * channel id, the currency) are said once above the table instead of on each line, to keep it narrow. Measures
+ * stay in the table even when they happen to be equal, so the table keeps its shape from one period to the next.
  */
-export function resultColumns(rows: readonly ChannelResult[]): string[] {
-  const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return keys.filter((key) => rows.some((row) => !isEmpty(row[key])));
+export function resultColumns(rows: readonly ChannelResult[]): { varying: string[]; common: string[] } {
+  const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((key) =>
+    rows.some((row) => !isEmpty(row[key])),
+  );
+  if (rows.length < 2) return { varying: keys, common: [] };
+  const first = rows[0]!;
+  const isCommon = (key: string) =>
+    isIdentifying(key, first[key]) && rows.every((row) => row[key] === first[key]);
+  const varying = keys.filter((key) => !isCommon(key));
+  // Identical rows would leave no column at all: show them as they are.
+  return varying.length === 0 ? { varying: keys, common: [] } : { varying, common: keys.filter(isCommon) };
 }
 
 function renderResults(
@@ -45,7 +59,11 @@ function renderResults(
 ): string {
   const header = [ctx.html("results-title", { channel: channelName }), periodHtml, ""];
   if (rows.length === 0) return [...header, ctx.html("results-none")].join("\n");
-  const keys = resultColumns(rows);
+  const { varying: keys, common } = resultColumns(rows);
+  if (common.length > 0) {
+    const fields = common.map((key) => `${key}: ${cellText(ctx, rows[0]![key])}`).join(" · ");
+    header.push(ctx.html("results-common", { fields }));
+  }
   const columns: TableColumn[] = keys.map((key) => ({
     header: key,
     align: rows.every((row) => isEmpty(row[key]) || typeof row[key] === "number") ? "right" : "left",
@@ -75,7 +93,7 @@ export async function resultsConversation(conversation: Flow, ctx: FlowContext):
       conversation,
       picked.ctx,
       messageId,
-      picked.ctx.html("results-choose-period", { channel: channel.name }),
+      picked.ctx.html("results-title", { channel: channel.name }),
       PERIOD_KINDS,
     );
     current = await showPeriodScreen(conversation, chosen.ctx, messageId, zone, {

@@ -103,16 +103,17 @@ function periodChoiceKeyboard(ctx: FlowContext, kinds: readonly PeriodKind[]): I
   return keyboard.row().text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
-/** Shows `textHtml` with the period buttons in `messageId` and returns the period picked. */
+/** Asks "Which period?" under `titleHtml` in `messageId` and returns the period picked. */
 export async function choosePeriod(
   conversation: Flow,
   ctx: FlowContext,
   messageId: number,
-  textHtml: string,
+  titleHtml: string,
   kinds: readonly PeriodKind[],
 ): Promise<{ ctx: FlowContext; kind: PeriodKind }> {
+  const text = `${titleHtml}\n${ctx.html("period-choose")}`;
   await ignoreNotModified(
-    ctx.api.editMessageText(ctx.chat!.id, messageId, textHtml, {
+    ctx.api.editMessageText(ctx.chat!.id, messageId, text, {
       reply_markup: periodChoiceKeyboard(ctx, kinds),
     }),
   );

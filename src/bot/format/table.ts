@@ -29,7 +29,7 @@ export interface RenderedTable {
 
 const DEFAULT_MAX_CELL_WIDTH = 18;
 /** About what a phone shows in monospace without wrapping in landscape; wider tables become unreadable. */
-const DEFAULT_MAX_LINE_WIDTH = 60;
+const DEFAULT_MAX_LINE_WIDTH = 64;
 const GAP = "  ";
 const ELLIPSIS = "…";
 

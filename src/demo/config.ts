@@ -1,0 +1,93 @@
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+
+/** Where the demo keeps its operators, conversations and key: never the production `./data`. */
+export const DEFAULT_DEMO_DATA_DIR = "./demo-data";
+export const DEFAULT_DEMO_PORT = 8080;
+// The demo prints its URL and credentials; routine log lines would bury them.
+export const DEFAULT_DEMO_LOG_LEVEL = "warn";
+export const DEMO_KEY_FILE = "credentials.key";
+
+const KEY_PATTERN = /^[0-9a-f]{64}$/;
+
+/** What `npm run demo` reads from the environment; everything else has a demo default. */
+export interface DemoSettings {
+  dataDir: string;
+  /** Port of the web chat page on 127.0.0.1. */
+  port: number;
+  /** Set: the bot talks to real Telegram with this token, and no emulator or web page is started. */
+  botToken: string | undefined;
+  telegramApiRoot: string | undefined;
+  logLevel: string;
+  defaultLocale: string | undefined;
+  defaultTimezone: string | undefined;
+}
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const demoEnvSchema = z.object({
+  DEMO_DATA_DIR: z.preprocess(blankToUndefined, z.string().default(DEFAULT_DEMO_DATA_DIR)),
+  DEMO_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(0).max(65_535).default(DEFAULT_DEMO_PORT),
+  ),
+  BOT_TOKEN: z.preprocess(blankToUndefined, z.string().optional()),
+  TELEGRAM_API_ROOT: z.preprocess(blankToUndefined, z.string().optional()),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.string().default(DEFAULT_DEMO_LOG_LEVEL)),
+  DEFAULT_LOCALE: z.preprocess(blankToUndefined, z.string().optional()),
+  DEFAULT_TIMEZONE: z.preprocess(blankToUndefined, z.string().optional()),
+});
+
+export class DemoSettingsError extends Error {
+  override name = "DemoSettingsError";
+}
+
+export function demoSettingsFrom(env: NodeJS.ProcessEnv): DemoSettings {
+  const parsed = demoEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DemoSettingsError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    dataDir: e.DEMO_DATA_DIR,
+    port: e.DEMO_PORT,
+    botToken: e.BOT_TOKEN,
+    telegramApiRoot: e.TELEGRAM_API_ROOT,
+    logLevel: e.LOG_LEVEL,
+    defaultLocale: e.DEFAULT_LOCALE,
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+  };
+}
+
+/**
+ * The demo's CREDENTIALS_KEY: generated on the first run into the data folder (mode 0600) and reused after, so
+ * the sandbox credentials an operator saved stay readable across demo runs.
+ */
+export async function loadOrCreateDemoKey(dataDir: string): Promise<string> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const path = join(dataDir, DEMO_KEY_FILE);
+  try {
+    const existing = (await readFile(path, "utf8")).trim();
+    if (!KEY_PATTERN.test(existing)) {
+      throw new DemoSettingsError(`${path} does not hold a 64-hex-character key; delete it to get a new one`);
+    }
+    return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const key = randomBytes(32).toString("hex");
+  try {
+    // "wx": a concurrent first run cannot overwrite a key the other one already uses; it reads that one instead.
+    await writeFile(path, `${key}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadOrCreateDemoKey(dataDir);
+    throw error;
+  }
+  // The umask may have narrowed the mode further, never widened it; make it exactly owner-only.
+  await chmod(path, 0o600);
+  return key;
+}

@@ -1,0 +1,72 @@
+/** `npm run demo`: the bot, offline, in a browser chat (or in real Telegram when BOT_TOKEN is set). */
+import { ConfigError } from "../config.js";
+import { createLogger } from "../logger.js";
+import { CredentialsKeyError, StoreError } from "../store/index.js";
+import { DemoSettingsError, demoSettingsFrom } from "./config.js";
+import { type Demo, startDemo } from "./index.js";
+
+function exitWith(message: string): never {
+  process.stderr.write(`premiumpay-bot demo: ${message}\n`);
+  process.exit(1);
+}
+
+function banner(demo: Demo, dataDir: string): string {
+  const where = demo.webUrl
+    ? `Open ${demo.webUrl} and chat with the bot as a demo user.`
+    : `The bot is connected to Telegram: open https://t.me/${demo.botUsername} and send /start.`;
+  return [
+    "",
+    "premiumpay bot demo is running.",
+    where,
+    "",
+    "Log in with /start and these sandbox premiumpay credentials:",
+    `  client id: ${demo.credentials.clientId}`,
+    `  token:     ${demo.credentials.token}`,
+    "",
+    `premiumpay sandbox: ${demo.premiumpayUrl}`,
+    `demo data folder:   ${dataDir}`,
+    "Press Ctrl+C to stop.",
+    "",
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  let settings: ReturnType<typeof demoSettingsFrom>;
+  try {
+    settings = demoSettingsFrom(process.env);
+  } catch (error) {
+    if (error instanceof DemoSettingsError) exitWith(error.message);
+    throw error;
+  }
+  const logger = createLogger(settings.logLevel);
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
+  let demo: Demo;
+  try {
+    demo = await startDemo({ ...settings, logger });
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof StoreError || error instanceof CredentialsKeyError) {
+      exitWith(error.message);
+    }
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      exitWith(`port ${settings.port} is in use; choose another with DEMO_PORT=8081 npm run demo`);
+    }
+    throw error;
+  }
+  process.stdout.write(banner(demo, settings.dataDir));
+  const shutdown = () => {
+    demo.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "demo shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  createLogger("error").fatal({ err: error }, "the demo could not start");
+  process.exit(1);
+});

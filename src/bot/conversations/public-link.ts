@@ -1,0 +1,536 @@
+import { GrammyError, InlineKeyboard } from "grammy";
+import { z } from "zod";
+import { cancelCallback, menuCallback } from "../callback-data/index.js";
+import {
+  DURATION_PRESETS,
+  linkActionCallback,
+  linkDurationCallback,
+  linkEditCallback,
+  linkYesNoCallback,
+} from "../callback-data/public-link.js";
+import type { BotDeps, FlowContext } from "../context.js";
+import { type Outcome, outcomeOf } from "../errors.js";
+import { ignoreNotModified } from "../format/edit.js";
+import { failureText, premiumpayOf } from "../operator.js";
+import { pickChannel } from "./channel-picker.js";
+import type { Flow } from "./types.js";
+
+export const PUBLIC_LINK = "public-link";
+
+/** Telegram's limit for invite link names, in characters (code points). */
+export const LINK_NAME_MAX_LENGTH = 32;
+/** One year: the longest duration an operator can type. */
+export const MAX_DURATION_HOURS = 8760;
+
+/** Control characters (NUL, line breaks, tabs…), lone surrogates and line/paragraph separators. */
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
+/** Something other than spaces and invisible format characters (a name of zero-width spaces reads as empty). */
+const VISIBLE = /[^\p{Z}\p{Cf}]/u;
+
+/** A typed link name; each issue's message is the locale key that explains it. */
+export const linkNameSchema = z
+  .string()
+  .trim()
+  .refine((name) => VISIBLE.test(name), "link-name-empty")
+  .refine((name) => !FORBIDDEN_IN_NAME.test(name), "link-name-control")
+  .refine((name) => [...name].length <= LINK_NAME_MAX_LENGTH, "link-name-too-long");
+
+/** A typed number of hours, 0 (unlimited) to one year; each issue's message is the locale key that explains it. */
+export const durationHoursSchema = z
+  .string()
+  .trim()
+  .regex(/^[+-]?\d{1,12}$/, "link-duration-not-number")
+  .transform(Number)
+  .pipe(z.number().int().min(0, "link-duration-range").max(MAX_DURATION_HOURS, "link-duration-range"));
+
+/** Everything the create call needs; JSON-safe because it is rebuilt on every replay and passed to externals. */
+export interface LinkDraft {
+  channel: { id: number; name: string };
+  name: string;
+  durationHours: number;
+  requiresApproval: boolean;
+  /** Always false when approval is not required. */
+  autoApproval: boolean;
+}
+
+interface CreatedLink {
+  name: string;
+  url: string;
+}
+
+/** `unknown`: an earlier run of this very confirmation was interrupted mid-call, so it is not sent again. */
+type CreateResult = { state: "done"; link: CreatedLink; replayed: boolean } | { state: "unknown" };
+
+/** The idempotency key of one confirming click (Confirm or Retry): the same click delivered again has the same key. */
+export function linkActionId(chatId: number, callbackQueryId: string): string {
+  return `link:${chatId}:${callbackQueryId}`;
+}
+
+/**
+ * Sends the create call at most once per confirming click: the action id comes from that click's callback query,
+ * which a redelivered update (after a crash) carries again, so the stored result is returned instead of a new link.
+ */
+function createLinkOnce(
+  deps: BotDeps,
+  userId: number,
+  actionId: string,
+  draft: LinkDraft,
+): Promise<Outcome<CreateResult>> {
+  const client = premiumpayOf(deps, userId);
+  if (!client) return Promise.resolve({ ok: false, kind: "auth" });
+  return outcomeOf(async (): Promise<CreateResult> => {
+    const run = await deps.store.runOnce(actionId, userId, async (): Promise<CreatedLink> => {
+      const link = await client.createPublicLink({
+        channelId: draft.channel.id,
+        name: draft.name,
+        durationHours: draft.durationHours,
+        requiresApproval: draft.requiresApproval,
+        autoApproval: draft.autoApproval,
+      });
+      return { name: link.name, url: link.url };
+    });
+    if (run.state === "unknown") {
+      deps.logger.warn(
+        { userId, actionId },
+        "public link creation was interrupted earlier; not sending it again",
+      );
+      return { state: "unknown" };
+    }
+    deps.logger.info(
+      { userId, actionId, channelId: draft.channel.id, replayed: run.replayed },
+      "public link created",
+    );
+    return { state: "done", link: run.result, replayed: run.replayed };
+  });
+}
+
+// ---- The flow's single message ----
+
+interface View {
+  text: string;
+  keyboard?: InlineKeyboard;
+}
+
+/**
+ * The message the flow keeps editing. Once the operator has typed something below it, the next view is sent as a
+ * new message (and the old one deleted) so the current step stays at the bottom of the chat.
+ */
+interface Screen {
+  readonly chatId: number;
+  messageId: number;
+  buried: boolean;
+}
+
+function isGone(error: unknown): boolean {
+  return (
+    error instanceof GrammyError &&
+    /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(error.description)
+  );
+}
+
+async function show(ctx: FlowContext, screen: Screen, view: View): Promise<void> {
+  const options = view.keyboard ? { reply_markup: view.keyboard } : {};
+  if (!screen.buried) {
+    try {
+      await ignoreNotModified(ctx.api.editMessageText(screen.chatId, screen.messageId, view.text, options));
+      return;
+    } catch (error) {
+      // The operator deleted the message: carry on in a new one.
+      if (!isGone(error)) throw error;
+    }
+  } else {
+    await ctx.api.deleteMessage(screen.chatId, screen.messageId).catch(() => undefined);
+  }
+  screen.messageId = (await ctx.reply(view.text, options)).message_id;
+  screen.buried = false;
+}
+
+type Answer<T> = { ctx: FlowContext; value: T } | { ctx: FlowContext; text: string };
+
+/**
+ * Shows a step and waits for one of its buttons (on the current message, understood by `accept`) or, when the step
+ * takes text, a text message. Other buttons (stale, forged, from another step) are refused with a notice; other
+ * messages get the step again below them with a hint. Every callback query is answered.
+ */
+async function ask<T>(
+  conversation: Flow,
+  screen: Screen,
+  ctx: FlowContext,
+  render: (ctx: FlowContext, hint?: string) => View,
+  accept: (data: string) => T | undefined,
+  acceptsText = false,
+): Promise<Answer<T>> {
+  await show(ctx, screen, render(ctx));
+  for (;;) {
+    const answer = await conversation.wait();
+    const query = answer.callbackQuery;
+    if (query) {
+      const onScreen = query.message?.message_id === screen.messageId;
+      const value = onScreen && query.data !== undefined ? accept(query.data) : undefined;
+      // A redelivered click (after a crash) was answered already, or is too old to answer: that must not stop the flow.
+      if (value === undefined) {
+        await answer.answerCallbackQuery({ text: answer.t("link-stale-button") }).catch(() => undefined);
+        continue;
+      }
+      await answer.answerCallbackQuery().catch(() => undefined);
+      return { ctx: answer, value };
+    }
+    if (!answer.message) continue;
+    screen.buried = true;
+    const text = answer.message.text;
+    if (acceptsText && text !== undefined) return { ctx: answer, text };
+    await show(
+      answer,
+      screen,
+      render(answer, answer.html(acceptsText ? "link-need-text" : "link-use-buttons")),
+    );
+  }
+}
+
+// ---- Texts and keyboards ----
+
+function header(ctx: FlowContext, channel: LinkDraft["channel"]): string {
+  return ctx.html("link-header", { channel: channel.name });
+}
+
+function lines(...parts: (string | undefined)[]): string {
+  return parts.filter((part) => part !== undefined && part !== "").join("\n\n");
+}
+
+function durationText(ctx: FlowContext, hours: number): string {
+  if (hours === 0) return ctx.t("link-duration-unlimited");
+  if (hours % 24 === 0) return ctx.t("link-duration-days", { days: hours / 24 });
+  return ctx.t("link-duration-hours", { hours });
+}
+
+function yesNoText(ctx: FlowContext, value: boolean): string {
+  return ctx.t(value ? "link-value-yes" : "link-value-no");
+}
+
+/** Cancel, with Back (keep the current value) while editing a field from the summary. */
+function closingRow(ctx: FlowContext, keyboard: InlineKeyboard, editing: boolean): InlineKeyboard {
+  keyboard.row();
+  if (editing) keyboard.text(ctx.t("button-back"), linkActionCallback.pack("back"));
+  return keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
+}
+
+const acceptBack = (data: string) =>
+  linkActionCallback.unpack(data)?.[0] === "back" ? ("back" as const) : undefined;
+
+// ---- Steps ----
+
+async function askName(
+  conversation: Flow,
+  screen: Screen,
+  ctx: FlowContext,
+  channel: LinkDraft["channel"],
+  current?: string,
+): Promise<{ ctx: FlowContext; name: string }> {
+  let problem: string | undefined;
+  for (;;) {
+    const render = (c: FlowContext, hint?: string): View => ({
+      text: lines(
+        header(c, channel),
+        problem,
+        c.html("link-ask-name", { max: LINK_NAME_MAX_LENGTH }),
+        current === undefined ? undefined : c.html("link-current-name", { name: current }),
+        hint,
+      ),
+      keyboard: closingRow(c, new InlineKeyboard(), current !== undefined),
+    });
+    const answer = await ask(conversation, screen, ctx, render, acceptBack, true);
+    ctx = answer.ctx;
+    if ("value" in answer) return { ctx, name: current! };
+    const parsed = linkNameSchema.safeParse(answer.text);
+    if (parsed.success) return { ctx, name: parsed.data };
+    problem = ctx.html(parsed.error.issues[0]!.message, {
+      length: [...answer.text.trim()].length,
+      max: LINK_NAME_MAX_LENGTH,
+    });
+  }
+}
+
+async function askDuration(
+  conversation: Flow,
+  screen: Screen,
+  ctx: FlowContext,
+  channel: LinkDraft["channel"],
+  current?: number,
+): Promise<{ ctx: FlowContext; hours: number }> {
+  let problem: string | undefined;
+  for (;;) {
+    const render = (c: FlowContext, hint?: string): View => {
+      const keyboard = new InlineKeyboard();
+      DURATION_PRESETS.forEach((preset, index) => {
+        keyboard.text(c.t(`link-button-duration-${preset}`), linkDurationCallback.pack(preset));
+        if (index % 2 === 1) keyboard.row();
+      });
+      return {
+        text: lines(
+          header(c, channel),
+          problem,
+          c.html("link-ask-duration", { max: MAX_DURATION_HOURS }),
+          current === undefined
+            ? undefined
+            : c.html("link-current-duration", { duration: durationText(c, current) }),
+          hint,
+        ),
+        keyboard: closingRow(c, keyboard, current !== undefined),
+      };
+    };
+    const accept = (data: string) => {
+      const preset = linkDurationCallback.unpack(data)?.[0];
+      return preset === undefined ? acceptBack(data) : Number(preset);
+    };
+    const answer = await ask(conversation, screen, ctx, render, accept, true);
+    ctx = answer.ctx;
+    if ("value" in answer) return { ctx, hours: answer.value === "back" ? current! : answer.value };
+    const parsed = durationHoursSchema.safeParse(answer.text);
+    if (parsed.success) return { ctx, hours: parsed.data };
+    problem = ctx.html(parsed.error.issues[0]!.message, {
+      input: answer.text.trim().slice(0, 32),
+      max: MAX_DURATION_HOURS,
+    });
+  }
+}
+
+async function askYesNo(
+  conversation: Flow,
+  screen: Screen,
+  ctx: FlowContext,
+  channel: LinkDraft["channel"],
+  question: "approval" | "auto",
+  editing: boolean,
+): Promise<{ ctx: FlowContext; value: boolean | "back" }> {
+  const render = (c: FlowContext, hint?: string): View => ({
+    text: lines(
+      header(c, channel),
+      c.html(question === "approval" ? "link-ask-approval" : "link-ask-auto-approval"),
+      hint,
+    ),
+    keyboard: closingRow(
+      c,
+      new InlineKeyboard()
+        .text(c.t("link-button-yes"), linkYesNoCallback.pack(question, "yes"))
+        .text(c.t("link-button-no"), linkYesNoCallback.pack(question, "no")),
+      editing,
+    ),
+  });
+  const accept = (data: string) => {
+    const choice = linkYesNoCallback.unpack(data);
+    if (!choice) return acceptBack(data);
+    const [asked, answer] = choice;
+    return asked === question ? answer === "yes" : undefined;
+  };
+  const answer = await ask(conversation, screen, ctx, render, accept);
+  return { ctx: answer.ctx, value: "value" in answer ? answer.value : "back" };
+}
+
+/** Requires approval, then (only when it does) auto approval. Back while editing keeps both values. */
+async function askApproval(
+  conversation: Flow,
+  screen: Screen,
+  ctx: FlowContext,
+  channel: LinkDraft["channel"],
+  current?: { requiresApproval: boolean; autoApproval: boolean },
+): Promise<{ ctx: FlowContext; requiresApproval: boolean; autoApproval: boolean }> {
+  const required = await askYesNo(conversation, screen, ctx, channel, "approval", current !== undefined);
+  if (required.value === "back") return { ctx: required.ctx, ...current! };
+  if (!required.value) return { ctx: required.ctx, requiresApproval: false, autoApproval: false };
+  const auto = await askYesNo(conversation, screen, required.ctx, channel, "auto", false);
+  return { ctx: auto.ctx, requiresApproval: true, autoApproval: auto.value === true };
+}
+
+/** Channel, name, duration and approval; auto approval only when approval is required (it means nothing otherwise). */
+function settingsText(ctx: FlowContext, draft: LinkDraft, name: string): string {
+  const settings = [
+    ctx.html("link-setting-channel", { channel: draft.channel.name }),
+    ctx.html("link-setting-name", { name }),
+    ctx.html("link-setting-duration", { duration: durationText(ctx, draft.durationHours) }),
+    ctx.html("link-setting-approval", { approval: yesNoText(ctx, draft.requiresApproval) }),
+  ];
+  if (draft.requiresApproval) {
+    settings.push(ctx.html("link-setting-auto-approval", { auto: yesNoText(ctx, draft.autoApproval) }));
+  }
+  return settings.join("\n");
+}
+
+function summaryText(ctx: FlowContext, draft: LinkDraft): string {
+  return `${ctx.html("link-summary-title")}\n${settingsText(ctx, draft, draft.name)}`;
+}
+
+type Field = "channel" | "name" | "duration" | "approval";
+
+async function askField(
+  conversation: Flow,
+  screen: Screen,
+  ctx: FlowContext,
+  draft: LinkDraft,
+): Promise<{ ctx: FlowContext; field: Field | "back" }> {
+  const render = (c: FlowContext, hint?: string): View => ({
+    text: lines(summaryText(c, draft), c.html("link-edit-choose"), hint),
+    keyboard: closingRow(
+      c,
+      new InlineKeyboard()
+        .text(c.t("link-field-channel"), linkEditCallback.pack("channel"))
+        .text(c.t("link-field-name"), linkEditCallback.pack("name"))
+        .row()
+        .text(c.t("link-field-duration"), linkEditCallback.pack("duration"))
+        .text(c.t("link-field-approval"), linkEditCallback.pack("approval")),
+      true,
+    ),
+  });
+  const accept = (data: string) => linkEditCallback.unpack(data)?.[0] ?? acceptBack(data);
+  const answer = await ask(conversation, screen, ctx, render, accept);
+  return { ctx: answer.ctx, field: "value" in answer ? answer.value : "back" };
+}
+
+/** Changes one field of the draft; the others are kept. Undefined when the operator has no channel left to pick. */
+async function editDraft(
+  conversation: Flow,
+  screen: Screen,
+  ctx: FlowContext,
+  draft: LinkDraft,
+): Promise<{ ctx: FlowContext; draft: LinkDraft } | undefined> {
+  const choice = await askField(conversation, screen, ctx, draft);
+  ctx = choice.ctx;
+  switch (choice.field) {
+    case "back":
+      return { ctx, draft };
+    case "channel": {
+      // The picker opens its own message; the summary's is removed so only one screen stays.
+      await ctx.api.deleteMessage(screen.chatId, screen.messageId).catch(() => undefined);
+      const picked = await pickChannel(conversation, ctx, ctx.html("link-title"));
+      if (!picked) return undefined;
+      screen.messageId = picked.messageId;
+      screen.buried = false;
+      return {
+        ctx: picked.ctx,
+        draft: { ...draft, channel: { id: picked.channel.id, name: picked.channel.name } },
+      };
+    }
+    case "name": {
+      const named = await askName(conversation, screen, ctx, draft.channel, draft.name);
+      return { ctx: named.ctx, draft: { ...draft, name: named.name } };
+    }
+    case "duration": {
+      const timed = await askDuration(conversation, screen, ctx, draft.channel, draft.durationHours);
+      return { ctx: timed.ctx, draft: { ...draft, durationHours: timed.hours } };
+    }
+    case "approval": {
+      const approval = await askApproval(conversation, screen, ctx, draft.channel, draft);
+      return {
+        ctx: approval.ctx,
+        draft: { ...draft, requiresApproval: approval.requiresApproval, autoApproval: approval.autoApproval },
+      };
+    }
+  }
+}
+
+function shareUrl(link: string): string {
+  return `https://t.me/share/url?url=${encodeURIComponent(link)}`;
+}
+
+/**
+ * Creates the link once per confirming click. A failure offers Retry (a new click, so a new action) or Edit;
+ * an authentication failure ends the flow with the way to log in again. Returns the context to go on editing with,
+ * or undefined when the flow is over.
+ */
+async function createLink(
+  conversation: Flow,
+  screen: Screen,
+  press: FlowContext,
+  draft: LinkDraft,
+): Promise<FlowContext | undefined> {
+  const { deps } = press;
+  const userId = press.from!.id;
+  for (;;) {
+    await show(press, screen, { text: lines(header(press, draft.channel), press.html("link-creating")) });
+    const actionId = linkActionId(screen.chatId, press.callbackQuery!.id);
+    const outcome = await conversation.external(() => createLinkOnce(deps, userId, actionId, draft));
+    if (outcome.ok && outcome.value.state === "done") {
+      const { link } = outcome.value;
+      await show(press, screen, {
+        text: lines(press.html("link-created", { url: link.url }), settingsText(press, draft, link.name)),
+        keyboard: new InlineKeyboard()
+          .url(press.t("link-button-share"), shareUrl(link.url))
+          .row()
+          .text(press.t("link-button-another"), menuCallback.pack("link")),
+      });
+      return undefined;
+    }
+    if (outcome.ok) {
+      await show(press, screen, {
+        text: lines(header(press, draft.channel), press.html("link-create-unknown")),
+        keyboard: new InlineKeyboard().text(press.t("link-button-another"), menuCallback.pack("link")),
+      });
+      return undefined;
+    }
+    const failure = outcome;
+    if (failure.kind === "auth") {
+      await show(press, screen, { text: lines(header(press, draft.channel), failureText(press, failure)) });
+      return undefined;
+    }
+    const render = (c: FlowContext, hint?: string): View => ({
+      text: lines(header(c, draft.channel), failureText(c, failure), c.html("link-create-failed"), hint),
+      keyboard: new InlineKeyboard()
+        .text(c.t("button-retry"), linkActionCallback.pack("retry"))
+        .text(c.t("link-button-edit"), linkActionCallback.pack("edit"))
+        .row()
+        .text(c.t("button-cancel"), cancelCallback.pack()),
+    });
+    const accept = (data: string) => {
+      const action = linkActionCallback.unpack(data)?.[0];
+      return action === "retry" || action === "edit" ? action : undefined;
+    };
+    const answer = await ask(conversation, screen, press, render, accept);
+    if (!("value" in answer) || answer.value === "edit") return answer.ctx;
+    press = answer.ctx;
+  }
+}
+
+/**
+ * /link: channel → name → duration → approval (→ auto approval) → summary with Confirm / Edit / Cancel →
+ * createPublicLink exactly once → the link with a share button. Every step edits the same message where it can.
+ */
+export async function publicLinkConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
+  const picked = await pickChannel(conversation, ctx, ctx.html("link-title"));
+  if (!picked) return;
+  const screen: Screen = { chatId: ctx.chat!.id, messageId: picked.messageId, buried: false };
+  const channel = { id: picked.channel.id, name: picked.channel.name };
+  const named = await askName(conversation, screen, picked.ctx, channel);
+  const timed = await askDuration(conversation, screen, named.ctx, channel);
+  const approval = await askApproval(conversation, screen, timed.ctx, channel);
+  let draft: LinkDraft = {
+    channel,
+    name: named.name,
+    durationHours: timed.hours,
+    requiresApproval: approval.requiresApproval,
+    autoApproval: approval.autoApproval,
+  };
+  let current = approval.ctx;
+  for (;;) {
+    const render = (c: FlowContext, hint?: string): View => ({
+      text: lines(summaryText(c, draft), c.html("link-confirm-question"), hint),
+      keyboard: new InlineKeyboard()
+        .text(c.t("link-button-confirm"), linkActionCallback.pack("confirm"))
+        .row()
+        .text(c.t("link-button-edit"), linkActionCallback.pack("edit"))
+        .text(c.t("button-cancel"), cancelCallback.pack()),
+    });
+    const accept = (data: string) => {
+      const action = linkActionCallback.unpack(data)?.[0];
+      return action === "confirm" || action === "edit" ? action : undefined;
+    };
+    const answer = await ask(conversation, screen, current, render, accept);
+    current = answer.ctx;
+    if ("value" in answer && answer.value === "confirm") {
+      const next = await createLink(conversation, screen, current, draft);
+      if (!next) return;
+      current = next;
+    }
+    const edited = await editDraft(conversation, screen, current, draft);
+    if (!edited) return;
+    ({ ctx: current, draft } = edited);
+  }
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -80,14 +80,18 @@ export async function loadOrCreateDemoKey(dataDir: string): Promise<string> {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   const key = randomBytes(32).toString("hex");
+  // Written aside, then linked into place: link() fails if the key exists, so a concurrent first run never
+  // replaces a key the other one already uses, and nobody ever reads a half-written file.
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await writeFile(draft, `${key}\n`, { mode: 0o600 });
   try {
-    // "wx": a concurrent first run cannot overwrite a key the other one already uses; it reads that one instead.
-    await writeFile(path, `${key}\n`, { mode: 0o600, flag: "wx" });
+    await chmod(draft, 0o600);
+    await link(draft, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadOrCreateDemoKey(dataDir);
     throw error;
+  } finally {
+    await unlink(draft);
   }
-  // The umask may have narrowed the mode further, never widened it; make it exactly owner-only.
-  await chmod(path, 0o600);
   return key;
 }

@@ -112,7 +112,7 @@ function elementOf(message) {
   const meta = document.createElement("span");
   meta.className = "meta";
   meta.textContent = message.edited ? `edited ${timeOf(message)}` : timeOf(message);
-  text.style.setProperty("--meta-width", message.edited ? "84px" : "46px");
+  text.dataset.meta = meta.textContent;
   bubble.append(text, meta);
   element.append(bubble);
   if (message.buttons.length > 0) element.append(keyboardOf(message));

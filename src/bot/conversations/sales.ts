@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { PremiumpayClient } from "../../premiumpay/index.js";
 import {
   localBounds,
+  PERIOD_KINDS,
   type Period,
   type PeriodKind,
   periodOf,
@@ -91,7 +92,7 @@ export async function waitForButton<V>(
 }
 
 const isPeriodKind = (value: string): value is PeriodKind =>
-  value === "today" || value === "yesterday" || value === "last7" || value === "last30";
+  (PERIOD_KINDS as readonly string[]).includes(value);
 
 /** One button per period, two a row, then Cancel: the first choice of /results and /report. */
 function periodChoiceKeyboard(ctx: FlowContext, kinds: readonly PeriodKind[]): InlineKeyboard {
@@ -206,7 +207,10 @@ export async function showPeriodScreen<T>(
         reply_markup: resultKeyboard(current, kind, screen.kinds, screen.otherKey),
       }),
     );
-    const { ctx: answer, value } = await waitForButton(conversation, salesViewCallback);
+    // Only the periods this screen offers: /sales has no 30-day button, so a forged one is refused.
+    const { ctx: answer, value } = await waitForButton(conversation, salesViewCallback, ([action]) =>
+      isPeriodKind(action) ? screen.kinds.includes(action) : true,
+    );
     const [action] = value;
     current = answer;
     if (action === "other") {

@@ -1,4 +1,4 @@
-import { dayjs, localDate, localTime } from "../time.js";
+import { dayjs } from "../time.js";
 
 /** The scheduler wakes once a minute: a digest found this late is on time, whatever the catch-up setting. */
 export const ON_TIME_GRACE_MS = 5 * 60_000;
@@ -19,22 +19,70 @@ export function localNoon(date: string, zone: string): Date {
 }
 
 const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 /** Wider than any DST jump, so the search below always finds the moment the clock passes `time`. */
-const SEARCH_SPAN_MS = 3 * 60 * MINUTE_MS;
+const SEARCH_SPAN_MS = 3 * HOUR_MS;
+
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The local date and HH:MM of `at` in `zone`. Same answer as localDate/localTime in time.ts, but with one cached
+ * Intl formatter per zone: the scheduler asks this for every operator every minute, and dayjs' zone plugin
+ * costs a few hundred microseconds a call.
+ */
+export function wallClock(at: Date, zone: string): { date: string; time: string } {
+  let format = wallClockFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    wallClockFormats.set(zone, format);
+  }
+  const part: Record<string, string> = {};
+  for (const { type, value } of format.formatToParts(at)) part[type] = value;
+  return { date: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}` };
+}
+
+const dueCache = new Map<string, number>();
+const DUE_CACHE_LIMIT = 10_000;
 
 /**
  * The instant the digest of local `date` falls due: `time` on that day's wall clock. On the day the clocks go
  * forward a time that does not exist (02:30 in Madrid) falls due at the first minute after it (03:00); on the
- * day they go back, at the first of the two moments the clock shows it.
+ * day they go back, at the first of the two moments the clock shows it. Cached: operators share zones and times.
  */
 export function dueInstant(date: string, time: string, zone: string): Date {
+  const key = `${zone}|${date}|${time}`;
+  let due = dueCache.get(key);
+  if (due === undefined) {
+    due = computeDueInstant(date, time, zone);
+    if (dueCache.size >= DUE_CACHE_LIMIT) dueCache.clear();
+    dueCache.set(key, due);
+  }
+  return new Date(due);
+}
+
+function computeDueInstant(date: string, time: string, zone: string): number {
   const guess = dayjs.tz(`${date} ${time}`, zone).valueOf();
+  const shows = (at: number) => {
+    const clock = wallClock(new Date(at), zone);
+    return clock.date === date && clock.time === time;
+  };
+  // On the fall-back day the same wall-clock time comes twice; the earlier one counts.
+  if (shows(guess)) return shows(guess - HOUR_MS) ? guess - HOUR_MS : guess;
+  // The time does not exist that day: the first minute whose wall clock is past it.
   const start = guess - SEARCH_SPAN_MS;
   for (let at = start - (start % MINUTE_MS); at <= guess + SEARCH_SPAN_MS; at += MINUTE_MS) {
-    const instant = new Date(at);
-    if (localDate(instant, zone) === date && localTime(instant, zone) >= time) return instant;
+    const clock = wallClock(new Date(at), zone);
+    if (clock.date === date && clock.time >= time) return at;
   }
-  return new Date(guess);
+  return guess;
 }
 
 /**
@@ -49,9 +97,12 @@ export function pendingDigestDate(
   catchUpMs: number,
 ): string | undefined {
   const allowedLateness = Math.max(catchUpMs, ON_TIME_GRACE_MS);
-  const today = localDate(now, zone);
+  const clock = wallClock(now, zone);
+  const today = clock.date;
   for (const date of [today, previousLocalDate(today)]) {
     if (schedule.lastSentLocalDate !== null && schedule.lastSentLocalDate >= date) return undefined;
+    // Cheap check first: before its time on the wall clock, today's digest is not due.
+    if (date === today && clock.time < schedule.time) continue;
     const due = dueInstant(date, schedule.time, zone).getTime();
     if (due > now.getTime()) continue;
     return now.getTime() - due < allowedLateness ? date : undefined;

@@ -13,6 +13,21 @@ import type { Logger } from "./logger.js";
 import { createPremiumpayClient } from "./premiumpay/index.js";
 import { createStore, type Store } from "./store/index.js";
 
+/** How long a shutdown waits for updates already being handled before it closes the store anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * The runner's stop() resolves when it stops fetching, not when the updates it already fetched are done
+ * (a flow mid-step would lose its saved state): wait for the sink to empty too.
+ */
+async function drain(runner: RunnerHandle, graceMs: number): Promise<void> {
+  if (runner.isRunning()) await runner.stop();
+  const deadline = Date.now() + graceMs;
+  while (runner.size() > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 export interface App {
   bot: Bot<BotContext>;
   deps: BotDeps;
@@ -41,8 +56,14 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       dataDir: config.dataDir,
       credentialsKey: config.credentialsKey,
       previousCredentialsKey: config.credentialsKeyPrevious,
+      conversationTtlMs: config.conversationTimeoutMs,
       now,
     }));
+  if (config.credentialsKeyPrevious) {
+    // Finish a key rotation at once, so CREDENTIALS_KEY_PREVIOUS can be removed after this start.
+    const rotated = await store.rotateKeys();
+    logger.info(rotated, "re-encrypted stored secrets with the current CREDENTIALS_KEY");
+  }
   const deps: BotDeps = {
     config,
     store,
@@ -100,7 +121,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const stop = () => {
     stopping ??= (async () => {
       flowExpiry.stop();
-      if (runner?.isRunning()) await runner.stop();
+      if (runner) await drain(runner, SHUTDOWN_GRACE_MS);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await digest.stop();
       await store.flush();

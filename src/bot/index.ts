@@ -104,6 +104,11 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.catch(async (error) => {
     const { ctx } = error;
     const cause = error.error;
+    if (cause instanceof GrammyError && cause.description.includes("query is too old")) {
+      // A callback delivered again after a restart was answered the first time; its action is not repeated.
+      logger.info({ updateId: ctx.update.update_id }, "ignored a callback query that was already answered");
+      return;
+    }
     const detail =
       cause instanceof GrammyError
         ? { method: cause.method, code: cause.error_code, description: cause.description }

@@ -22,6 +22,8 @@ import type {
 const dateTime = z.string().regex(PREMIUMPAY_DATE_TIME, "must be a date-time like 2019-08-24T14:15:22Z");
 const yesNo = z.enum(["yes", "no"]);
 const nonEmpty = z.string().trim().min(1);
+/** Free text the operator wrote (a welcome message) travels exactly as typed: only all-blank text is refused. */
+const verbatimText = z.string().refine((value) => value.trim().length > 0, "must not be blank");
 const range = { start_date_time: dateTime, end_date_time: dateTime };
 
 function orderedRange<T extends z.ZodType<{ start_date_time: string; end_date_time: string }>>(schema: T) {
@@ -67,7 +69,7 @@ export const createPublicLinkRequestSchema = z.strictObject({
 
 export const setWelcomeMessageRequestSchema = z.strictObject({
   channel_id: z.int(),
-  message: nonEmpty,
+  message: verbatimText,
   invite_link: nonEmpty.optional(),
   button: nonEmpty.optional(),
   button_callback: nonEmpty.optional(),

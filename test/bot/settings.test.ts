@@ -129,3 +129,22 @@ describe("error boundary", () => {
     await op.send("/help", /What I can do/);
   });
 });
+
+describe("duplicate delivery", () => {
+  it("a button update delivered twice is acted on once, without an error message", async () => {
+    const op = h.operator();
+    await op.login();
+    const languageMenu = op.nextBotMessage(/Choose your language/);
+    const first = h.telegram.clickButton(op.user, op.findButton("Language").message.messageId, "m:language");
+    await languageMenu;
+    const outcome = (line: string) => line.includes("already answered") || line.includes("update failed");
+    const logged = h.logs.filter(outcome).length;
+    h.telegram.enqueueRaw(first);
+    await vi.waitFor(() => expect(h.logs.filter(outcome).length).toBe(logged + 1));
+    expect(h.logs.filter(outcome).at(-1)).toContain("ignored a callback query that was already answered");
+    await op.send("/help", /What I can do/);
+    const texts = op.botMessages().map((message) => message.text);
+    expect(texts.filter((text) => text.includes("Choose your language"))).toHaveLength(1);
+    expect(texts.some((text) => text.includes("Something went wrong"))).toBe(false);
+  });
+});

@@ -298,6 +298,13 @@ describe("creating calls", () => {
     expect(only(sandbox).body).toEqual({ channel_id: channel.id, message: "Hi" });
     expect(demo().welcomeMessages.get(channel.id)).toEqual({ message: "Hi" });
   });
+
+  it("setWelcomeMessage sends the message exactly as typed, surrounding spaces and line breaks included", async () => {
+    const channel = demo().channels[4]!;
+    const message = "  Welcome!\n\n  Read the rules  ";
+    await clientFor(sandbox).setWelcomeMessage({ channelId: channel.id, message });
+    expect(only(sandbox).body).toEqual({ channel_id: channel.id, message });
+  });
 });
 
 describe('"No data"', () => {

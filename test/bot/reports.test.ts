@@ -151,7 +151,13 @@ describe("/results", () => {
     const channel = h.premiumpay.data(clientId).channels.find((c) => c.name === "Fitness Premium")!;
     await op.send("/results", /Channel results[\s\S]*Pick a channel/);
     const periodStep = await op.click("Fitness Premium", /Which period\?/);
-    expect(callbackDataOf(periodStep)).toEqual(["pd:today", "pd:yesterday", "pd:last7", "pd:last30", "x"]);
+    expect(callbackDataOf(periodStep)).toEqual([
+      "pd1:today",
+      "pd1:yesterday",
+      "pd1:last7",
+      "pd1:last30",
+      "x",
+    ]);
 
     const steps = [
       { label: "Today", kind: "today", line: "Today, 2026-03-29, until 12:15 (Europe/Madrid)" },
@@ -328,11 +334,11 @@ describe("/report", () => {
         });
       }
       expect(callbackDataOf(result)).toEqual([
-        "sv:refresh",
-        "sv:today",
-        "sv:yesterday",
-        "sv:last30",
-        "sv:other",
+        "sv1:refresh",
+        "sv1:today",
+        "sv1:yesterday",
+        "sv1:last30",
+        "sv1:other",
         "x",
       ]);
     });
@@ -392,8 +398,8 @@ describe("/report", () => {
     expect(gatewayBodies).toEqual([{ include_services: "yes" }]);
     const services = await op.click("Stripe", /All its services, or one of them/);
     expect(callbackDataOf(services)).toEqual([
-      "rs:all:0",
-      ...stripe.services.map((service) => `rs:one:${service.id}`),
+      "rs1:all:0",
+      ...stripe.services.map((service) => `rs1:one:${service.id}`),
       "x",
     ]);
     await op.click("All services", /Which period|Stripe/);
@@ -443,13 +449,13 @@ describe("/report", () => {
     const gateways = await op.click("Sales of a gateway or service", /Which gateway\?/);
 
     const before = h.premiumpay.requests.length;
-    const refused = await answerOf(op, gateways.messageId, "rg:999999");
+    const refused = await answerOf(op, gateways.messageId, "rg1:999999");
     expect(refused.answer?.text).toMatch(/expired/);
     // Nothing was asked about the forged gateway (the digest may make its own reads meanwhile).
     expect(h.premiumpay.requests.slice(before).filter((request) => request.endpoint === "sales")).toEqual([]);
 
     const first = await op.click("Stripe", /Page 1 of 4/);
-    expect(callbackDataOf(first).filter((data) => data.startsWith("rs:one:"))).toHaveLength(8);
+    expect(callbackDataOf(first).filter((data) => data.startsWith("rs1:one:"))).toHaveLength(8);
     await op.click("Next", /Page 2 of 4/);
     const target = stripe.services.find((s) => s.name.startsWith("Channel 12"))!;
     await op.click(target.name, /Which period|Stripe/);

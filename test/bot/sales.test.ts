@@ -173,7 +173,7 @@ describe("/sales", () => {
     expect(result.text).toContain(
       `Change in sales: ${Math.abs(change) < 0.005 ? "=" : percent.format(change)}`,
     );
-    expect(callbackDataOf(result)).toEqual(["sv:refresh", "sv:yesterday", "sv:last7", "sv:other", "x"]);
+    expect(callbackDataOf(result)).toEqual(["sv1:refresh", "sv1:yesterday", "sv1:last7", "sv1:other", "x"]);
     expect(h.telegram.unansweredCallbacks()).toEqual([]);
   });
 
@@ -230,7 +230,7 @@ describe("/sales", () => {
     await op.send("/sales", /Pick a channel/);
     const step = await op.click("Trading Signals VIP", /all links, or of one link/);
     const { result: answer, requests } = await channelSalesDuring(() =>
-      answerOf(op, step.messageId, "sl:one:7"),
+      answerOf(op, step.messageId, "sl1:one:7"),
     );
     expect(answer.answer?.text).toMatch(/expired/);
     // No "today" read was made (the digest may read yesterday meanwhile).
@@ -260,7 +260,7 @@ describe("/sales", () => {
     expect(result.text).toContain("Fitness Premium · all links");
 
     const { result: answer, requests } = await channelSalesDuring(() =>
-      answerOf(op, result.messageId, "sv:last30"),
+      answerOf(op, result.messageId, "sv1:last30"),
     );
     expect(answer.answer?.text).toMatch(/expired/);
     // Nothing asked for the 30 days starting 2026-02-28 local (the digest may read other ranges meanwhile).
@@ -308,7 +308,13 @@ describe("/sales", () => {
     expect(yesterday.result.text).toContain(`Sales: ${yesterdaySales.length}\n`);
     expect(yesterday.result.text).toContain(`Total: ${expectedTotal(yesterdaySales)}`);
     expect(yesterday.result.text).not.toContain("Yesterday until");
-    expect(callbackDataOf(yesterday.result)).toEqual(["sv:refresh", "sv:today", "sv:last7", "sv:other", "x"]);
+    expect(callbackDataOf(yesterday.result)).toEqual([
+      "sv1:refresh",
+      "sv1:today",
+      "sv1:last7",
+      "sv1:other",
+      "x",
+    ]);
 
     const week = await channelSalesDuring(() => op.click("Last 7 days", /Last 7 days:/));
     expect(week.result.messageId).toBe(first.messageId);

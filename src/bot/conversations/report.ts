@@ -48,7 +48,7 @@ function kindKeyboard(ctx: FlowContext): InlineKeyboard {
 }
 
 /** Largest amount first; ties by number of sales, then by name so the order is stable. */
-export function sortByAmount(rows: readonly AggregatedRow[]): AggregatedRow[] {
+function sortByAmount(rows: readonly AggregatedRow[]): AggregatedRow[] {
   return [...rows].sort((a, b) => b.amount - a.amount || b.count - a.count || a.key.localeCompare(b.key));
 }
 

@@ -38,7 +38,7 @@ const isIdentifying = (key: string, value: Scalar | undefined) =>
  * channel id, the currency) are said once above the table instead of on each line, to keep it narrow. Measures
  * stay in the table even when they happen to be equal, so the table keeps its shape from one period to the next.
  */
-export function resultColumns(rows: readonly ChannelResult[]): { varying: string[]; common: string[] } {
+function resultColumns(rows: readonly ChannelResult[]): { varying: string[]; common: string[] } {
   const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((key) =>
     rows.some((row) => !isEmpty(row[key])),
   );

@@ -3,7 +3,7 @@
 link-title = 🔗 <b>New public link</b>
 link-header = 🔗 <b>New public link</b> · { $channel }
 
-link-ask-name = Send a <b>name</b> for the link ({ $max } characters at most). Only you see it: it tells your links apart in sales and reports.
+link-ask-name = Send a <b>name</b> for the link ({ $max } characters at most). Members do not see it; it tells your links apart in sales and reports.
 link-current-name = Current name: <b>{ $name }</b>
 link-name-empty = ⚠️ The name cannot be empty.
 link-name-too-long = ⚠️ That name has { $length } characters; Telegram allows { $max } at most.
@@ -56,6 +56,7 @@ link-created = ✅ <b>Link created</b>
 link-button-share = 📤 Share
 link-button-another = ➕ Create another
 link-create-failed = The link was not created. Press Try again to send it again, or Edit to change it.
+link-create-unconfirmed = premiumpay did not confirm the link. Press Try again to send it again, or Edit to change it.
 link-create-unknown = ⚠️ I was interrupted while creating this link, so I cannot tell whether premiumpay created it. I will not send it again: check the channel's links in premiumpay before creating another.
 
 link-need-text = Please type it as a text message, or use the buttons.

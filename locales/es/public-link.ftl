@@ -3,7 +3,7 @@
 link-title = 🔗 <b>Nuevo enlace público</b>
 link-header = 🔗 <b>Nuevo enlace público</b> · { $channel }
 
-link-ask-name = Envía un <b>nombre</b> para el enlace ({ $max } caracteres como máximo). Solo lo ves tú: distingue tus enlaces en las ventas y los informes.
+link-ask-name = Envía un <b>nombre</b> para el enlace ({ $max } caracteres como máximo). Los miembros no lo ven; distingue tus enlaces en las ventas y los informes.
 link-current-name = Nombre actual: <b>{ $name }</b>
 link-name-empty = ⚠️ El nombre no puede estar vacío.
 link-name-too-long = ⚠️ Ese nombre tiene { $length } caracteres; Telegram permite { $max } como máximo.
@@ -56,6 +56,7 @@ link-created = ✅ <b>Enlace creado</b>
 link-button-share = 📤 Compartir
 link-button-another = ➕ Crear otro
 link-create-failed = El enlace no se ha creado. Pulsa Reintentar para enviarlo de nuevo, o Editar para cambiarlo.
+link-create-unconfirmed = premiumpay no confirmó el enlace. Pulsa Reintentar para enviarlo de nuevo, o Editar para cambiarlo.
 link-create-unknown = ⚠️ Me interrumpieron mientras creaba este enlace, así que no sé si premiumpay lo creó. No lo enviaré de nuevo: revisa los enlaces del canal en premiumpay antes de crear otro.
 
 link-need-text = Escríbelo como mensaje de texto, o usa los botones.

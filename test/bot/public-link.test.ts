@@ -180,6 +180,18 @@ describe("creating a public link", () => {
     expect(createRequests(op)).toHaveLength(1);
   });
 
+  it("carries on in a new message when the operator deleted the flow's message", async () => {
+    const op = await operator();
+    const summary = await toSummary(op);
+    h.telegram.faults.failNext("editMessageText", {
+      errorCode: 400,
+      description: "Bad Request: message to edit not found",
+    });
+    const created = await op.click("Create the link", /Link created/);
+    expect(created.messageId).toBeGreaterThan(summary.messageId);
+    expect(createRequests(op)).toHaveLength(1);
+  });
+
   it("offers 'Create another', which starts a new flow", async () => {
     const op = await operator();
     await toSummary(op);
@@ -460,7 +472,7 @@ describe("premiumpay failures at the create call", () => {
     await toSummary(op);
     h.premiumpay.faults.set("createPublicLink", { status: 503 }, { times: 1 });
     const failed = await op.click("Create the link", /cannot be reached/);
-    expect(failed.text).toContain("The link was not created");
+    expect(failed.text).toContain("premiumpay did not confirm the link");
     expect(callbackDataOf(failed)).toEqual(["lk1:retry", "lk1:edit", "x"]);
     // A creating call is never retried by itself.
     await settle();
@@ -480,6 +492,7 @@ describe("premiumpay failures at the create call", () => {
     h.premiumpay.faults.set("createPublicLink", { ko: "name <taken> already" }, { times: 1 });
     const refused = await op.click("Create the link", /premiumpay refused the request: name <taken> already/);
     expect(refused.html).toContain("name &lt;taken&gt; already");
+    expect(refused.text).toContain("The link was not created");
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Name$/, /Current name: taken/);
     const summary = await op.send("free", /Check the new link/);
@@ -501,6 +514,18 @@ describe("premiumpay failures at the create call", () => {
     expect(createRequests(op)).toHaveLength(1);
     await op.click("Try again", /Link created/);
     expect(createdLinks(op)).toHaveLength(1);
+  });
+
+  it("an unreadable answer: does not claim nothing was created, and offers Retry", async () => {
+    const op = await operator();
+    await toSummary(op);
+    h.premiumpay.faults.set("createPublicLink", { malformedJson: true }, { times: 1 });
+    const unreadable = await op.click("Create the link", /answered in a way I do not understand/);
+    expect(unreadable.text).toContain("premiumpay did not confirm the link");
+    expect(unreadable.text).not.toContain("was not created");
+    expect(callbackDataOf(unreadable)).toEqual(["lk1:retry", "lk1:edit", "x"]);
+    await op.click("Cancel", /Cancelled/);
+    expect(createRequests(op)).toHaveLength(1);
   });
 
   it("401: asks to log in again and ends the flow", async () => {

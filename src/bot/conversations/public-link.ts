@@ -59,7 +59,7 @@ interface CreatedLink {
 }
 
 /** `unknown`: an earlier run of this very confirmation was interrupted mid-call, so it is not sent again. */
-type CreateResult = { state: "done"; link: CreatedLink; replayed: boolean } | { state: "unknown" };
+type CreateResult = { state: "done"; link: CreatedLink } | { state: "unknown" };
 
 /** The idempotency key of one confirming click (Confirm or Retry): the same click delivered again has the same key. */
 export function linkActionId(chatId: number, callbackQueryId: string): string {
@@ -100,7 +100,7 @@ function createLinkOnce(
       { userId, actionId, channelId: draft.channel.id, replayed: run.replayed },
       "public link created",
     );
-    return { state: "done", link: run.result, replayed: run.replayed };
+    return { state: "done", link: run.result };
   });
 }
 
@@ -471,8 +471,15 @@ async function createLink(
       await show(press, screen, { text: lines(header(press, draft.channel), failureText(press, failure)) });
       return undefined;
     }
+    // No answer, or one we cannot read, does not prove that nothing was created: the operator is not told it was not.
+    const unconfirmed = failure.kind === "unavailable" || failure.kind === "bad_response";
     const render = (c: FlowContext, hint?: string): View => ({
-      text: lines(header(c, draft.channel), failureText(c, failure), c.html("link-create-failed"), hint),
+      text: lines(
+        header(c, draft.channel),
+        failureText(c, failure),
+        c.html(unconfirmed ? "link-create-unconfirmed" : "link-create-failed"),
+        hint,
+      ),
       keyboard: new InlineKeyboard()
         .text(c.t("button-retry"), linkActionCallback.pack("retry"))
         .text(c.t("link-button-edit"), linkActionCallback.pack("edit"))

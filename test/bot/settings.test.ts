@@ -148,3 +148,25 @@ describe("duplicate delivery", () => {
     expect(texts.some((text) => text.includes("Something went wrong"))).toBe(false);
   });
 });
+
+describe("cancel buttons", () => {
+  it("a Cancel button left on a finished step says there is nothing to cancel and disappears", async () => {
+    const op = h.operator();
+    await op.login();
+    const oldPrompt = op.botMessages().find((message) => message.text.startsWith("Now send me"))!;
+    const answered = h.telegram.waitFor(
+      () =>
+        [...h.telegram.callbackQueries.values()].find((query) => query.messageId === oldPrompt.messageId)
+          ?.answer,
+    );
+    h.telegram.clickButton(op.user, oldPrompt.messageId, "x");
+    expect((await answered).text).toBe("There is nothing to cancel.");
+    await op.send("/help", /What I can do/);
+    const prompt = h.telegram
+      .chat(op.chatId)
+      .messages.find((message) => message.messageId === oldPrompt.messageId);
+    expect(prompt?.replyMarkup?.inline_keyboard.flat() ?? []).toEqual([]);
+    expect(op.botMessages().some((message) => message.text.includes("Cancelled"))).toBe(false);
+    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials).toBe(true);
+  });
+});

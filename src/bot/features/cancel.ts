@@ -22,10 +22,16 @@ cancelFeature.command("cancel", async (ctx) => {
 });
 
 cancelFeature.callbackQuery(cancelCallback.pattern, async (ctx) => {
+  const active = await hasActiveFlow(ctx);
   await ctx.conversation.exitAll();
-  await ctx.answerCallbackQuery();
-  // The flow's message may already be gone or unchanged; the reply below is what matters.
+  // The flow's message may already be gone or unchanged; what follows is what matters.
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+  if (!active) {
+    // A Cancel button left on an old step: say so briefly instead of claiming to cancel something.
+    await ctx.answerCallbackQuery({ text: ctx.t("nothing-to-cancel") });
+    return;
+  }
+  await ctx.answerCallbackQuery();
   await ctx.reply(ctx.html("cancelled"), { reply_markup: mainMenuKeyboard(ctx) });
 });
 

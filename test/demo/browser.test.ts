@@ -112,7 +112,8 @@ describe("the demo chat page in Chromium", () => {
     expect(await page.locator(".message.in", { hasText: "Check the new link" }).count()).toBe(0);
 
     await page.screenshot({ path: join(ARTIFACTS, "demo-chat.png") });
-  });
+    // A whole login and link flow in a real browser: more room than one bot exchange needs on a loaded CI machine.
+  }, 30_000);
 
   it("reloads the same chat and fits a phone-sized screen without sideways scrolling", async () => {
     const phone = await browser.newPage();

@@ -11,13 +11,20 @@ export type Translate = (key: string, variables?: Record<string, string | number
 
 const INTL_LOCALE: Record<Locale, string> = { en: "en-US", es: "es-ES" };
 
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+
 function formatReportDate(date: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    timeZone: "UTC",
-  }).format(new Date(`${date}T00:00:00Z`));
+  let format = dateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      timeZone: "UTC",
+    });
+    dateFormats.set(locale, format);
+  }
+  return format.format(new Date(`${date}T00:00:00Z`));
 }
 
 function change(current: DayFigures, previous: DayFigures, locale: Locale, t: Translate): string {

@@ -98,6 +98,36 @@ export function topEntries(
     .slice(0, TOP_AGGREGATES);
 }
 
+interface DayBoundaries {
+  today: Date;
+  yesterday: Date;
+  dayBefore: Date;
+  weekBefore: Date;
+  weekBeforeEnd: Date;
+}
+
+const boundaryCache = new Map<string, DayBoundaries>();
+const BOUNDARY_CACHE_LIMIT = 1000;
+
+/** Local midnights around a digest's date; cached because a run computes the same few for thousands of operators. */
+function dayBoundaries(date: string, zone: string): DayBoundaries {
+  const key = `${zone}|${date}`;
+  const cached = boundaryCache.get(key);
+  if (cached) return cached;
+  const anchor = localNoon(date, zone);
+  const dayStart = (daysBack: number) => startOfLocalDayOffset(anchor, zone, daysBack);
+  const boundaries = {
+    today: dayStart(0),
+    yesterday: dayStart(1),
+    dayBefore: dayStart(2),
+    weekBefore: dayStart(8),
+    weekBeforeEnd: dayStart(7),
+  };
+  if (boundaryCache.size >= BOUNDARY_CACHE_LIMIT) boundaryCache.clear();
+  boundaryCache.set(key, boundaries);
+  return boundaries;
+}
+
 export interface DigestRequest {
   /** The digest's own local date; it reports on the day before. */
   date: string;
@@ -116,14 +146,10 @@ export async function fetchDigestData(
   request: DigestRequest,
   limit: Limiter,
 ): Promise<FetchOutcome> {
-  const { date, zone } = request;
-  const anchor = localNoon(date, zone);
-  const dayStart = (daysBack: number) => startOfLocalDayOffset(anchor, zone, daysBack);
-  const today = dayStart(0);
-  const yesterday = dayStart(1);
-  const dayBefore = dayStart(2);
-  const weekBefore = dayStart(8);
-  const weekBeforeEnd = dayStart(7);
+  const { today, yesterday, dayBefore, weekBefore, weekBeforeEnd } = dayBoundaries(
+    request.date,
+    request.zone,
+  );
   // premiumpay periods are inclusive and in whole seconds.
   const lastSecond = new Date(today.getTime() - 1000);
 
@@ -170,7 +196,7 @@ export async function fetchDigestData(
   return {
     ok: true,
     data: {
-      reportDate: previousLocalDate(date),
+      reportDate: previousLocalDate(request.date),
       channels: channelDigests,
       chosenChannelsGone: request.channelIds !== null && chosen.length === 0,
       countries: countries.ok ? topEntries(countries.value) : null,

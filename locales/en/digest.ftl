@@ -31,7 +31,6 @@ digest-settings-status-on = Status: ✅ on
 digest-settings-status-off = Status: ⏸ off
 digest-settings-time = Time: <b>{ $time }</b> in { $timezone } (change the zone with /timezone)
 digest-settings-channels-all = Channels: all
-digest-settings-channels-some = Channels: { $chosen } of { $total }
 digest-settings-channels-chosen = Channels: { $chosen ->
         [one] 1 chosen
        *[other] { $chosen } chosen

@@ -31,7 +31,6 @@ digest-settings-status-on = Estado: ✅ activado
 digest-settings-status-off = Estado: ⏸ desactivado
 digest-settings-time = Hora: <b>{ $time }</b> en { $timezone } (cambia la zona con /timezone)
 digest-settings-channels-all = Canales: todos
-digest-settings-channels-some = Canales: { $chosen } de { $total }
 digest-settings-channels-chosen = Canales: { $chosen ->
         [one] 1 elegido
        *[other] { $chosen } elegidos

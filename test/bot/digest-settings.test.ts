@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { digestCallback } from "../../src/bot/callback-data/digest.js";
+import { type Harness, hasButton, type OperatorDriver, startHarness } from "../support/harness.js";
+
+// Twelve hours away from now, so no scheduled digest arrives in the middle of the flow.
+const farTime = `${String((new Date().getUTCHours() + 12) % 24).padStart(2, "0")}:00`;
+
+let h: Harness;
+let operator: OperatorDriver;
+const settingsOf = () => h.app.deps.store.getOperator(operator.chatId)!.digest;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { DIGEST_DEFAULT_TIME: farTime } });
+  operator = h.operator();
+  await operator.login();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe("/digest settings", () => {
+  it("opens from the main menu and shows status, time, time zone and channels", async () => {
+    const screen = await operator.click("Daily digest", /Daily sales digest/);
+    expect(screen.text).toContain("Status: ✅ on");
+    expect(screen.text).toContain(`Time: ${farTime} in UTC`);
+    expect(screen.text).toContain("Channels: all");
+    expect(h.telegram.unansweredCallbacks()).toEqual([]);
+  });
+
+  it("turns the digest off and on again, editing the same message", async () => {
+    const off = await operator.click("Turn off", /Status: ⏸ off/);
+    expect(settingsOf().enabled).toBe(false);
+    const on = await operator.click("Turn on", /Status: ✅ on/);
+    expect(on.messageId).toBe(off.messageId);
+    expect(settingsOf().enabled).toBe(true);
+  });
+
+  it("refuses a typed time that is not HH:MM and accepts a valid one", async () => {
+    await operator.click("Change time", /At what local time/);
+    await operator.send("25:99", /“25:99” is not a time/);
+    expect(settingsOf().time).toBe(farTime);
+    await operator.send("7.30", /Time: 07:30 in UTC/);
+    expect(settingsOf().time).toBe("07:30");
+    await operator.click("Change time", /At what local time/);
+    await operator.click("08:00", /Time: 08:00 in UTC/);
+    expect(settingsOf().time).toBe("08:00");
+  });
+
+  it("toggles channels from the operator's premiumpay list and refuses a forged one", async () => {
+    const channels = h.premiumpay.data(h.premiumpay.demoClient.clientId).channels;
+    const list = await operator.click("Choose channels", /Tap a channel/);
+    const first = channels[0]!;
+    await operator.click(first.name, (message) => message.text.includes("Tap a channel"));
+    expect(settingsOf().channelIds).toEqual(channels.slice(1).map((channel) => channel.id));
+
+    h.telegram.clickButton(operator.user, list.messageId, digestCallback.pack("tg", 999_999), {
+      force: true,
+    });
+    await h.telegram.waitFor(() =>
+      [...h.telegram.callbackQueries.values()].find((query) =>
+        query.answer?.text?.includes("not in your list"),
+      ),
+    );
+    expect(settingsOf().channelIds).toHaveLength(channels.length - 1);
+
+    await operator.click("Back", /Channels: 5 chosen/);
+    await operator.click("Choose channels", /Tap a channel/);
+    await operator.click("All channels", (message) => message.text.includes("Tap a channel"));
+    expect(settingsOf().channelIds).toBeNull();
+    await operator.click("Back", /Channels: all/);
+  });
+
+  it("sends a preview now without marking the day as sent, then shows the settings again", async () => {
+    const settingsAgain = operator.nextBotMessage(hasButton(digestCallback.pack("pv", 0)));
+    await operator.click("Send me a preview now", /Your sales on/);
+    await settingsAgain;
+    expect(settingsOf().lastSentLocalDate).toBeNull();
+    const preview = operator.botMessages().find((message) => message.text.startsWith("🗞 Your sales on"))!;
+    for (const channel of h.premiumpay.data(h.premiumpay.demoClient.clientId).channels) {
+      expect(preview.text).toContain(channel.name);
+    }
+  });
+
+  it("closes with Done, and /digest opens it again", async () => {
+    await operator.click("Done", /Digest settings saved/);
+    const screen = await operator.send("/digest", /Daily sales digest/);
+    expect(screen.text).toContain("Time: 08:00 in UTC");
+    await operator.click("Cancel", /Cancelled/);
+  });
+});

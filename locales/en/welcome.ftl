@@ -45,3 +45,4 @@ welcome-sending = Saving the welcome message in premiumpay…
 welcome-saved = ✅ The welcome message for <b>{ $channel }</b> is saved. New members will receive it from now on.
 welcome-outcome-unknown = I was interrupted while saving the welcome message, so I cannot tell whether premiumpay received it.
 welcome-not-saved = The welcome message was not saved. Try again, or cancel.
+welcome-not-confirmed = premiumpay did not confirm it, so the welcome message may or may not be saved. Sending it again is safe: Try again, or cancel.

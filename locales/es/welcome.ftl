@@ -45,3 +45,4 @@ welcome-sending = Guardando el mensaje de bienvenida en premiumpay…
 welcome-saved = ✅ El mensaje de bienvenida de <b>{ $channel }</b> está guardado. Los nuevos miembros lo recibirán a partir de ahora.
 welcome-outcome-unknown = Me interrumpieron mientras guardaba el mensaje de bienvenida, así que no sé si premiumpay lo recibió.
 welcome-not-saved = El mensaje de bienvenida no se guardó. Inténtalo de nuevo, o cancela.
+welcome-not-confirmed = premiumpay no lo confirmó, así que el mensaje de bienvenida puede haberse guardado o no. Enviarlo otra vez no hace daño: Inténtalo de nuevo, o cancela.

@@ -428,10 +428,12 @@ export async function welcomeConversation(conversation: Flow, ctx: FlowContext):
       return;
     }
     const problem = "kind" in result ? failureText(current, result) : current.html("welcome-outcome-unknown");
+    // No answer, or one we cannot read, does not prove that premiumpay did not save it (a late answer often did).
+    const refused = "kind" in result && result.kind !== "unavailable" && result.kind !== "bad_response";
     await show(
       current,
       screen,
-      `${problem}\n${current.html("welcome-not-saved")}`,
+      `${problem}\n${current.html(refused ? "welcome-not-saved" : "welcome-not-confirmed")}`,
       retryKeyboard(current, "welcome"),
     );
     const retry = await conversation.waitForCallbackQuery(retryCallback.pattern, {

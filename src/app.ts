@@ -42,6 +42,11 @@ export interface StartOptions {
   logger: Logger;
   now?: () => Date;
   botInfo?: UserFromGetMe;
+  /**
+   * Start the digest's once-a-minute schedule (default true). Tests that are not about the digest turn it off so a
+   * digest falling due mid-test cannot land in their chats; they drive it with `app.digest` when they need it.
+   */
+  scheduleDigest?: boolean;
   /** An already open store (tests that restart the bot on the same data pass none and reopen the folder). */
   store?: Store;
 }
@@ -115,7 +120,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const flowExpiry = startFlowExpiry(deps, bot.api);
 
   const digest = createDigestService({ deps });
-  digest.start();
+  if (options.scheduleDigest ?? true) digest.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -11,6 +11,7 @@ picker-next = Next ▶️
 picker-loading = Loading your channels…
 picker-empty = You have no channels on premiumpay yet. Add one in premiumpay, then come back.
 picker-not-yours = That channel is not in your list. Pick one of the buttons.
+picker-need-button = Pick a channel with the buttons, or /cancel.
 picker-need-choice = Pick a channel with the buttons, type part of its name, or /cancel.
 
 channels-title = <b>Your channels</b> ({ $count })

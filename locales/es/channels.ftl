@@ -11,6 +11,7 @@ picker-next = Siguiente ▶️
 picker-loading = Cargando tus canales…
 picker-empty = Aún no tienes canales en premiumpay. Añade uno en premiumpay y vuelve.
 picker-not-yours = Ese canal no está en tu lista. Elige uno de los botones.
+picker-need-button = Elige un canal con los botones, o /cancel.
 picker-need-choice = Elige un canal con los botones, escribe parte de su nombre, o /cancel.
 
 channels-title = <b>Tus canales</b> ({ $count })

@@ -17,7 +17,7 @@ export interface BotDeps {
   config: Config;
   store: Store;
   premiumpay: (credentials: PremiumpayCredentials) => PremiumpayClient;
-  /** The clock outside conversations; inside them use `conversation.now()`. */
+  /** The clock. Inside conversations read it through `flowNow` (conversations/clock.ts), which replays it. */
   now: () => Date;
   logger: Logger;
   /** Loaded once at start (see i18n.ts); shared by the bot, the command menu and the digest. */

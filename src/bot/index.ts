@@ -1,9 +1,15 @@
-import { type ConversationData, conversations, createConversation, type VersionedStateStorage } from "@grammyjs/conversations";
+import {
+  type ConversationData,
+  conversations,
+  createConversation,
+  type VersionedStateStorage,
+} from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, GrammyError, HttpError, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { scrubSecrets } from "../logger.js";
 import { installApiTransformers } from "./api.js";
+import { isStaleQueryError } from "./callback-data/acknowledge.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
 import { DIGEST_SETTINGS, digestSettingsConversation } from "./conversations/digest-settings.js";
 import { LOGIN, loginConversation } from "./conversations/login.js";
@@ -15,6 +21,7 @@ import { TIMEZONE, timezoneConversation } from "./conversations/timezone.js";
 import { WELCOME, welcomeConversation } from "./conversations/welcome.js";
 import { accountFeature } from "./features/account.js";
 import { cancelFeature } from "./features/cancel.js";
+import { channelsFeature } from "./features/channels.js";
 import { digestFeature } from "./features/digest.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { languageFeature } from "./features/language.js";
@@ -97,14 +104,25 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(flow(reportConversation, REPORT));
   bot.use(flow(digestSettingsConversation, DIGEST_SETTINGS));
   // 7. Commands and buttons.
-  bot.use(startFeature, accountFeature, languageFeature, timezoneFeature, logoutFeature, publicLinkFeature, welcomeFeature, salesFeature, digestFeature);
+  bot.use(
+    startFeature,
+    channelsFeature,
+    accountFeature,
+    languageFeature,
+    timezoneFeature,
+    logoutFeature,
+    publicLinkFeature,
+    welcomeFeature,
+    salesFeature,
+    digestFeature,
+  );
   // 8. Whatever nobody handled.
   bot.use(fallbackFeature);
 
   bot.catch(async (error) => {
     const { ctx } = error;
     const cause = error.error;
-    if (cause instanceof GrammyError && cause.description.includes("query is too old")) {
+    if (isStaleQueryError(cause)) {
       // A callback delivered again after a restart was answered the first time; its action is not repeated.
       logger.info({ updateId: ctx.update.update_id }, "ignored a callback query that was already answered");
       return;
@@ -122,7 +140,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       const text = typeof ctx.html === "function" ? ctx.html("error-generic") : "⚠️";
       await ctx.reply(text);
     } catch (replyError) {
-      logger.warn({ err: replyError, updateId: ctx.update.update_id }, "could not tell the user about a failure");
+      logger.warn(
+        { err: replyError, updateId: ctx.update.update_id },
+        "could not tell the user about a failure",
+      );
     }
   });
 

@@ -139,7 +139,8 @@ describe("channel picker", () => {
     expect(list.text).not.toContain("Page");
     expect(list.text).not.toContain("type part of a name");
     expect(channelLabels(list)).toEqual(["Channel 1", "Channel 2", "Channel 3"]);
-    await op.send("Channel 2", /Pick a channel with the buttons/);
+    const hint = await op.send("Channel 2", /Pick a channel with the buttons/);
+    expect(hint.text).not.toContain("type part");
     await op.click("Channel 2", /Send a name/);
   });
 

@@ -24,6 +24,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** Extra or overriding environment variables for the bot's configuration. */
   env?: Record<string, string>;
+  /** Run the digest's once-a-minute schedule (off by default: tests drive `h.app.digest` themselves). */
+  digestSchedule?: boolean;
   /** Reuse a data folder (a test of restarts across harnesses); a fresh temp folder by default. */
   dataDir?: string;
 }
@@ -178,6 +180,7 @@ export class Harness {
     const destination = { write: (line: string) => void this.logs.push(line) };
     this.app = await startApp(this.config, {
       logger: createLogger(this.config.logLevel, destination),
+      scheduleDigest: this.options.digestSchedule ?? false,
       ...(this.options.now ? { now: this.options.now } : {}),
     });
     this.started = true;

@@ -2,7 +2,16 @@ import { cbEnum, cbInt, cbWord, defineCallback } from "./codec.js";
 
 export { defineCallback } from "./codec.js";
 
-export const MENU_ITEMS = ["channels", "link", "welcome", "sales", "report", "digest", "account", "language"] as const;
+export const MENU_ITEMS = [
+  "channels",
+  "link",
+  "welcome",
+  "sales",
+  "report",
+  "digest",
+  "account",
+  "language",
+] as const;
 export type MenuItem = (typeof MENU_ITEMS)[number];
 
 /** Main menu buttons: `m:<item>`. */

@@ -1,15 +1,16 @@
 import { InlineKeyboard } from "grammy";
+import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, pickerCallback, retryCallback } from "../callback-data/index.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { type Outcome, outcomeOf } from "../errors.js";
 import { ignoreNotModified } from "../format/edit.js";
 import { trusted } from "../format/html.js";
+import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
 import { failureText, premiumpayOf } from "../operator.js";
 import type { Flow } from "./types.js";
 
 export const PICKER_PAGE_SIZE = 8;
-const BUTTON_LABEL_MAX = 48;
 const FILTER_MAX = 64;
 
 /** What a flow keeps of a channel: small and JSON-safe, because conversation state is persisted. */
@@ -44,10 +45,6 @@ function normalise(text: string): string {
   return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
-function label(name: string): string {
-  return name.length > BUTTON_LABEL_MAX ? `${name.slice(0, BUTTON_LABEL_MAX - 1)}…` : name;
-}
-
 interface View {
   text: string;
   keyboard: InlineKeyboard;
@@ -66,7 +63,7 @@ function renderPage(
   const current = Math.min(page, pages - 1);
   const keyboard = new InlineKeyboard();
   for (const channel of visible.slice(current * PICKER_PAGE_SIZE, (current + 1) * PICKER_PAGE_SIZE)) {
-    keyboard.text(label(channel.name), pickerCallback.pack("c", channel.id)).row();
+    keyboard.text(buttonLabel(channel.name), pickerCallback.pack("c", channel.id)).row();
   }
   if (pages > 1) {
     if (current > 0) keyboard.text(ctx.t("picker-previous"), pickerCallback.pack("p", current - 1));
@@ -116,9 +113,9 @@ export async function pickChannel(
     }
     await show({ text: failureText(ctx, outcome), keyboard: retryKeyboard(ctx, "channels") });
     const retry = await conversation.waitForCallbackQuery(retryCallback.pattern, {
-      otherwise: (other) => other.callbackQuery && other.answerCallbackQuery(),
+      otherwise: (other) => other.callbackQuery && acknowledge(other),
     });
-    await retry.answerCallbackQuery();
+    await acknowledge(retry);
   }
   if (channels.length === 0) {
     await ctx.api.editMessageText(chatId, screen.message_id, ctx.html("picker-empty"));
@@ -143,27 +140,27 @@ export async function pickChannel(
     if (data !== undefined) {
       const choice = pickerCallback.unpack(data);
       if (!choice) {
-        await answer.answerCallbackQuery({ text: answer.t("button-expired") });
+        await acknowledge(answer, { text: answer.t("button-expired") });
         continue;
       }
       const [action, value] = choice;
       if (action === "p") {
         page = value;
-        await answer.answerCallbackQuery();
+        await acknowledge(answer);
         continue;
       }
       if (action === "f") {
         filter = "";
         page = 0;
-        await answer.answerCallbackQuery();
+        await acknowledge(answer);
         continue;
       }
       const channel = ordered.find((candidate) => candidate.id === value);
       if (!channel) {
-        await answer.answerCallbackQuery({ text: answer.t("picker-not-yours"), show_alert: true });
+        await acknowledge(answer, { text: answer.t("picker-not-yours"), show_alert: true });
         continue;
       }
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       await conversation.external(() =>
         deps.store.updateOperator(userId, { lastChannelId: channel.id }).then(() => undefined),
       );
@@ -178,6 +175,9 @@ export async function pickChannel(
       messageId = (await answer.reply(answer.html("picker-loading"))).message_id;
       continue;
     }
-    if (answer.message) await answer.reply(answer.html("picker-need-choice"));
+    if (answer.message) {
+      const hint = ordered.length > PICKER_PAGE_SIZE ? "picker-need-choice" : "picker-need-button";
+      await answer.reply(answer.html(hint));
+    }
   }
 }

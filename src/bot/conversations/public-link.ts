@@ -1,5 +1,6 @@
 import { GrammyError, InlineKeyboard } from "grammy";
 import { z } from "zod";
+import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, menuCallback } from "../callback-data/index.js";
 import {
   DURATION_PRESETS,
@@ -169,10 +170,10 @@ async function ask<T>(
       const value = onScreen && query.data !== undefined ? accept(query.data) : undefined;
       // A redelivered click (after a crash) was answered already, or is too old to answer: that must not stop the flow.
       if (value === undefined) {
-        await answer.answerCallbackQuery({ text: answer.t("link-stale-button") }).catch(() => undefined);
+        await acknowledge(answer, { text: answer.t("link-stale-button") });
         continue;
       }
-      await answer.answerCallbackQuery().catch(() => undefined);
+      await acknowledge(answer);
       return { ctx: answer, value };
     }
     if (!answer.message) continue;

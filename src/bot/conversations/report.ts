@@ -13,10 +13,10 @@ import type { BotDeps, FlowContext } from "../context.js";
 import { ignoreNotModified } from "../format/edit.js";
 import { formatCount, formatMoney, formatTotals } from "../format/numbers.js";
 import { MAX_MESSAGE_CHARS, renderTable } from "../format/table.js";
+import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
 import { failureText } from "../operator.js";
 import {
-  buttonLabel,
   choosePeriod,
   operatorZone,
   periodLine,

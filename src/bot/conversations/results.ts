@@ -1,7 +1,7 @@
-import type { Locale } from "../../config.js";
 import type { ChannelResult, Scalar } from "../../premiumpay/index.js";
 import { PERIOD_KINDS } from "../../reports/periods.js";
 import type { FlowContext } from "../context.js";
+import { INTL_LOCALE } from "../format/numbers.js";
 import { MAX_MESSAGE_CHARS, renderTable, type TableColumn } from "../format/table.js";
 import { pickChannel } from "./channel-picker.js";
 import { choosePeriod, operatorZone, periodLine, showPeriodScreen, withPremiumpay } from "./sales.js";
@@ -11,7 +11,6 @@ export const RESULTS = "results";
 
 /** Room kept for the title, the period line and the "rows not shown" note around the table. */
 const TEXT_AROUND_TABLE = 600;
-const INTL_LOCALE: Record<Locale, string> = { en: "en-US", es: "es-ES" };
 
 const isEmpty = (value: Scalar | undefined) => value === null || value === undefined || value === "";
 

@@ -15,16 +15,17 @@ import type { BotDeps, FlowContext } from "../context.js";
 import { type Outcome, outcomeOf } from "../errors.js";
 import { ignoreNotModified } from "../format/edit.js";
 import { formatChange, formatTotals } from "../format/numbers.js";
+import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
 import { failureText, premiumpayOf } from "../operator.js";
 import { type PickedChannel, pickChannel } from "./channel-picker.js";
+import { flowNow } from "./clock.js";
 import type { Flow } from "./types.js";
 
 export const SALES = "sales";
 
 /** The periods /sales offers as buttons; "today" is compared with yesterday at the same hour. */
 const SALES_PERIODS: readonly PeriodKind[] = ["today", "yesterday", "last7"];
-const BUTTON_LABEL_MAX = 48;
 /** Telegram refuses keyboards of more than 100 buttons; "All links" still covers the links beyond this. */
 const MAX_LINK_BUTTONS = 40;
 /** A long tail of links would push the totals out of view; the rest are counted in one line. */
@@ -47,19 +48,6 @@ export function withPremiumpay<T>(
 /** The operator's own time zone, or the bot's default. */
 export function operatorZone(conversation: Flow, deps: BotDeps, userId: number): Promise<string> {
   return conversation.external(() => deps.store.getOperator(userId)?.timezone ?? deps.config.defaultTimezone);
-}
-
-/**
- * The bot's clock read once and replayed like `conversation.now()`, which would read the process clock instead:
- * `deps.now` is the clock the operator's "today" must follow (injected by tests and the demo).
- */
-export async function flowNow(conversation: Flow, deps: BotDeps): Promise<Date> {
-  return new Date(await conversation.external(() => deps.now().getTime()));
-}
-
-export function buttonLabel(text: string): string {
-  const chars = Array.from(text);
-  return chars.length > BUTTON_LABEL_MAX ? `${chars.slice(0, BUTTON_LABEL_MAX - 1).join("")}…` : text;
 }
 
 interface ButtonCodec<V> {

@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { isValidTimezone, localTime } from "../../time.js";
 import { cancelCallback, timezoneCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
+import { flowNow } from "./clock.js";
 import type { Flow } from "./types.js";
 
 export const TIMEZONE = "timezone";
@@ -46,7 +47,7 @@ export async function timezoneConversation(conversation: Flow, ctx: FlowContext)
   const current = await conversation.external(
     () => deps.store.getOperator(userId)?.timezone ?? deps.config.defaultTimezone,
   );
-  const now = new Date(await conversation.now());
+  const now = await flowNow(conversation, deps);
   await ctx.reply(ctx.html("timezone-current", { timezone: current, time: localTime(now, current) }), {
     reply_markup: timezoneKeyboard(ctx),
   });
@@ -72,7 +73,7 @@ export async function timezoneConversation(conversation: Flow, ctx: FlowContext)
     await conversation.external(() =>
       deps.store.updateOperator(userId, { timezone: chosen }).then(() => undefined),
     );
-    const at = new Date(await conversation.now());
+    const at = await flowNow(conversation, deps);
     await answer.reply(answer.html("timezone-set", { timezone: chosen, time: localTime(at, chosen) }));
     return;
   }

@@ -1,11 +1,13 @@
 import { GrammyError, InlineKeyboard } from "grammy";
 import { z } from "zod";
+import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { type WelcomeAction, welcomeCallback, welcomeLinkCallback } from "../callback-data/welcome.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { type Outcome, outcomeOf } from "../errors.js";
 import { ignoreNotModified } from "../format/edit.js";
 import { escapeHtml } from "../format/html.js";
+import { buttonLabel } from "../format/text.js";
 import { mainMenuKeyboard, retryKeyboard } from "../keyboards/index.js";
 import { failureText, premiumpayOf } from "../operator.js";
 import { type PickedChannel, pickChannel } from "./channel-picker.js";
@@ -18,7 +20,6 @@ export const WELCOME_MESSAGE_MAX = 4096;
 /** Telegram shows about this much of a button; premiumpay stores it as is. */
 export const BUTTON_TEXT_MAX = 64;
 const BUTTON_URL_MAX = 2048;
-const LINK_LABEL_MAX = 48;
 /** Telegram allows 100 buttons per keyboard; the skip and cancel buttons need their rows too. */
 const LINK_BUTTONS_MAX = 90;
 
@@ -159,24 +160,8 @@ function present(ctx: FlowContext, screen: Screen, text: string, keyboard: Inlin
   return ctx.message ? showBelow(ctx, screen, text, keyboard) : show(ctx, screen, text, keyboard);
 }
 
-/**
- * Answers a button click. A query already answered (the same update delivered again after a crash) is refused by
- * Telegram as too old; that changes nothing for the flow.
- */
-async function acknowledge(ctx: FlowContext, text?: string): Promise<void> {
-  try {
-    await ctx.answerCallbackQuery(text === undefined ? undefined : { text });
-  } catch (error) {
-    if (!(error instanceof GrammyError && error.description.includes("query is too old"))) throw error;
-  }
-}
-
 function cancelOnly(ctx: FlowContext): InlineKeyboard {
   return new InlineKeyboard().text(ctx.t("button-cancel"), cancelCallback.pack());
-}
-
-function label(text: string): string {
-  return text.length > LINK_LABEL_MAX ? `${text.slice(0, LINK_LABEL_MAX - 1)}…` : text;
 }
 
 type Answer =
@@ -210,7 +195,7 @@ async function waitForAnswer(
         await acknowledge(ctx);
         return { ctx, linkIndex };
       }
-      await acknowledge(ctx, ctx.t("button-expired"));
+      await acknowledge(ctx, { text: ctx.t("button-expired") });
       continue;
     }
     const text = ctx.message?.text;
@@ -241,7 +226,7 @@ async function askInviteLink(conversation: Flow, ctx: FlowContext, screen: Scree
   if (links.length === 0) return { ctx, inviteLink: null };
   const keyboard = new InlineKeyboard();
   links.forEach((link, index) => {
-    keyboard.text(label(link.name || link.url), welcomeLinkCallback.pack(index)).row();
+    keyboard.text(buttonLabel(link.name || link.url), welcomeLinkCallback.pack(index)).row();
   });
   keyboard.text(ctx.t("welcome-skip-link"), welcomeCallback.pack("skip-link")).row();
   keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
@@ -299,7 +284,7 @@ async function askButton(conversation: Flow, ctx: FlowContext, screen: Screen) {
     if (parsed.success) return { ctx: answer.ctx, button: { text, url: parsed.data } };
     const typed = answer.text.trim();
     const problem = answer.ctx.html(parsed.error.issues[0]?.message ?? "welcome-button-url-invalid", {
-      url: label(typed),
+      url: buttonLabel(typed),
       scheme: /^([a-z][a-z0-9+.-]*):/i.exec(typed)?.[1]?.toLowerCase() ?? "",
       max: BUTTON_URL_MAX,
     });
@@ -439,7 +424,7 @@ export async function welcomeConversation(conversation: Flow, ctx: FlowContext):
     const retry = await conversation.waitForCallbackQuery(retryCallback.pattern, {
       otherwise: (other) =>
         other.callbackQuery
-          ? acknowledge(other, other.t("button-expired"))
+          ? acknowledge(other, { text: other.t("button-expired") })
           : other.reply(other.html("welcome-need-choice")),
     });
     await acknowledge(retry);

@@ -1,30 +1,46 @@
 import type { Locale } from "../../config.js";
 import type { CurrencyTotal } from "../../reports/sales-summary.js";
 
-const INTL_LOCALE: Record<Locale, string> = { en: "en-US", es: "es-ES" };
+/** The Intl locale each bot language formats numbers and dates with. */
+export const INTL_LOCALE: Record<Locale, string> = { en: "en-US", es: "es-ES" };
+
+/** Building an Intl.NumberFormat costs far more than using one; a digest run formats thousands of amounts. */
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+function formatter(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat | null {
+  let cached = formatters.get(key);
+  if (cached === undefined) {
+    try {
+      cached = make();
+    } catch {
+      // An ISO-shaped currency code Intl does not know.
+      cached = null;
+    }
+    formatters.set(key, cached);
+  }
+  return cached;
+}
 
 /** An amount in its currency for the operator's locale ("€1,234.50" / "1234,50 €"); plain number if unknown. */
 export function formatMoney(amount: number, currency: string | null, locale: Locale): string {
   const intlLocale = INTL_LOCALE[locale];
   if (currency && /^[A-Za-z]{3}$/.test(currency)) {
-    try {
-      return new Intl.NumberFormat(intlLocale, {
-        style: "currency",
-        currency: currency.toUpperCase(),
-      }).format(amount);
-    } catch {
-      // An ISO-shaped code Intl does not know: fall through to number + code.
-    }
+    const code = currency.toUpperCase();
+    const money = formatter(
+      `${locale}:${code}`,
+      () => new Intl.NumberFormat(intlLocale, { style: "currency", currency: code }),
+    );
+    if (money) return money.format(amount);
   }
-  const number = new Intl.NumberFormat(intlLocale, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(amount);
+  const number = formatter(
+    `${locale}:decimal2`,
+    () => new Intl.NumberFormat(intlLocale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  )!.format(amount);
   return currency ? `${number} ${currency}` : number;
 }
 
 export function formatCount(value: number, locale: Locale): string {
-  return new Intl.NumberFormat(INTL_LOCALE[locale]).format(value);
+  return formatter(`${locale}:count`, () => new Intl.NumberFormat(INTL_LOCALE[locale]))!.format(value);
 }
 
 /** "€120.00 · $35.50", or the zero amount when there were no sales. Plain text: escape before HTML. */

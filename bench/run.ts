@@ -1,0 +1,253 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { benchDigest, type DigestReport } from "./parts/digest.js";
+import { benchMemory, type MemoryReport } from "./parts/memory.js";
+import { benchStore, type StoreReport } from "./parts/store.js";
+import { benchUpdates, type UpdatesReport } from "./parts/updates.js";
+
+const USAGE = `npm run bench [-- options]
+  --part <1-4>               run only these parts (repeat or comma-separate); all by default
+  --operators <n>            simulated operators in parts 1 and 4 (200)
+  --seconds <s>              measured seconds per bot in part 1 (15), after --warmup <s> (5)
+  --digest-operators <n>     operators with a digest due in part 2 (5000)
+  --telegram-rate <n>        the emulator's global limit, messages/s (500)
+  --digest-rate <n>          DIGEST_MAX_PER_SECOND (450)
+  --digest-concurrency <n>   DIGEST_CONCURRENCY (the bot's default)
+  --digest-cap <s>           stop part 2 after this long (45)
+  --store-operators <n>      operators in the data file in part 3 (10000)
+  --conversations <n>        flows open at once in part 3 (1000)
+  --writes <n>               timed settings writes in part 3 (1000)
+  --memory-seconds <s>       traffic between the two readings of part 4 (35)
+  --profile <dir>            write a CPU profile of every child process into <dir>`;
+
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionsSchema = z.object({
+  part: z
+    .array(z.string())
+    .default([])
+    .transform((values) => values.flatMap((value) => value.split(",")).map(Number))
+    .pipe(z.array(z.number().int().min(1).max(4))),
+  operators: int(200),
+  seconds: int(15),
+  warmup: int(5),
+  "digest-operators": int(5000),
+  "telegram-rate": int(500),
+  "digest-rate": int(450),
+  "digest-concurrency": z.coerce.number().int().positive().optional(),
+  "digest-cap": int(45),
+  "store-operators": int(10_000),
+  conversations: int(1000),
+  writes: int(1000),
+  "memory-seconds": int(35),
+  profile: z.string().optional(),
+  help: z.boolean().default(false),
+});
+
+const stringOption = { type: "string" } as const;
+const { values } = parseArgs({
+  options: {
+    part: { type: "string", multiple: true },
+    operators: stringOption,
+    seconds: stringOption,
+    warmup: stringOption,
+    "digest-operators": stringOption,
+    "telegram-rate": stringOption,
+    "digest-rate": stringOption,
+    "digest-concurrency": stringOption,
+    "digest-cap": stringOption,
+    "store-operators": stringOption,
+    conversations: stringOption,
+    writes: stringOption,
+    "memory-seconds": stringOption,
+    profile: stringOption,
+    help: { type: "boolean" },
+  },
+});
+const parsed = optionsSchema.safeParse(values);
+if (!parsed.success || parsed.data.help) {
+  if (!parsed.success)
+    console.error(
+      parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`).join("\n"),
+    );
+  console.log(USAGE);
+  process.exit(parsed.success ? 0 : 2);
+}
+const options = parsed.data;
+if (options.profile) process.env.BENCH_CPU_PROFILE_DIR = options.profile;
+const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4]);
+
+interface Results {
+  updates?: UpdatesReport;
+  digest?: DigestReport;
+  store?: StoreReport;
+  memory?: MemoryReport;
+}
+const results: Results = {};
+
+async function timed<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  process.stderr.write(`part ${name}…`);
+  const result = await run();
+  process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  return result;
+}
+
+if (parts.has(1)) {
+  results.updates = await timed("1 (update handling)", () =>
+    benchUpdates({ operators: options.operators, warmupSeconds: options.warmup, seconds: options.seconds }),
+  );
+}
+if (parts.has(2)) {
+  results.digest = await timed("2 (digest delivery)", () =>
+    benchDigest({
+      operators: options["digest-operators"],
+      telegramPerSecond: options["telegram-rate"],
+      digestPerSecond: options["digest-rate"],
+      concurrency: options["digest-concurrency"],
+      accounts: 10,
+      capSeconds: options["digest-cap"],
+    }),
+  );
+}
+if (parts.has(3)) {
+  results.store = await timed("3 (store at scale)", () =>
+    benchStore({
+      operators: options["store-operators"],
+      conversations: options.conversations,
+      writes: options.writes,
+    }),
+  );
+}
+if (parts.has(4)) {
+  results.memory = await timed("4 (memory over time)", () =>
+    benchMemory({
+      operators: options.operators,
+      warmupSeconds: options.warmup,
+      seconds: options["memory-seconds"],
+    }),
+  );
+}
+
+type Row = [part: string, figure: string, value: string, goal: string];
+const rows: Row[] = [];
+const goal = (met: boolean, text: string) => `${text} ${met ? "(met)" : "(missed)"}`;
+
+const { updates, digest, store, memory } = results;
+if (updates) {
+  const { baseline, ours } = updates;
+  const latency = (bot: typeof ours) =>
+    `first reply p50 ${bot.firstReplyMs.p50} / p99 ${bot.firstReplyMs.p99} ms; step p50 ${bot.stepMs.p50} / p99 ${bot.stepMs.p99} ms`;
+  rows.push(
+    ["1 updates", `baseline (${updates.operators} operators)`, `${baseline.updatesPerSecond} updates/s`, ""],
+    ["", "baseline latency", latency(baseline), ""],
+    ["", "baseline CPU per update", `${baseline.botCpuMsPerUpdate} ms`, ""],
+    ["", "ours: /sales → channel → All links", `${ours.updatesPerSecond} updates/s`, ""],
+    ["", "ours latency", latency(ours), ""],
+    ["", "ours CPU per update", `${ours.botCpuMsPerUpdate} ms`, ""],
+    ["", "ours premiumpay requests per flow", `${ours.premiumpayRequestsPerFlow ?? "-"}`, ""],
+    ["", "failed steps (ours / baseline)", `${ours.failedSteps} / ${baseline.failedSteps}`, "0"],
+    [
+      "",
+      "throughput ours ÷ baseline",
+      `${updates.throughputRatio}`,
+      goal(updates.throughputRatio >= 0.8, "≥ 0.8"),
+    ],
+  );
+}
+if (digest) {
+  rows.push(
+    [
+      "2 digest",
+      "operators due at once",
+      `${digest.operators}${digest.capped ? ` (stopped at the cap: ${digest.notReached} not reached)` : ""}`,
+      "",
+    ],
+    [
+      "",
+      "achieved rate",
+      `${digest.achievedPerSecond}/s of ${digest.configuredPerSecond}/s (limit ${digest.telegramLimitPerSecond}/s, concurrency ${digest.concurrency})`,
+      "",
+    ],
+    ["", "achieved ÷ configured", `${digest.rateRatio}`, goal(digest.rateRatio >= 0.95, "≥ 0.95")],
+    ["", "429s received", `${digest.rateLimited}`, ""],
+    [
+      "",
+      "skipped / doubled / second turn",
+      `${digest.skipped} / ${digest.doubled} / ${digest.secondTurnSent}`,
+      goal(digest.skipped + digest.doubled + digest.secondTurnSent === 0, "0 / 0 / 0"),
+    ],
+    ["", "premiumpay requests per operator", `${digest.premiumpayRequestsPerOperator ?? "- (capped)"}`, ""],
+  );
+}
+if (store) {
+  rows.push(
+    ["3 store", `load of ${store.operators} operators`, `${store.loadMs} ms`, ""],
+    [
+      "",
+      "settings write",
+      `p50 ${store.writeMs.p50} / p99 ${store.writeMs.p99} / max ${store.writeMs.max} ms`,
+      goal(store.writeMs.p99 < 30, "p99 < 30 ms"),
+    ],
+    [
+      "",
+      "file size",
+      `${store.operatorsFileMiB} MiB operators, ${store.conversationsFileMiB} MiB ${store.conversations} flows`,
+      "",
+    ],
+    ["", `${store.conversations} flows opened at once`, `${store.conversationsOpenMs} ms`, ""],
+    [
+      "",
+      "peak memory",
+      `${store.peakRssMiB} MiB (${store.rssBeforeLoadMiB} MiB before loading)`,
+      goal(store.peakRssMiB < 200, "< 200 MiB"),
+    ],
+  );
+}
+if (memory) {
+  rows.push(
+    [
+      "4 memory",
+      "traffic",
+      `${memory.updates} updates in ${memory.seconds} s ≈ ${memory.equivalentMinutesOfTraffic} min of 200 busy operators`,
+      "",
+    ],
+    [
+      "",
+      "RSS after warm-up → after traffic",
+      `${memory.afterWarmup.rssMiB} → ${memory.afterTraffic.rssMiB} MiB (${memory.rssGrowthMiB} MiB, ${memory.rssGrowthPercent} %)`,
+      "no growth beyond noise",
+    ],
+    [
+      "",
+      "heap used after warm-up → after traffic",
+      `${memory.afterWarmup.heapUsedMiB} → ${memory.afterTraffic.heapUsedMiB} MiB (${memory.heapGrowthMiB} MiB)`,
+      memory.gcForced ? "" : "(no forced GC)",
+    ],
+  );
+}
+
+const widths = [0, 1, 2, 3].map((column) => Math.max(...rows.map((row) => row[column]!.length), 4));
+const line = (row: readonly string[]) =>
+  row
+    .map((cell, column) => cell.padEnd(widths[column]!))
+    .join(" │ ")
+    .trimEnd();
+console.log(line(["part", "figure", "value", "goal"]));
+console.log(widths.map((width) => "─".repeat(width)).join("─┼─"));
+for (const row of rows) console.log(line(row));
+
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? "",
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+};
+await mkdir(new URL("results/", import.meta.url), { recursive: true });
+const file = new URL(`results/bench-${new Date().toISOString().replaceAll(":", "-")}.json`, import.meta.url);
+await writeFile(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, options, results }, null, 2)}\n`,
+);
+console.log(`\nwritten ${file.pathname}`);

@@ -1,5 +1,5 @@
 import { type TrustedHtml, trusted } from "../bot/format/html.js";
-import { formatChange, formatCount, formatTotals } from "../bot/format/numbers.js";
+import { formatChange, formatCount, formatTotals, INTL_LOCALE } from "../bot/format/numbers.js";
 import type { Locale } from "../config.js";
 import type { AggregateEntry, ChannelDigest, DayFigures, DigestData } from "./fetch.js";
 
@@ -8,8 +8,6 @@ export const MAX_MESSAGE_LENGTH = 4096;
 
 /** A translation into Telegram HTML whose string variables are escaped (`translate` from bot/i18n.ts). */
 export type Translate = (key: string, variables?: Record<string, string | number | TrustedHtml>) => string;
-
-const INTL_LOCALE: Record<Locale, string> = { en: "en-US", es: "es-ES" };
 
 const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
 

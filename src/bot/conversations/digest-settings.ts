@@ -7,8 +7,10 @@ import { digestCallback } from "../callback-data/digest.js";
 import { cancelCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
 import { ignoreNotModified } from "../format/edit.js";
+import { buttonLabel } from "../format/text.js";
 import { failureText } from "../operator.js";
 import { fetchChannels, type PickedChannel } from "./channel-picker.js";
+import { flowNow } from "./clock.js";
 import type { Flow } from "./types.js";
 
 export const DIGEST_SETTINGS = "digest-settings";
@@ -26,7 +28,8 @@ export const COMMON_DIGEST_TIMES = [
   "22:00",
 ];
 const CHANNELS_PAGE_SIZE = 8;
-const BUTTON_LABEL_MAX = 40;
+/** Shorter than other labels: a check mark goes in front. */
+const CHANNEL_LABEL_MAX = 40;
 const MINUTES_PER_DAY = 24 * 60;
 
 /** "7:30", "07.30" and "07h30" all mean 07:30; stored as HH:MM. */
@@ -150,10 +153,7 @@ function channelsKeyboard(
 ) {
   const keyboard = new InlineKeyboard();
   for (const channel of channels.slice(page * CHANNELS_PAGE_SIZE, (page + 1) * CHANNELS_PAGE_SIZE)) {
-    const name =
-      channel.name.length > BUTTON_LABEL_MAX
-        ? `${channel.name.slice(0, BUTTON_LABEL_MAX - 1)}…`
-        : channel.name;
+    const name = buttonLabel(channel.name, CHANNEL_LABEL_MAX);
     keyboard
       .text(`${selected.has(channel.id) ? "✅" : "▫️"} ${name}`, digestCallback.pack("tg", channel.id))
       .row();
@@ -248,7 +248,7 @@ async function sendPreview(conversation: Flow, ctx: FlowContext, timezone: strin
   const { deps } = ctx;
   const userId = ctx.from!.id;
   const preparing = await ctx.reply(ctx.html("digest-preview-sending"));
-  const date = localDate(new Date(await conversation.now()), timezone);
+  const date = localDate(await flowNow(conversation, deps), timezone);
   const built = await conversation.external(() =>
     buildDigest(deps, userId, date, createLimiter(deps.config.digest.concurrency)),
   );

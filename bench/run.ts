@@ -10,7 +10,7 @@ import { benchUpdates, type UpdatesReport } from "./parts/updates.js";
 const USAGE = `npm run bench [-- options]
   --part <1-4>               run only these parts (repeat or comma-separate); all by default
   --operators <n>            simulated operators in parts 1 and 4 (200)
-  --seconds <s>              measured seconds per bot in part 1 (15), after --warmup <s> (5)
+  --seconds <s>              measured seconds per bot in part 1 (10), after --warmup <s> (5)
   --digest-operators <n>     operators with a digest due in part 2 (5000)
   --telegram-rate <n>        the emulator's global limit, messages/s (500)
   --digest-rate <n>          DIGEST_MAX_PER_SECOND (450)
@@ -30,7 +30,7 @@ const optionsSchema = z.object({
     .transform((values) => values.flatMap((value) => value.split(",")).map(Number))
     .pipe(z.array(z.number().int().min(1).max(4))),
   operators: int(200),
-  seconds: int(15),
+  seconds: int(10),
   warmup: int(5),
   "digest-operators": int(5000),
   "telegram-rate": int(500),
@@ -142,10 +142,20 @@ if (updates) {
   rows.push(
     ["1 updates", `baseline (${updates.operators} operators)`, `${baseline.updatesPerSecond} updates/s`, ""],
     ["", "baseline latency", latency(baseline), ""],
-    ["", "baseline CPU per update", `${baseline.botCpuMsPerUpdate} ms`, ""],
+    [
+      "",
+      "baseline CPU per update",
+      `${baseline.botCpuMsPerUpdate} ms (bot ${baseline.botCpuPercent} %, harness ${baseline.harnessCpuPercent} % of a core)`,
+      "",
+    ],
     ["", "ours: /sales → channel → All links", `${ours.updatesPerSecond} updates/s`, ""],
     ["", "ours latency", latency(ours), ""],
-    ["", "ours CPU per update", `${ours.botCpuMsPerUpdate} ms`, ""],
+    [
+      "",
+      "ours CPU per update",
+      `${ours.botCpuMsPerUpdate} ms (bot ${ours.botCpuPercent} %, harness ${ours.harnessCpuPercent} % of a core)`,
+      "",
+    ],
     ["", "ours premiumpay requests per flow", `${ours.premiumpayRequestsPerFlow ?? "-"}`, ""],
     ["", "failed steps (ours / baseline)", `${ours.failedSteps} / ${baseline.failedSteps}`, "0"],
     [

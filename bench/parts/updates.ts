@@ -26,6 +26,10 @@ export interface BotThroughput {
   stepMs: LatencySummary;
   /** CPU time of the bot's process per update handled: what limits throughput once the bot is saturated. */
   botCpuMsPerUpdate: number;
+  /** Share of one core the bot's process used while measured. */
+  botCpuPercent: number;
+  /** Share of one core this process (emulator, premiumpay sandbox, simulated operators) used meanwhile. */
+  harnessCpuPercent: number;
   failedSteps: number;
   firstFailure?: string;
   botWarnings: number;
@@ -60,9 +64,12 @@ async function measureBot(which: "baseline" | "ours", options: UpdatesOptions): 
     await runTraffic(world, flow, options.warmupSeconds * 1000);
     const requestsBefore = world.premiumpayRequests();
     const cpuBefore = await bot.request({ type: "cpu" });
+    const harnessCpuBefore = process.cpuUsage();
     const startedAt = performance.now();
     const traffic = await runTraffic(world, flow, options.seconds * 1000);
     const cpuAfter = await bot.request({ type: "cpu" });
+    const harnessCpu = process.cpuUsage(harnessCpuBefore);
+    const elapsedMs = performance.now() - startedAt;
     const requests = world.premiumpayRequests() - requestsBefore;
     const cpuMs =
       (Number(cpuAfter.user) + Number(cpuAfter.system) - Number(cpuBefore.user) - Number(cpuBefore.system)) /
@@ -72,6 +79,8 @@ async function measureBot(which: "baseline" | "ours", options: UpdatesOptions): 
     return {
       ...measure(traffic.samples, startedAt, options.seconds * 1000),
       botCpuMsPerUpdate: round(cpuMs / Math.max(1, traffic.samples.length)),
+      botCpuPercent: round((cpuMs / elapsedMs) * 100, 0),
+      harnessCpuPercent: round(((harnessCpu.user + harnessCpu.system) / 1000 / elapsedMs) * 100, 0),
       failedSteps: traffic.failedSteps,
       ...(traffic.firstFailure !== undefined && { firstFailure: traffic.firstFailure }),
       botWarnings: stopped.warnings,

@@ -15,7 +15,7 @@ const USAGE = `npm run bench [-- options]
   --telegram-rate <n>        the emulator's global limit, messages/s (500)
   --digest-rate <n>          DIGEST_MAX_PER_SECOND (450)
   --digest-concurrency <n>   DIGEST_CONCURRENCY (the bot's default)
-  --digest-cap <s>           stop part 2 after this long (45)
+  --digest-cap <s>           stop part 2 this long after the turn starts (25)
   --store-operators <n>      operators in the data file in part 3 (10000)
   --conversations <n>        flows open at once in part 3 (1000)
   --writes <n>               timed settings writes in part 3 (1000)
@@ -36,7 +36,7 @@ const optionsSchema = z.object({
   "telegram-rate": int(500),
   "digest-rate": int(450),
   "digest-concurrency": z.coerce.number().int().positive().optional(),
-  "digest-cap": int(45),
+  "digest-cap": int(25),
   "store-operators": int(10_000),
   conversations: int(1000),
   writes: int(1000),

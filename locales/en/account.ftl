@@ -11,7 +11,7 @@ login-unavailable = premiumpay cannot be reached right now, so I could not check
 login-failed = Nothing was saved.
 login-retry-token = 🔑 Enter the token again
 login-retry-client = 🪪 Change the client id
-login-already = You are already logged in as <code>{ $clientId }</code>. Use /logout first to switch accounts.
+login-replace = You are logged in as <code>{ $clientId }</code>. Send new credentials to replace them (your settings are kept), or /cancel to keep the current ones.
 
 account-title = <b>Your premiumpay account</b>
 account-client-id = Client id: <code>{ $clientId }</code>

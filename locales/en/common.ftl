@@ -2,6 +2,7 @@
 
 commands =
     .start = Open the main menu
+    .login = Log in again or switch premiumpay account
     .link = Create a public link for a channel
     .welcome = Set a channel's welcome message
     .sales = Today's sales of a channel
@@ -37,6 +38,7 @@ help =
     /digest — a daily sales summary at the hour you choose
     /account — your premiumpay account and API status
     /language, /timezone — your preferences
+    /login — log in again (an expired token) or switch account
     /logout — log out and delete everything I store about you
     /cancel — stop the current action at any step
 
@@ -56,7 +58,7 @@ button-expired = This button has expired. Send /start for a fresh menu.
 flow-expired = Your unfinished action was closed after { $minutes } minutes without a reply. Nothing was changed.
 error-generic = Something went wrong on my side. Please try again in a moment.
 
-error-premiumpay-auth = premiumpay no longer accepts your credentials (the token may have expired). Send /start to log in again.
+error-premiumpay-auth = premiumpay no longer accepts your credentials (the token may have expired). Send /login to log in again.
 error-premiumpay-rate-limited = premiumpay is limiting requests right now. Please try again { $seconds ->
         [0] in a moment.
        *[other] in { $seconds } s.

@@ -24,7 +24,7 @@ digest-aggregate-item = { $key } { $count } ({ $totals })
 digest-aggregate-empty = none
 digest-aggregate-failed = ⚠️ premiumpay did not answer for these figures today.
 digest-footer = Change the time or the channels with /digest.
-digest-login-again = 🗞 I could not prepare your daily digest: premiumpay no longer accepts your credentials (the token may have expired). Send /start to log in again; the digest resumes on its own.
+digest-login-again = 🗞 I could not prepare your daily digest: premiumpay no longer accepts your credentials (the token may have expired). Send /login to log in again; the digest resumes on its own.
 
 digest-settings-title = 🗞 <b>Daily sales digest</b>
 digest-settings-status-on = Status: ✅ on

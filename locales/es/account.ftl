@@ -11,7 +11,7 @@ login-unavailable = No se puede contactar con premiumpay, así que no pude compr
 login-failed = No se ha guardado nada.
 login-retry-token = 🔑 Escribir el token otra vez
 login-retry-client = 🪪 Cambiar el client id
-login-already = Ya has iniciado sesión como <code>{ $clientId }</code>. Usa /logout primero para cambiar de cuenta.
+login-replace = Has iniciado sesión como <code>{ $clientId }</code>. Envía credenciales nuevas para sustituirlas (tus ajustes se conservan), o /cancel para mantener las actuales.
 
 account-title = <b>Tu cuenta de premiumpay</b>
 account-client-id = Client id: <code>{ $clientId }</code>

@@ -2,6 +2,7 @@
 
 commands =
     .start = Abrir el menú principal
+    .login = Volver a iniciar sesión o cambiar de cuenta de premiumpay
     .link = Crear un enlace público para un canal
     .welcome = Configurar el mensaje de bienvenida de un canal
     .sales = Ventas de hoy de un canal
@@ -37,6 +38,7 @@ help =
     /digest — un resumen diario de ventas a la hora que elijas
     /account — tu cuenta de premiumpay y el estado de la API
     /language, /timezone — tus preferencias
+    /login — volver a iniciar sesión (un token caducado) o cambiar de cuenta
     /logout — cerrar sesión y borrar todo lo que guardo sobre ti
     /cancel — detener la acción actual en cualquier paso
 
@@ -56,7 +58,7 @@ button-expired = Este botón ha caducado. Envía /start para ver un menú nuevo.
 flow-expired = Tu acción sin terminar se cerró tras { $minutes } minutos sin respuesta. No se ha cambiado nada.
 error-generic = Algo ha fallado por mi parte. Inténtalo de nuevo en un momento.
 
-error-premiumpay-auth = premiumpay ya no acepta tus credenciales (puede que el token haya caducado). Envía /start para volver a iniciar sesión.
+error-premiumpay-auth = premiumpay ya no acepta tus credenciales (puede que el token haya caducado). Envía /login para volver a iniciar sesión.
 error-premiumpay-rate-limited = premiumpay está limitando las peticiones. Inténtalo de nuevo { $seconds ->
         [0] en un momento.
        *[other] dentro de { $seconds } s.

@@ -24,7 +24,7 @@ digest-aggregate-item = { $key } { $count } ({ $totals })
 digest-aggregate-empty = ninguno
 digest-aggregate-failed = ⚠️ premiumpay no respondió para estas cifras hoy.
 digest-footer = Cambia la hora o los canales con /digest.
-digest-login-again = 🗞 No he podido preparar tu resumen diario: premiumpay ya no acepta tus credenciales (puede que el token haya caducado). Envía /start para volver a iniciar sesión; el resumen se reanudará solo.
+digest-login-again = 🗞 No he podido preparar tu resumen diario: premiumpay ya no acepta tus credenciales (puede que el token haya caducado). Envía /login para volver a iniciar sesión; el resumen se reanudará solo.
 
 digest-settings-title = 🗞 <b>Resumen diario de ventas</b>
 digest-settings-status-on = Estado: ✅ activado

@@ -15,6 +15,7 @@ export const COMMANDS = [
   "account",
   "language",
   "timezone",
+  "login",
   "logout",
   "help",
   "cancel",

@@ -168,6 +168,25 @@ describe("after login", () => {
       { times: 1 },
     );
     const account = await op.send("/account", /Client id/);
-    expect(account.text).toContain("Send /start to log in again");
+    expect(account.text).toContain("Send /login to log in again");
+  });
+
+  it("/login replaces refused credentials and keeps the operator's settings; /cancel keeps the old ones", async () => {
+    const op = h.operator();
+    await op.login();
+    await h.app.deps.store.updateOperator(op.user.id, { timezone: "Europe/Madrid" });
+    await op.send("/login", /You are logged in as/);
+    await op.send("/cancel", /Cancelled/);
+    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials).toBe(true);
+
+    const other = h.premiumpay.clients[1]!;
+    await op.send("/login", hasButton("x"));
+    const intro = op.botMessages().findLast((message) => message.text.includes("You are logged in as"));
+    expect(intro?.text).toContain(op.account.clientId);
+    await op.send(other.clientId, hasButton("x"));
+    await op.send(other.token, hasButton("m:channels"));
+    const operator = h.app.deps.store.getOperator(op.user.id);
+    expect(operator?.clientId).toBe(other.clientId);
+    expect(operator?.timezone).toBe("Europe/Madrid");
   });
 });

@@ -532,7 +532,7 @@ describe("premiumpay failures at the create call", () => {
     const op = await operator();
     await toSummary(op);
     h.premiumpay.faults.set("createPublicLink", { status: 401 }, { times: 1 });
-    const refused = await op.click("Create the link", /Send \/start to log in again/);
+    const refused = await op.click("Create the link", /Send \/login to log in again/);
     expect(callbackDataOf(refused)).toEqual([]);
     await expectNoFlow(op);
     expect(createRequests(op)).toHaveLength(1);

@@ -148,7 +148,7 @@ describe("digest reliability", () => {
     expect(await service.runDue()).toEqual({ sent: 0, loginAgain: 0, blocked: 0, failed: 0 });
     const texts = botTexts(world, 506);
     expect(texts).toHaveLength(1);
-    expect(texts[0]).toMatch(/no longer accepts your credentials.*\/start/);
+    expect(texts[0]).toMatch(/no longer accepts your credentials.*\/login/);
   });
 
   it("a user who blocked the bot gets the digest switched off and is not retried", async () => {

@@ -50,7 +50,7 @@ const FAULTS: FaultCase[] = [
 const FAILURE_TEXT: Record<Kind, RegExp> = {
   unavailable: /premiumpay cannot be reached right now/,
   rate_limited: /premiumpay is limiting requests right now\. Please try again in \D?60\D? s/,
-  auth: /premiumpay no longer accepts your credentials[\s\S]*\/start to log in again/,
+  auth: /premiumpay no longer accepts your credentials[\s\S]*\/login to log in again/,
   bad_response: /premiumpay answered in a way I do not understand/,
   rejected: /premiumpay refused the request: Channel is archived/,
 };
@@ -421,7 +421,7 @@ function digestFlow(column: string, endpoint: EndpointName): FlowDriver {
       if (fault.kind === "auth") {
         expect(report).toMatchObject({ loginAgain: 1, sent: 0, failed: 0 });
         expect(shown.map((message) => message.text)).toEqual([
-          expect.stringMatching(/could not prepare your daily digest[\s\S]*\/start to log in again/),
+          expect.stringMatching(/could not prepare your daily digest[\s\S]*\/login to log in again/),
         ]);
         expect(lastSent()).toBe(TODAY);
       } else if (noChannelList) {

@@ -3,7 +3,7 @@ import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, pickerCallback, retryCallback } from "../callback-data/index.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { type Outcome, outcomeOf } from "../errors.js";
-import { ignoreNotModified } from "../format/edit.js";
+import { editOrSend } from "../format/edit.js";
 import { trusted } from "../format/html.js";
 import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
@@ -98,11 +98,17 @@ export async function pickChannel(
   const { deps } = ctx;
   const userId = ctx.from!.id;
   const chatId = ctx.chat!.id;
-  const screen = await ctx.reply(ctx.html("picker-loading"));
-  const show = (view: View) =>
-    ignoreNotModified(
-      ctx.api.editMessageText(chatId, screen.message_id, view.text, { reply_markup: view.keyboard }),
+  let messageId = (await ctx.reply(ctx.html("picker-loading"))).message_id;
+  // Every view goes through here, so a list the operator deleted comes back as a new message.
+  const show = async (text: string, keyboard?: InlineKeyboard) => {
+    messageId = await editOrSend(
+      ctx.api,
+      chatId,
+      messageId,
+      text,
+      keyboard ? { reply_markup: keyboard } : {},
     );
+  };
 
   let channels: PickedChannel[];
   for (;;) {
@@ -111,14 +117,14 @@ export async function pickChannel(
       channels = outcome.value;
       break;
     }
-    await show({ text: failureText(ctx, outcome), keyboard: retryKeyboard(ctx, "channels") });
+    await show(failureText(ctx, outcome), retryKeyboard(ctx, "channels"));
     const retry = await conversation.waitForCallbackQuery(retryCallback.pattern, {
       otherwise: (other) => other.callbackQuery && acknowledge(other),
     });
     await acknowledge(retry);
   }
   if (channels.length === 0) {
-    await ctx.api.editMessageText(chatId, screen.message_id, ctx.html("picker-empty"));
+    await show(ctx.html("picker-empty"));
     return undefined;
   }
   const lastId = await conversation.external(() => deps.store.getOperator(userId)?.lastChannelId ?? null);
@@ -129,12 +135,9 @@ export async function pickChannel(
 
   let page = 0;
   let filter = "";
-  let messageId = screen.message_id;
   for (;;) {
     const view = renderPage(ctx, purpose, ordered, filter, page);
-    await ignoreNotModified(
-      ctx.api.editMessageText(chatId, messageId, view.text, { reply_markup: view.keyboard }),
-    );
+    await show(view.text, view.keyboard);
     const answer = await conversation.wait();
     const data = answer.callbackQuery?.data;
     if (data !== undefined) {

@@ -1,4 +1,4 @@
-import { GrammyError, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, menuCallback } from "../callback-data/index.js";
@@ -11,7 +11,7 @@ import {
 } from "../callback-data/public-link.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { type Outcome, outcomeOf } from "../errors.js";
-import { ignoreNotModified } from "../format/edit.js";
+import { editOrSend } from "../format/edit.js";
 import { failureText, premiumpayOf } from "../operator.js";
 import { pickChannel } from "./channel-picker.js";
 import type { Flow } from "./types.js";
@@ -122,26 +122,13 @@ interface Screen {
   buried: boolean;
 }
 
-function isGone(error: unknown): boolean {
-  return (
-    error instanceof GrammyError &&
-    /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(error.description)
-  );
-}
-
 async function show(ctx: FlowContext, screen: Screen, view: View): Promise<void> {
   const options = view.keyboard ? { reply_markup: view.keyboard } : {};
   if (!screen.buried) {
-    try {
-      await ignoreNotModified(ctx.api.editMessageText(screen.chatId, screen.messageId, view.text, options));
-      return;
-    } catch (error) {
-      // The operator deleted the message: carry on in a new one.
-      if (!isGone(error)) throw error;
-    }
-  } else {
-    await ctx.api.deleteMessage(screen.chatId, screen.messageId).catch(() => undefined);
+    screen.messageId = await editOrSend(ctx.api, screen.chatId, screen.messageId, view.text, options);
+    return;
   }
+  await ctx.api.deleteMessage(screen.chatId, screen.messageId).catch(() => undefined);
   screen.messageId = (await ctx.reply(view.text, options)).message_id;
   screen.buried = false;
 }

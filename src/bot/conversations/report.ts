@@ -10,7 +10,7 @@ import {
   serviceCallback,
 } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
-import { ignoreNotModified } from "../format/edit.js";
+import { editOrSend } from "../format/edit.js";
 import { formatCount, formatMoney, formatTotals } from "../format/numbers.js";
 import { MAX_MESSAGE_CHARS, renderTable } from "../format/table.js";
 import { buttonLabel } from "../format/text.js";
@@ -93,7 +93,7 @@ async function aggregatedReport(
     ctx.html(`report-title-${field}`),
     PERIOD_KINDS,
   );
-  return showPeriodScreen(conversation, chosen.ctx, messageId, zone, {
+  return showPeriodScreen(conversation, chosen.ctx, chosen.messageId, zone, {
     kinds: PERIOD_KINDS,
     initial: chosen.kind,
     retryStep: REPORT,
@@ -107,30 +107,31 @@ async function aggregatedReport(
   });
 }
 
-/** The operator's gateways with their services, retried on failure; undefined when there are none. */
+/**
+ * The operator's gateways with their services, retried on failure, and the message showing the flow now; undefined
+ * when there are none.
+ */
 async function loadGateways(
   conversation: Flow,
   ctx: FlowContext,
   messageId: number,
   { deps, userId }: Scope,
-): Promise<{ ctx: FlowContext; gateways: Gateway[] } | undefined> {
+): Promise<{ ctx: FlowContext; gateways: Gateway[]; messageId: number } | undefined> {
   const chatId = ctx.chat!.id;
   let current = ctx;
-  await ignoreNotModified(current.api.editMessageText(chatId, messageId, current.html("report-loading")));
+  let shownIn = await editOrSend(current.api, chatId, messageId, current.html("report-loading"));
   for (;;) {
     const outcome = await conversation.external(() =>
       withPremiumpay(deps, userId, (client) => client.gateways({ includeServices: true })),
     );
     if (outcome.ok) {
-      if (outcome.value.length > 0) return { ctx: current, gateways: outcome.value };
-      await current.api.editMessageText(chatId, messageId, current.html("report-no-gateways"));
+      if (outcome.value.length > 0) return { ctx: current, gateways: outcome.value, messageId: shownIn };
+      await editOrSend(current.api, chatId, shownIn, current.html("report-no-gateways"));
       return undefined;
     }
-    await ignoreNotModified(
-      current.api.editMessageText(chatId, messageId, failureText(current, outcome), {
-        reply_markup: retryKeyboard(current, REPORT),
-      }),
-    );
+    shownIn = await editOrSend(current.api, chatId, shownIn, failureText(current, outcome), {
+      reply_markup: retryKeyboard(current, REPORT),
+    });
     current = (await waitForButton(conversation, retryCallback)).ctx;
   }
 }
@@ -140,23 +141,21 @@ async function chooseGateway(
   ctx: FlowContext,
   messageId: number,
   gateways: readonly Gateway[],
-): Promise<{ ctx: FlowContext; gateway: Gateway }> {
+): Promise<{ ctx: FlowContext; gateway: Gateway; messageId: number }> {
   const offered = gateways.slice(0, MAX_GATEWAY_BUTTONS);
   const keyboard = new InlineKeyboard();
   for (const gateway of offered) {
     keyboard.text(buttonLabel(gateway.name || `#${gateway.id}`), gatewayCallback.pack(gateway.id)).row();
   }
   keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
-  await ignoreNotModified(
-    ctx.api.editMessageText(ctx.chat!.id, messageId, ctx.html("report-choose-gateway"), {
-      reply_markup: keyboard,
-    }),
-  );
+  const shownIn = await editOrSend(ctx.api, ctx.chat!.id, messageId, ctx.html("report-choose-gateway"), {
+    reply_markup: keyboard,
+  });
   // A gateway id that is not in the operator's own list (forged or stale) is refused.
   const { ctx: answer, value } = await waitForButton(conversation, gatewayCallback, ([id]) =>
     offered.some((gateway) => gateway.id === id),
   );
-  return { ctx: answer, gateway: offered.find((gateway) => gateway.id === value[0])! };
+  return { ctx: answer, gateway: offered.find((gateway) => gateway.id === value[0])!, messageId: shownIn };
 }
 
 /** A gateway's services, 8 a page, plus "All services". Returns null for the whole gateway. */
@@ -165,12 +164,13 @@ async function chooseService(
   ctx: FlowContext,
   messageId: number,
   gateway: Gateway,
-): Promise<{ ctx: FlowContext; service: GatewayService | null }> {
+): Promise<{ ctx: FlowContext; service: GatewayService | null; messageId: number }> {
   const { services } = gateway;
-  if (services.length === 0) return { ctx, service: null };
+  if (services.length === 0) return { ctx, service: null, messageId };
   const pages = Math.ceil(services.length / SERVICES_PAGE_SIZE);
   let current = ctx;
   let page = 0;
+  let shownIn = messageId;
   for (;;) {
     const keyboard = new InlineKeyboard()
       .text(current.t("report-all-services"), serviceCallback.pack("all", 0))
@@ -187,9 +187,7 @@ async function chooseService(
       current.html("report-choose-service", { gateway: gateway.name || `#${gateway.id}` }),
       ...(pages > 1 ? [current.html("picker-page", { page: page + 1, pages })] : []),
     ].join("\n");
-    await ignoreNotModified(
-      current.api.editMessageText(current.chat!.id, messageId, text, { reply_markup: keyboard }),
-    );
+    shownIn = await editOrSend(current.api, current.chat!.id, shownIn, text, { reply_markup: keyboard });
     const { ctx: answer, value } = await waitForButton(conversation, serviceCallback, ([action, id]) => {
       if (action === "page") return id < pages;
       return action === "all" || services.some((service) => service.id === id);
@@ -200,7 +198,11 @@ async function chooseService(
       page = id;
       continue;
     }
-    return { ctx: answer, service: action === "all" ? null : services.find((service) => service.id === id)! };
+    return {
+      ctx: answer,
+      service: action === "all" ? null : services.find((service) => service.id === id)!,
+      messageId: shownIn,
+    };
   }
 }
 
@@ -239,19 +241,19 @@ async function gatewayReport(
 ): Promise<FlowContext | undefined> {
   const loaded = await loadGateways(conversation, ctx, messageId, scope);
   if (!loaded) return undefined;
-  const picked = await chooseGateway(conversation, loaded.ctx, messageId, loaded.gateways);
+  const picked = await chooseGateway(conversation, loaded.ctx, loaded.messageId, loaded.gateways);
   const { gateway } = picked;
-  const chosen = await chooseService(conversation, picked.ctx, messageId, gateway);
+  const chosen = await chooseService(conversation, picked.ctx, picked.messageId, gateway);
   const { service } = chosen;
   const period = await choosePeriod(
     conversation,
     chosen.ctx,
-    messageId,
+    chosen.messageId,
     gatewayTitle(chosen.ctx, gateway, service),
     PERIOD_KINDS,
   );
   const { deps, userId, zone } = scope;
-  return showPeriodScreen(conversation, period.ctx, messageId, zone, {
+  return showPeriodScreen(conversation, period.ctx, period.messageId, zone, {
     kinds: PERIOD_KINDS,
     initial: period.kind,
     retryStep: REPORT,

@@ -87,15 +87,15 @@ export async function resultsConversation(conversation: Flow, ctx: FlowContext):
   for (;;) {
     const picked = await pickChannel(conversation, current, current.html("results-purpose"));
     if (!picked) return;
-    const { channel, messageId } = picked;
+    const { channel } = picked;
     const chosen = await choosePeriod(
       conversation,
       picked.ctx,
-      messageId,
+      picked.messageId,
       picked.ctx.html("results-title", { channel: channel.name }),
       PERIOD_KINDS,
     );
-    current = await showPeriodScreen(conversation, chosen.ctx, messageId, zone, {
+    current = await showPeriodScreen(conversation, chosen.ctx, chosen.messageId, zone, {
       kinds: PERIOD_KINDS,
       initial: chosen.kind,
       retryStep: RESULTS,

@@ -13,7 +13,7 @@ import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { periodCallback, salesLinkCallback, salesViewCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { type Outcome, outcomeOf } from "../errors.js";
-import { ignoreNotModified } from "../format/edit.js";
+import { editOrSend } from "../format/edit.js";
 import { formatChange, formatTotals } from "../format/numbers.js";
 import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
@@ -92,24 +92,25 @@ function periodChoiceKeyboard(ctx: FlowContext, kinds: readonly PeriodKind[]): I
   return keyboard.row().text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
-/** Asks "Which period?" under `titleHtml` in `messageId` and returns the period picked. */
+/**
+ * Asks "Which period?" under `titleHtml` in `messageId` and returns the period picked, with the message that asked
+ * (a new one if the operator deleted `messageId`).
+ */
 export async function choosePeriod(
   conversation: Flow,
   ctx: FlowContext,
   messageId: number,
   titleHtml: string,
   kinds: readonly PeriodKind[],
-): Promise<{ ctx: FlowContext; kind: PeriodKind }> {
+): Promise<{ ctx: FlowContext; kind: PeriodKind; messageId: number }> {
   const text = `${titleHtml}\n${ctx.html("period-choose")}`;
-  await ignoreNotModified(
-    ctx.api.editMessageText(ctx.chat!.id, messageId, text, {
-      reply_markup: periodChoiceKeyboard(ctx, kinds),
-    }),
-  );
+  const shownIn = await editOrSend(ctx.api, ctx.chat!.id, messageId, text, {
+    reply_markup: periodChoiceKeyboard(ctx, kinds),
+  });
   const { ctx: answer, value } = await waitForButton(conversation, periodCallback, ([kind]) =>
     kinds.includes(kind),
   );
-  return { ctx: answer, kind: value[0] };
+  return { ctx: answer, kind: value[0], messageId: shownIn };
 }
 
 /** "Today, 2026-03-29 until 10:15 (Europe/Madrid)", "Yesterday, …", "Last 7 days: …". */
@@ -165,7 +166,8 @@ export interface PeriodScreen<T> {
 
 /**
  * Shows the figures of a period in `messageId`, refreshed and switched to other periods in place, with Retry when
- * premiumpay fails. Returns the context of the "start over" click, its keyboard already removed.
+ * premiumpay fails; if the operator deletes the message, the figures carry on in a new one. Returns the context of
+ * the "start over" click, its keyboard already removed.
  */
 export async function showPeriodScreen<T>(
   conversation: Flow,
@@ -177,23 +179,26 @@ export async function showPeriodScreen<T>(
   const chatId = ctx.chat!.id;
   let current = ctx;
   let kind = screen.initial;
+  let shownIn = messageId;
   for (;;) {
     const now = await flowNow(conversation, ctx.deps);
     const period = periodOf(kind, now, zone);
     const outcome = await conversation.external(() => screen.fetch(period, kind, now));
     if (!outcome.ok) {
-      await ignoreNotModified(
-        current.api.editMessageText(chatId, messageId, failureText(current, outcome), {
-          reply_markup: retryKeyboard(current, screen.retryStep),
-        }),
-      );
+      shownIn = await editOrSend(current.api, chatId, shownIn, failureText(current, outcome), {
+        reply_markup: retryKeyboard(current, screen.retryStep),
+      });
       current = (await waitForButton(conversation, retryCallback)).ctx;
       continue;
     }
-    await ignoreNotModified(
-      current.api.editMessageText(chatId, messageId, screen.render(current, outcome.value, kind, period), {
+    shownIn = await editOrSend(
+      current.api,
+      chatId,
+      shownIn,
+      screen.render(current, outcome.value, kind, period),
+      {
         reply_markup: resultKeyboard(current, kind, screen.kinds, screen.otherKey),
-      }),
+      },
     );
     // Only the periods this screen offers: /sales has no 30-day button, so a forged one is refused.
     const { ctx: answer, value } = await waitForButton(conversation, salesViewCallback, ([action]) =>
@@ -204,7 +209,7 @@ export async function showPeriodScreen<T>(
     if (action === "other") {
       // The figures stay in the chat as a record; only their buttons go.
       await answer.api
-        .editMessageReplyMarkup(chatId, messageId, { reply_markup: undefined })
+        .editMessageReplyMarkup(chatId, shownIn, { reply_markup: undefined })
         .catch(() => undefined);
       return answer;
     }
@@ -228,8 +233,8 @@ async function chooseLink(
   ctx: FlowContext,
   messageId: number,
   channel: PickedChannel,
-): Promise<{ ctx: FlowContext; link: ChosenLink }> {
-  if (channel.links.length === 0) return { ctx, link: null };
+): Promise<{ ctx: FlowContext; link: ChosenLink; messageId: number }> {
+  if (channel.links.length === 0) return { ctx, link: null, messageId };
   const keyboard = new InlineKeyboard()
     .text(ctx.t("sales-all-links-button"), salesLinkCallback.pack("all", 0))
     .row();
@@ -237,15 +242,12 @@ async function chooseLink(
     keyboard.text(buttonLabel(link.name || link.url), salesLinkCallback.pack("one", index)).row();
   });
   keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
-  await ignoreNotModified(
-    ctx.api.editMessageText(
-      ctx.chat!.id,
-      messageId,
-      ctx.html("sales-choose-link", { channel: channel.name }),
-      {
-        reply_markup: keyboard,
-      },
-    ),
+  const shownIn = await editOrSend(
+    ctx.api,
+    ctx.chat!.id,
+    messageId,
+    ctx.html("sales-choose-link", { channel: channel.name }),
+    { reply_markup: keyboard },
   );
   const { ctx: answer, value } = await waitForButton(
     conversation,
@@ -253,7 +255,11 @@ async function chooseLink(
     ([scope, index]) => scope === "all" || index < Math.min(channel.links.length, MAX_LINK_BUTTONS),
   );
   const [scope, index] = value;
-  return { ctx: answer, link: scope === "all" ? null : (channel.links[index] ?? null) };
+  return {
+    ctx: answer,
+    link: scope === "all" ? null : (channel.links[index] ?? null),
+    messageId: shownIn,
+  };
 }
 
 function fetchSales(
@@ -342,9 +348,9 @@ export async function salesConversation(conversation: Flow, ctx: FlowContext): P
   for (;;) {
     const picked = await pickChannel(conversation, current, current.html("sales-purpose"));
     if (!picked) return;
-    const { channel, messageId } = picked;
-    const chosen = await chooseLink(conversation, picked.ctx, messageId, channel);
-    current = await showPeriodScreen(conversation, chosen.ctx, messageId, zone, {
+    const { channel } = picked;
+    const chosen = await chooseLink(conversation, picked.ctx, picked.messageId, channel);
+    current = await showPeriodScreen(conversation, chosen.ctx, chosen.messageId, zone, {
       kinds: SALES_PERIODS,
       initial: "today",
       retryStep: SALES,

@@ -1,11 +1,11 @@
-import { GrammyError, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { type WelcomeAction, welcomeCallback, welcomeLinkCallback } from "../callback-data/welcome.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { type Outcome, outcomeOf } from "../errors.js";
-import { ignoreNotModified } from "../format/edit.js";
+import { editOrSend } from "../format/edit.js";
 import { escapeHtml } from "../format/html.js";
 import { buttonLabel } from "../format/text.js";
 import { mainMenuKeyboard, retryKeyboard } from "../keyboards/index.js";
@@ -127,20 +127,11 @@ async function sendWelcomeOnce(
   return run.result.ok ? { status: "sent" } : run.result;
 }
 
-function isMessageGone(error: unknown): boolean {
-  return error instanceof GrammyError && error.description.includes("message to edit not found");
-}
-
 /** Shows a step in the flow's message; if the operator deleted that message, the step is sent anew. */
 async function show(ctx: FlowContext, screen: Screen, text: string, keyboard: InlineKeyboard): Promise<void> {
-  try {
-    await ignoreNotModified(
-      ctx.api.editMessageText(screen.chatId, screen.messageId, text, { reply_markup: keyboard }),
-    );
-  } catch (error) {
-    if (!isMessageGone(error)) throw error;
-    screen.messageId = (await ctx.reply(text, { reply_markup: keyboard })).message_id;
-  }
+  screen.messageId = await editOrSend(ctx.api, screen.chatId, screen.messageId, text, {
+    reply_markup: keyboard,
+  });
 }
 
 /** After the operator typed something, the next step goes below their message so it stays in view. */

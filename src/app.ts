@@ -5,13 +5,12 @@ import type { UserFromGetMe } from "grammy/types";
 import { registerCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
-import { createI18n } from "./bot/i18n.js";
 import { createBot } from "./bot/index.js";
 import type { Config } from "./config.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import type { Logger } from "./logger.js";
-import { createPremiumpayClient } from "./premiumpay/index.js";
-import { createStore, type Store } from "./store/index.js";
+import { createDeps, openStore } from "./startup.js";
+import type { Store } from "./store/index.js";
 
 /** How long a shutdown waits for updates already being handled before it closes the store anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -47,6 +46,8 @@ export interface StartOptions {
    * digest falling due mid-test cannot land in their chats; they drive it with `app.digest` when they need it.
    */
   scheduleDigest?: boolean;
+  /** Close the given store on stop (the entry point opened it for the app). Default: only a store the app opened. */
+  ownsStore?: boolean;
   /** An already open store (tests that restart the bot on the same data pass none and reopen the folder). */
   store?: Store;
 }
@@ -55,34 +56,13 @@ export interface StartOptions {
 export async function startApp(config: Config, options: StartOptions): Promise<App> {
   const { logger } = options;
   const now = options.now ?? (() => new Date());
-  const store =
-    options.store ??
-    (await createStore({
-      dataDir: config.dataDir,
-      credentialsKey: config.credentialsKey,
-      previousCredentialsKey: config.credentialsKeyPrevious,
-      conversationTtlMs: config.conversationTimeoutMs,
-      now,
-    }));
+  const store = options.store ?? (await openStore(config, now));
   if (config.credentialsKeyPrevious) {
     // Finish a key rotation at once, so CREDENTIALS_KEY_PREVIOUS can be removed after this start.
     const rotated = await store.rotateKeys();
     logger.info(rotated, "re-encrypted stored secrets with the current CREDENTIALS_KEY");
   }
-  const deps: BotDeps = {
-    config,
-    store,
-    logger,
-    now,
-    i18n: createI18n(config.defaultLocale),
-    premiumpay: (credentials) =>
-      createPremiumpayClient({
-        baseUrl: config.premiumpay.baseUrl,
-        timeoutMs: config.premiumpay.timeoutMs,
-        paths: config.premiumpay.paths,
-        ...credentials,
-      }),
-  };
+  const deps = createDeps(config, store, logger, now);
   const bot = createBot(deps, options.botInfo ? { botInfo: options.botInfo } : {});
   await bot.init();
   await registerCommands(bot.api, deps.i18n, config.defaultLocale).catch((error: unknown) =>
@@ -130,7 +110,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await digest.stop();
       await store.flush();
-      if (!options.store) await store.close();
+      if (options.ownsStore ?? !options.store) await store.close();
       logger.info("bot stopped");
     })();
     return stopping;

@@ -1,31 +1,15 @@
 import { startApp } from "./app.js";
-import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import { createLogger } from "./logger.js";
-import { CredentialsKeyError, StoreError } from "./store/index.js";
+import { loadConfigOrExit, openStoreOrExit } from "./startup.js";
 
-/** Problems an operator can fix (configuration, data file, key) are printed as one line, without a stack trace. */
-function exitWith(message: string): never {
-  process.stderr.write(`premiumpay-bot: ${message}\n`);
-  process.exit(1);
-}
+const PROGRAM = "premiumpay-bot";
 
 async function main(): Promise<void> {
-  loadDotEnv();
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) exitWith(error.message);
-    throw error;
-  }
+  const config = loadConfigOrExit(PROGRAM);
   const logger = createLogger(config.logLevel);
-  let app: Awaited<ReturnType<typeof startApp>>;
-  try {
-    app = await startApp(config, { logger });
-  } catch (error) {
-    if (error instanceof StoreError || error instanceof CredentialsKeyError) exitWith(error.message);
-    throw error;
-  }
+  const now = () => new Date();
+  const store = await openStoreOrExit(PROGRAM, config, now);
+  const app = await startApp(config, { logger, now, store, ownsStore: true });
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");
     app.stop().then(

@@ -1,0 +1,61 @@
+import { createI18n } from "./bot/i18n.js";
+import type { BotDeps } from "./bot/index.js";
+import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.js";
+import type { Logger } from "./logger.js";
+import { createPremiumpayClient } from "./premiumpay/index.js";
+import { CredentialsKeyError, createStore, type Store, StoreError } from "./store/index.js";
+
+/** Problems an operator can fix (configuration, data file, key) are printed as one line, without a stack trace. */
+export function exitWith(program: string, message: string): never {
+  process.stderr.write(`${program}: ${message}\n`);
+  process.exit(1);
+}
+
+/** `.env`, then the environment, parsed once; a bad value ends the process with one line naming the variable. */
+export function loadConfigOrExit(program: string): Config {
+  loadDotEnv();
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) exitWith(program, error.message);
+    throw error;
+  }
+}
+
+export function openStore(config: Config, now: () => Date): Promise<Store> {
+  return createStore({
+    dataDir: config.dataDir,
+    credentialsKey: config.credentialsKey,
+    previousCredentialsKey: config.credentialsKeyPrevious,
+    conversationTtlMs: config.conversationTimeoutMs,
+    now,
+  });
+}
+
+/** An unreadable data file or a wrong key ends the process with one clear line; the file is left untouched. */
+export async function openStoreOrExit(program: string, config: Config, now: () => Date): Promise<Store> {
+  try {
+    return await openStore(config, now);
+  } catch (error) {
+    if (error instanceof StoreError || error instanceof CredentialsKeyError) exitWith(program, error.message);
+    throw error;
+  }
+}
+
+/** The dependencies every entry point (bot, digest CLI, benchmarks) builds the same way. */
+export function createDeps(config: Config, store: Store, logger: Logger, now: () => Date): BotDeps {
+  return {
+    config,
+    store,
+    logger,
+    now,
+    i18n: createI18n(config.defaultLocale),
+    premiumpay: (credentials) =>
+      createPremiumpayClient({
+        baseUrl: config.premiumpay.baseUrl,
+        timeoutMs: config.premiumpay.timeoutMs,
+        paths: config.premiumpay.paths,
+        ...credentials,
+      }),
+  };
+}

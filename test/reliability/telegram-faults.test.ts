@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-async function loggedIn(): Promise<OperatorDriver> {
-  const op = h.operator();
+async function loggedIn(account?: { clientId: string; token: string }): Promise<OperatorDriver> {
+  const op = h.operator(account ? { account } : {});
   await op.login();
   return op;
 }
@@ -26,6 +26,19 @@ const failedUpdates = (since: number) =>
   h.logs.slice(since).filter((line) => line.includes('"update failed"'));
 const helpMessages = (op: OperatorDriver) =>
   op.botMessages().filter((message) => /What I can do/.test(message.text));
+
+/** The flow went on by itself: no update failed, no apology was sent, every tap was answered. */
+function expectRecovered(op: OperatorDriver, logsFrom: number): void {
+  expect(failedUpdates(logsFrom)).toEqual([]);
+  const apologies = h.telegram
+    .chat(op.chatId)
+    .messages.filter((message) => message.from === "bot" && /Something went wrong/.test(message.text));
+  expect(apologies).toEqual([]);
+  const unanswered = [...h.telegram.callbackQueries.values()].filter(
+    (query) => query.userId === op.user.id && !query.answer,
+  );
+  expect(unanswered).toEqual([]);
+}
 
 /**
  * Taps a button and deletes its message at once, as an operator can before the bot has handled the tap: the bot's
@@ -107,6 +120,82 @@ describe("Telegram faults", () => {
       await op.click("No button", /That is exactly what new members/);
       await op.click("Confirm", /is saved/);
       expect(failedUpdates(logsFrom)).toEqual([]);
+    });
+
+    it("sales: link choice, figures and Refresh each carry on in a new message, which later taps edit", async () => {
+      const op = await loggedIn();
+      const logsFrom = h.logs.length;
+      const picker = await op.send("/sales", /Pick a channel/);
+      const links = await clickThenDelete(op, "Recetas Secretas", /all links, or of one link/);
+      expect(links.messageId).not.toBe(picker.messageId);
+      expect(links.editCount).toBe(0);
+      const figures = await clickThenDelete(op, "All links", /Sales:/);
+      expect(figures.messageId).not.toBe(links.messageId);
+      const refreshed = await clickThenDelete(op, "Refresh", /Today, 2026-03-11/);
+      expect(refreshed.messageId).not.toBe(figures.messageId);
+      expect(refreshed.text).toContain("Recetas Secretas");
+      // From now on the new message is the flow's: it is edited in place.
+      const yesterday = await op.click("Yesterday", /Yesterday, 2026-03-10/);
+      expect(yesterday.messageId).toBe(refreshed.messageId);
+      const week = await op.click("Last 7 days", /Last 7 days:/);
+      expect(week.messageId).toBe(refreshed.messageId);
+      expectRecovered(op, logsFrom);
+    });
+
+    it("results: the period choice and the table carry on in a new message, which later taps edit", async () => {
+      const op = await loggedIn();
+      const logsFrom = h.logs.length;
+      const picker = await op.send("/results", /Pick a channel/);
+      const periods = await clickThenDelete(op, "Fitness Premium", /Which period\?/);
+      expect(periods.messageId).not.toBe(picker.messageId);
+      const table = await clickThenDelete(op, "Last 7 days", /Fitness Premium.*results[\s\S]*Last 7 days:/);
+      expect(table.messageId).not.toBe(periods.messageId);
+      const today = await op.click("Today", /results[\s\S]*Today, 2026-03-11/);
+      expect(today.messageId).toBe(table.messageId);
+      expectRecovered(op, logsFrom);
+    });
+
+    it("report: gateway, service, period and figures each carry on in a new message", async () => {
+      const op = await loggedIn();
+      const logsFrom = h.logs.length;
+      const kinds = await op.send("/report", /Which report/);
+      const gateways = await clickThenDelete(op, "Sales of a gateway or service", /Which gateway\?/);
+      expect(gateways.messageId).not.toBe(kinds.messageId);
+      const services = await clickThenDelete(op, "Stripe", /All its services, or one of them/);
+      expect(services.messageId).not.toBe(gateways.messageId);
+      const periods = await clickThenDelete(op, "All services", /Which period\?/);
+      expect(periods.messageId).not.toBe(services.messageId);
+      const figures = await clickThenDelete(op, "Last 7 days", /Stripe · all services[\s\S]*Sales:/);
+      expect(figures.messageId).not.toBe(periods.messageId);
+      const refreshed = await clickThenDelete(op, "Refresh", /Stripe · all services[\s\S]*Sales:/);
+      expect(refreshed.messageId).not.toBe(figures.messageId);
+      const today = await op.click("Today", /Stripe[\s\S]*Today, 2026-03-11/);
+      expect(today.messageId).toBe(refreshed.messageId);
+      // The aggregated reports share the period steps; their first edit recovers too.
+      await op.click("Another report", /Which report/);
+      await clickThenDelete(op, "Sales by country", /Which period\?/);
+      expectRecovered(op, logsFrom);
+    });
+
+    it("channel picker: a page or a retried list carries on in a new message, and the pick edits it", async () => {
+      const bulk = h.premiumpay.clients.find((client) => client.clientId.startsWith("bulk-"))!;
+      const op = await loggedIn(bulk);
+      const logsFrom = h.logs.length;
+      const first = await op.send("/sales", /Page 1 of 4/);
+      const second = await clickThenDelete(op, "Next", /Page 2 of 4/);
+      expect(second.messageId).not.toBe(first.messageId);
+      expect(second.editCount).toBe(0);
+      const picked = await op.click("Channel 12", /Channel 12/);
+      expect(picked.messageId).toBe(second.messageId);
+
+      // The first fetch and its automatic retries fail; Retry is tapped and its message deleted.
+      h.premiumpay.faults.set("channels", { status: 503 }, { times: 4 });
+      const down = await op.send("/results", /cannot be reached right now/, 15_000);
+      const list = await clickThenDelete(op, "Try again", /Page 1 of 4/);
+      expect(list.messageId).not.toBe(down.messageId);
+      const period = await op.click("Channel 03", /Which period\?/);
+      expect(period.messageId).toBe(list.messageId);
+      expectRecovered(op, logsFrom);
     });
   });
 

@@ -153,11 +153,21 @@ export async function startPremiumpaySandbox(
     return world.state.clients.get(clientId) ?? ko(401, "Unknown client id");
   }
 
+  /** Requests in the log per client id during the current minute, counted as they arrive (O(1) per request). */
+  const perMinute = new Map<string, { minute: number; count: number }>();
+  const minuteOf = (at: Date) => Math.floor(at.getTime() / 60_000);
+
+  function countRequest(clientId: string | null, receivedAt: Date): void {
+    if (clientId === null) return;
+    const minute = minuteOf(receivedAt);
+    const counter = perMinute.get(clientId);
+    if (counter?.minute === minute) counter.count++;
+    else perMinute.set(clientId, { minute, count: 1 });
+  }
+
   function requestsThisMinute(clientId: string): number {
-    const minute = Math.floor(Date.now() / 60_000);
-    return requests.filter(
-      (r) => r.clientId === clientId && Math.floor(r.receivedAt.getTime() / 60_000) === minute,
-    ).length;
+    const counter = perMinute.get(clientId);
+    return counter?.minute === minuteOf(new Date()) ? counter.count : 0;
   }
 
   function route(
@@ -209,6 +219,8 @@ export async function startPremiumpaySandbox(
       ]),
     );
     const parsedBody = rawBody ? parseJson(rawBody) : null;
+    const receivedAt = new Date();
+    countRequest(clientId, receivedAt);
     requests.push({
       method: req.method ?? "",
       path,
@@ -219,7 +231,7 @@ export async function startPremiumpaySandbox(
       tokenMatched:
         clientId !== null && bearer !== null && world.state.clients.get(clientId)?.token === bearer,
       body: parsedBody === null ? undefined : parsedBody.ok ? parsedBody.value : rawBody,
-      receivedAt: new Date(),
+      receivedAt,
       remotePort: req.socket.remotePort ?? null,
     });
 
@@ -284,6 +296,8 @@ export async function startPremiumpaySandbox(
     addSale: (clientId, sale) => world.addSale(clientId, sale),
     clearRequests() {
       requests.length = 0;
+      // The per-minute counts describe the log: an emptied log has no requests this minute.
+      perMinute.clear();
     },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {

@@ -16,6 +16,7 @@ const USAGE = `npm run bench [-- options]
   --digest-rate <n>          DIGEST_MAX_PER_SECOND (450)
   --digest-concurrency <n>   DIGEST_CONCURRENCY (the bot's default)
   --digest-cap <s>           stop part 2 this long after the turn starts (25)
+  --digest-no-prefetch       part 2 without the turn that builds digests ahead: built and sent when due
   --store-operators <n>      operators in the data file in part 3 (10000)
   --conversations <n>        flows open at once in part 3 (1000)
   --writes <n>               timed settings writes in part 3 (1000)
@@ -37,6 +38,7 @@ const optionsSchema = z.object({
   "digest-rate": int(450),
   "digest-concurrency": z.coerce.number().int().positive().optional(),
   "digest-cap": int(25),
+  "digest-no-prefetch": z.boolean().default(false),
   "store-operators": int(10_000),
   conversations: int(1000),
   writes: int(1000),
@@ -57,6 +59,7 @@ const { values } = parseArgs({
     "digest-rate": stringOption,
     "digest-concurrency": stringOption,
     "digest-cap": stringOption,
+    "digest-no-prefetch": { type: "boolean" },
     "store-operators": stringOption,
     conversations: stringOption,
     writes: stringOption,
@@ -108,6 +111,7 @@ if (parts.has(2)) {
       concurrency: options["digest-concurrency"],
       accounts: 10,
       capSeconds: options["digest-cap"],
+      prefetch: !options["digest-no-prefetch"],
     }),
   );
 }
@@ -178,6 +182,20 @@ if (digest) {
       "",
       "achieved rate",
       `${digest.achievedPerSecond}/s of ${digest.configuredPerSecond}/s (limit ${digest.telegramLimitPerSecond}/s, concurrency ${digest.concurrency})`,
+      "",
+    ],
+    [
+      "",
+      "built ahead (prefetch turn)",
+      digest.builtAhead
+        ? `${digest.builtAhead.built} (${digest.builtAhead.notBuilt} not) in ${digest.builtAhead.seconds} s, ${digest.builtAhead.cpuMsPerDigest} ms CPU per digest`
+        : "none (--digest-no-prefetch)",
+      "",
+    ],
+    [
+      "",
+      "digest process CPU in the due turn",
+      `${digest.sendCpuMsPerMessage} ms per message (${digest.sendCpuPercent} % of a core)`,
       "",
     ],
     ["", "achieved ÷ configured", `${digest.rateRatio}`, goal(digest.rateRatio >= 0.95, "≥ 0.95")],

@@ -1,16 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createI18n } from "../../src/bot/i18n.js";
-import { loadConfig } from "../../src/config.js";
-import { createDigestService } from "../../src/digest/index.js";
-import { createLogger } from "../../src/logger.js";
-import { createPremiumpayClient } from "../../src/premiumpay/index.js";
+import { PREFETCH_WINDOW_MS } from "../../src/digest/index.js";
 import { startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import { type StoredMessage, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
-import { createStore } from "../../src/store/index.js";
+import { BenchChild } from "../support/child.js";
 import { round } from "../support/stats.js";
 
 export interface DigestOptions {
@@ -25,6 +18,11 @@ export interface DigestOptions {
   accounts: number;
   /** The run is stopped after this long (the queue stops cleanly), so the part stays within a minute. */
   capSeconds: number;
+  /**
+   * True: a scheduler turn inside the prefetch window builds every digest ahead, as in production, and the due
+   * turn only sends. False: the due turn builds and sends (what a digest not built ahead costs).
+   */
+  prefetch: boolean;
 }
 
 export interface DigestReport {
@@ -32,6 +30,9 @@ export interface DigestReport {
   configuredPerSecond: number;
   telegramLimitPerSecond: number;
   concurrency: number;
+  prefetch: boolean;
+  /** The prefetch turn: digests built ahead, how long it took and the digest process's CPU per digest. */
+  builtAhead: { built: number; notBuilt: number; seconds: number; cpuMsPerDigest: number } | null;
   messages: number;
   /** Messages per second from the first digest message to the last. */
   achievedPerSecond: number;
@@ -39,6 +40,9 @@ export interface DigestReport {
   rateRatio: number;
   /** From the scheduler turn starting to the last message, seconds. */
   totalSeconds: number;
+  /** CPU of the digest process during the due turn, per message sent, and as a share of one core. */
+  sendCpuMsPerMessage: number;
+  sendCpuPercent: number;
   /** 429 answers the emulator gave. */
   rateLimited: number;
   /** Operators marked as sent in the store without a message in their chat (lost). */
@@ -57,35 +61,40 @@ export interface DigestReport {
 const FIRST_OPERATOR_ID = 900_000;
 const SALES_PER_CHANNEL = 12;
 
-/** Part 2: every operator's digest due at the same minute, through a Bot API with a global rate limit. */
+/**
+ * Part 2: every operator's digest due at the same minute, through a Bot API with a global rate limit. The digest
+ * service runs in a child process; the emulator and the sandbox stay here, so the figures measure our code.
+ */
 export async function benchDigest(options: DigestOptions): Promise<DigestReport> {
   // 09:00:30 UTC today: every operator's 09:00 digest has just fallen due.
-  const now = new Date(`${new Date().toISOString().slice(0, 10)}T09:00:30Z`);
-  const clock = () => now;
+  const dueTurnAt = new Date(`${new Date().toISOString().slice(0, 10)}T09:00:30Z`);
+  // A scheduler turn inside the prefetch window before it.
+  const prefetchTurnAt = new Date(dueTurnAt.getTime() - PREFETCH_WINDOW_MS + 60_000);
   const telegram = await startBotApiEmulator({
     rateLimit: { globalPerSecond: options.telegramPerSecond },
     historyLimit: 1000,
   });
-  const premiumpay = await startPremiumpaySandbox({ seed: 1, now: clock });
-  const dataDir = await mkdtemp(join(tmpdir(), "ppbot-bench-digest-"));
+  const premiumpay = await startPremiumpaySandbox({ seed: 1, now: () => dueTurnAt });
   let counted = 0;
-  // The sandbox scans its request log on every request: emptied every second, it stays small.
+  // The request log is only counted here: emptied every second, it does not grow over the run.
   const drain = setInterval(() => {
     counted += premiumpay.requests.length;
     premiumpay.clearRequests();
   }, 1000);
-  try {
-    const config = loadConfig({
+  const requestsSoFar = () => counted + premiumpay.requests.length;
+  const child = BenchChild.start("digest.ts", {
+    env: {
       BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       PREMIUMPAY_API_URL: premiumpay.url,
       CREDENTIALS_KEY: randomBytes(32).toString("hex"),
-      DATA_DIR: dataDir,
       DIGEST_MAX_PER_SECOND: String(options.digestPerSecond),
       ...(options.concurrency !== undefined && { DIGEST_CONCURRENCY: String(options.concurrency) }),
-    });
-    const store = await createStore({ dataDir, credentialsKey: config.credentialsKey, now: clock });
-    const yesterday = new Date(now.getTime() - 12 * 3_600_000);
+    },
+  });
+  try {
+    await child.receive("ready");
+    const yesterday = new Date(dueTurnAt.getTime() - 12 * 3_600_000);
     const accounts = [premiumpay.demoClient];
     while (accounts.length < options.accounts) {
       const added = premiumpay.addClient({ channels: 3 });
@@ -100,17 +109,17 @@ export async function benchDigest(options: DigestOptions): Promise<DigestReport>
       accounts.push({ ...added, name: added.clientId });
     }
     const ids = Array.from({ length: options.operators }, (_, index) => FIRST_OPERATOR_ID + index);
-    await Promise.all(
-      ids.map((id, index) => {
-        telegram.addUser({ id, first_name: `Operator ${index + 1}`, language_code: index % 2 ? "es" : "en" });
+    const locale = (index: number) => (index % 2 ? "es" : "en");
+    ids.forEach((id, index) => {
+      telegram.addUser({ id, first_name: `Operator ${index + 1}`, language_code: locale(index) });
+    });
+    const seeded = await child.request({
+      type: "seed",
+      operators: ids.map((id, index) => {
         const account = accounts[index % accounts.length]!;
-        return store.saveCredentials(
-          id,
-          { clientId: account.clientId, token: account.token },
-          { timezone: "UTC", digestTime: "09:00", locale: index % 2 ? "es" : "en" },
-        );
+        return { id, clientId: account.clientId, token: account.token, locale: locale(index) };
       }),
-    );
+    });
 
     let rateLimited = 0;
     telegram.events.on("call", (call) => {
@@ -126,41 +135,32 @@ export async function benchDigest(options: DigestOptions): Promise<DigestReport>
       received.set(message.chatId, texts);
     });
 
-    const service = createDigestService({
-      deps: {
-        config,
-        store,
-        now: clock,
-        logger: createLogger("warn", { write: () => undefined }),
-        i18n: createI18n(config.defaultLocale),
-        premiumpay: (credentials) =>
-          createPremiumpayClient({
-            baseUrl: config.premiumpay.baseUrl,
-            timeoutMs: config.premiumpay.timeoutMs,
-            paths: config.premiumpay.paths,
-            ...credentials,
-          }),
-      },
-    });
-    const requestsBefore = counted + premiumpay.requests.length;
+    const requestsBefore = requestsSoFar();
+    let builtAhead: DigestReport["builtAhead"] = null;
+    if (options.prefetch) {
+      const turn = await child.request({ type: "prefetch", at: prefetchTurnAt.toISOString() });
+      const result = turn.result as { built: number; notBuilt: number };
+      builtAhead = {
+        ...result,
+        seconds: round(Number(turn.wallMs) / 1000, 1),
+        cpuMsPerDigest: round(Number(turn.cpuMs) / Math.max(1, result.built + result.notBuilt)),
+      };
+    }
     const startedAt = performance.now();
-    const turnDone = service.runDue();
-    let timer: NodeJS.Timeout | undefined;
-    const capped = await Promise.race([
-      turnDone.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), options.capSeconds * 1000);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (capped) await service.stop();
-    const turn = await turnDone;
-    const requests = counted + premiumpay.requests.length - requestsBefore;
-    const second = capped ? { sent: 0, loginAgain: 0 } : await service.runDue();
-    await service.stop();
-    const today = now.toISOString().slice(0, 10);
-    const marked = new Set(ids.filter((id) => store.getOperator(id)?.digest.lastSentLocalDate === today));
-    await store.close();
+    const run = await child.request({
+      type: "run",
+      at: dueTurnAt.toISOString(),
+      capSeconds: options.capSeconds,
+    });
+    const capped = run.capped === true;
+    const turn = run.turn as DigestReport["turn"];
+    const requests = requestsSoFar() - requestsBefore;
+    const second = capped
+      ? { sent: 0, loginAgain: 0 }
+      : ((await child.request({ type: "second", at: dueTurnAt.toISOString() })).turn as DigestReport["turn"]);
+    const stopped = await child.request({ type: "stop", date: dueTurnAt.toISOString().slice(0, 10) });
+    await child.exited();
+    const marked = new Set(stopped.marked as number[]);
 
     const first = sentAt[0] ?? startedAt;
     const last = sentAt.at(-1) ?? startedAt;
@@ -173,11 +173,15 @@ export async function benchDigest(options: DigestOptions): Promise<DigestReport>
       operators: options.operators,
       configuredPerSecond: options.digestPerSecond,
       telegramLimitPerSecond: options.telegramPerSecond,
-      concurrency: config.digest.concurrency,
+      concurrency: Number(seeded.concurrency),
+      prefetch: options.prefetch,
+      builtAhead,
       messages: sentAt.length,
       achievedPerSecond: round(achievedPerSecond, 1),
       rateRatio: round(achievedPerSecond / options.digestPerSecond, 3),
       totalSeconds: round((last - startedAt) / 1000, 1),
+      sendCpuMsPerMessage: round(Number(run.cpuMs) / Math.max(1, sentAt.length)),
+      sendCpuPercent: round((Number(run.cpuMs) / Number(run.wallMs)) * 100, 0),
       rateLimited,
       skipped: ids.filter((id) => (received.get(id) ?? []).length === 0 && (marked.has(id) || !capped))
         .length,
@@ -193,6 +197,5 @@ export async function benchDigest(options: DigestOptions): Promise<DigestReport>
     clearInterval(drain);
     await telegram.close();
     await premiumpay.close();
-    await rm(dataDir, { recursive: true, force: true });
   }
 }

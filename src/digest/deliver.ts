@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { Api, GrammyError, HttpError } from "grammy";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -77,6 +76,8 @@ export class DeliveryQueue {
   private nextSlot = 0;
   private pausedUntil = 0;
   private wake: (() => void) | undefined;
+  /** When the pump's current sleep ends by itself (Date.now() ms). */
+  private wakesAt = 0;
   private pumping: Promise<void> | undefined;
   private pumpActive = false;
   private lastChatSweep = 0;
@@ -115,6 +116,8 @@ export class DeliveryQueue {
 
   private kick(): void {
     if (this.wake) {
+      // A pump about to wake anyway re-reads the queues then; waking it now would only cost another sleep.
+      if (this.wakesAt - Date.now() <= this.intervalMs) return;
       this.wake();
       return;
     }
@@ -145,18 +148,20 @@ export class DeliveryQueue {
     this.pumpActive = false;
   }
 
+  /** A plain timer, not an abortable sleep: the pump sleeps between most sends, and an abort costs an error. */
   private sleepOrWake(ms: number): Promise<void> {
-    const controller = new AbortController();
+    const delay = Math.max(1, ms);
+    this.wakesAt = Date.now() + delay;
     return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, delay);
       this.wake = () => {
         this.wake = undefined;
-        controller.abort();
+        clearTimeout(timer);
         resolve();
       };
-      sleep(Math.max(1, ms), undefined, { signal: controller.signal }).then(
-        () => this.wake?.(),
-        () => undefined,
-      );
     });
   }
 

@@ -1,10 +1,11 @@
 import { Cron } from "croner";
 import type { Api } from "grammy";
+import type { Operator } from "../store/index.js";
 import { localDate } from "../time.js";
 import { type BuiltDigest, buildDigest, type DigestDeps } from "./build.js";
 import { createDigestApi, DeliveryQueue, type DeliveryStats } from "./deliver.js";
-import { createLimiter } from "./limit.js";
-import { pendingDigestDate } from "./schedule.js";
+import { createLimiter, type Limiter } from "./limit.js";
+import { ON_TIME_GRACE_MS, pendingDigestDate, upcomingDigest } from "./schedule.js";
 
 export type { BuiltDigest, DigestDeps } from "./build.js";
 export { buildDigest } from "./build.js";
@@ -27,18 +28,53 @@ export interface DigestRunReport {
 }
 
 export interface DigestService {
-  /** Sends what was missed while the bot was down (within the catch-up window), then checks every minute. */
+  /**
+   * Sends what was missed while the bot was down (within the catch-up window), then every minute sends what is
+   * due and builds ahead what falls due within PREFETCH_WINDOW_MS.
+   */
   start(): void;
   /** Stops the schedule and the queue; waits for messages in flight and their stored dates. */
   stop(): Promise<void>;
   /** One scheduler turn at `deps.now()`: every operator whose digest is due and not yet sent. */
   runDue(): Promise<DigestRunReport>;
+  /**
+   * Builds, in memory, the digests due within PREFETCH_WINDOW_MS of `deps.now()` (the scheduler does this every
+   * minute after runDue); resolves when they are built. Nothing is sent or stored.
+   */
+  prefetch(): Promise<DigestPrefetchReport>;
   /** Today's digest right now, due or not (one operator, or everyone with the digest on); marks the day sent. */
   runNow(options?: { userId?: number }): Promise<DigestRunReport>;
   readonly deliveryStats: DeliveryStats;
 }
 
+/** What one prefetch turn did. */
+export interface DigestPrefetchReport {
+  /** Digests built ahead and kept in memory for their minute. */
+  built: number;
+  /** Not built (premiumpay down, credentials refused): built again when due. */
+  notBuilt: number;
+}
+
 type Outcome = keyof DigestRunReport | "skipped";
+
+/**
+ * How long before its minute a digest is built. Yesterday's figures are final once the local day has begun, so a
+ * digest due at 09:00 can be prepared from 08:45 and what goes out at 09:00 is only queued sends: at scale the
+ * delivery runs at Telegram's pace, not at the pace of premiumpay and composition.
+ */
+export const PREFETCH_WINDOW_MS = 15 * 60_000;
+/** A digest built longer ago than this is built again when due (the send was delayed far past its minute). */
+export const PREFETCH_MAX_AGE_MS = PREFETCH_WINDOW_MS + ON_TIME_GRACE_MS;
+
+/** A digest built ahead, in memory only: a restart loses it and the digest is built when due, as without it. */
+interface Prefetched {
+  date: string;
+  /** The settings it was built with; any change (language, zone, time, channels, account) means a rebuild. */
+  settings: string;
+  startedAt: number;
+  /** Undefined when premiumpay gave no digest (down, credentials refused): built again when due. */
+  built: Promise<BuiltDigest | undefined>;
+}
 
 export function createDigestService(options: DigestServiceOptions): DigestService {
   const { deps } = options;
@@ -48,11 +84,20 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     logger,
   });
   // Shared by every operator of every run, so a crowd of due digests never floods premiumpay.
-  const limit = createLimiter(config.digest.concurrency);
+  const premiumpayLimit = createLimiter(config.digest.concurrency);
+  // Once stopped, calls still waiting for a slot are not made: stop() would otherwise wait until every digest
+  // of a large turn had been built, only to send none of them.
+  const limit: Limiter = (task) =>
+    premiumpayLimit(() => (stopped ? Promise.reject(new Error("digest service stopped")) : task()));
   /** Operators whose digest is being built or queued: a later minute's turn must not start it again. */
   const inProgress = new Set<number>();
   const runs = new Set<Promise<DigestRunReport>>();
   const catchUpMs = config.digest.catchUpHours * 3_600_000;
+  const prefetched = new Map<number, Prefetched>();
+  // Whole builds ahead at a time: with the shared premiumpay limit, a due digest that was not built ahead still
+  // gets premiumpay calls in between, instead of queueing behind every later operator's prefetch.
+  const prefetchLimit = createLimiter(config.digest.concurrency);
+  const prefetching = new Set<Promise<unknown>>();
   let cron: Cron | undefined;
   let stopped = false;
 
@@ -64,11 +109,35 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     await store.updateOperator(userId, { digest: { lastSentLocalDate: date } });
   }
 
+  function settingsOf(operator: Operator): string {
+    const { locale, timezone, clientId, digest } = operator;
+    return JSON.stringify([
+      clientId,
+      locale ?? config.defaultLocale,
+      zoneOf(timezone),
+      digest.time,
+      digest.channelIds,
+    ]);
+  }
+
+  /** The digest built ahead for this operator and date, if its settings are unchanged and it is recent. */
+  async function takePrefetched(userId: number, date: string): Promise<BuiltDigest | undefined> {
+    const entry = prefetched.get(userId);
+    if (!entry) return undefined;
+    prefetched.delete(userId);
+    const fresh = deps.now().getTime() - entry.startedAt <= PREFETCH_MAX_AGE_MS;
+    const operator = store.getOperator(userId);
+    if (!operator || entry.date !== date || entry.settings !== settingsOf(operator) || !fresh)
+      return undefined;
+    return entry.built;
+  }
+
   async function send(userId: number, date: string, mark: boolean): Promise<Outcome> {
     let built: BuiltDigest;
     try {
-      built = await buildDigest(deps, userId, date, limit);
+      built = (await takePrefetched(userId, date)) ?? (await buildDigest(deps, userId, date, limit));
     } catch (error) {
+      if (stopped) return "skipped";
       logger.error({ err: error, userId }, "digest could not be built");
       return "failed";
     }
@@ -112,6 +181,44 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     return run.finally(() => runs.delete(run));
   }
 
+  function prefetch(): Promise<DigestPrefetchReport> {
+    const report: DigestPrefetchReport = { built: 0, notBuilt: 0 };
+    if (stopped) return Promise.resolve(report);
+    const now = deps.now();
+    for (const [userId, entry] of prefetched)
+      if (now.getTime() - entry.startedAt > PREFETCH_MAX_AGE_MS) prefetched.delete(userId);
+    const targets = store.listOperators().flatMap((operator) => {
+      const userId = operator.telegramId;
+      if (!operator.hasCredentials || !operator.digest.enabled || inProgress.has(userId)) return [];
+      const upcoming = upcomingDigest(now, operator.digest, zoneOf(operator.timezone), PREFETCH_WINDOW_MS);
+      if (!upcoming) return [];
+      const settings = settingsOf(operator);
+      const entry = prefetched.get(userId);
+      if (entry?.date === upcoming.date && entry.settings === settings) return [];
+      return [{ userId, date: upcoming.date, dueAt: upcoming.dueAt, settings }];
+    });
+    // Soonest first, so the digests due next are ready first.
+    targets.sort((a, b) => a.dueAt - b.dueAt);
+    const builds = targets.map(({ userId, date, settings }) => {
+      const built = prefetchLimit(async () => {
+        if (stopped) return undefined;
+        const result = await buildDigest(deps, userId, date, limit);
+        return result.kind === "digest" ? result : undefined;
+      }).catch((error: unknown) => {
+        if (!stopped)
+          logger.warn({ err: error, userId }, "digest could not be built ahead; building it when due");
+        return undefined;
+      });
+      prefetched.set(userId, { date, settings, startedAt: now.getTime(), built });
+      return built.then((result) => {
+        report[result ? "built" : "notBuilt"]++;
+      });
+    });
+    const turn = Promise.all(builds).then(() => report);
+    prefetching.add(turn);
+    return turn.finally(() => prefetching.delete(turn));
+  }
+
   function runDue(): Promise<DigestRunReport> {
     const now = deps.now();
     const targets = store.listOperators().flatMap((operator) => {
@@ -122,7 +229,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     return runFor(targets);
   }
 
-  const runDueLogged = () => {
+  const turnLogged = () => {
     runDue().then(
       (report) => {
         if (report.sent + report.loginAgain + report.blocked + report.failed > 0)
@@ -130,23 +237,31 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       },
       (error: unknown) => logger.error({ err: error }, "digest turn failed"),
     );
+    prefetch().then(
+      (report) => {
+        if (report.built + report.notBuilt > 0) logger.debug(report, "digests built ahead");
+      },
+      (error: unknown) => logger.error({ err: error }, "digest prefetch failed"),
+    );
   };
 
   return {
     deliveryStats: queue.stats,
     start() {
       if (cron || stopped) return;
-      runDueLogged();
-      cron = new Cron("* * * * *", runDueLogged);
+      turnLogged();
+      cron = new Cron("* * * * *", turnLogged);
     },
     async stop() {
       stopped = true;
       cron?.stop();
       await queue.stop();
       // Stored dates of messages that were in flight land before the caller flushes the store.
-      await Promise.all(runs);
+      await Promise.all([...runs, ...prefetching]);
+      prefetched.clear();
     },
     runDue,
+    prefetch,
     runNow({ userId } = {}) {
       const now = deps.now();
       const operators =

@@ -9,8 +9,11 @@ export interface DigestSchedule {
   lastSentLocalDate: string | null;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The calendar day before a YYYY-MM-DD date (plain calendar arithmetic: no zone is involved). */
 export function previousLocalDate(date: string): string {
-  return dayjs.utc(date).subtract(1, "day").format("YYYY-MM-DD");
+  return new Date(Date.parse(`${date}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Noon of a local date: it exists in every zone on every day, so it anchors day arithmetic safely. */
@@ -108,4 +111,24 @@ export function pendingDigestDate(
     return now.getTime() - due < allowedLateness ? date : undefined;
   }
   return undefined;
+}
+
+/**
+ * Today's digest when it falls due after `now` but within `windowMs`, so it can be built ahead: only today's,
+ * because the day it reports on (yesterday) is over once the local day has begun; never a date already sent.
+ */
+export function upcomingDigest(
+  now: Date,
+  schedule: DigestSchedule,
+  zone: string,
+  windowMs: number,
+): { date: string; dueAt: number } | undefined {
+  const clock = wallClock(now, zone);
+  const today = clock.date;
+  if (schedule.lastSentLocalDate !== null && schedule.lastSentLocalDate >= today) return undefined;
+  // Cheap check first: once the wall clock shows its time, the digest is due (pendingDigestDate's business).
+  if (clock.time >= schedule.time) return undefined;
+  const dueAt = dueInstant(today, schedule.time, zone).getTime();
+  const untilDue = dueAt - now.getTime();
+  return untilDue > 0 && untilDue <= windowMs ? { date: today, dueAt } : undefined;
 }

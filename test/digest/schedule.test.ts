@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dueInstant, pendingDigestDate } from "../../src/digest/schedule.js";
+import { dueInstant, pendingDigestDate, upcomingDigest } from "../../src/digest/schedule.js";
 import { localDate, localTime } from "../../src/time.js";
 
 const HOUR = 3_600_000;
@@ -86,5 +86,47 @@ describe("digest schedule", () => {
     it("a zero window still sends on the minute turn", () => {
       expect(pendingDigestDate(new Date("2025-06-11T07:00:30Z"), schedule, zone, 0)).toBe("2025-06-11");
     });
+  });
+});
+
+describe("digest built ahead (upcomingDigest)", () => {
+  const window = 15 * MINUTE;
+  const schedule = (time: string, lastSentLocalDate: string | null = null) => ({ time, lastSentLocalDate });
+
+  it("is today's digest only within the window before its minute, never at or after it", () => {
+    const zone = "Asia/Kolkata";
+    // 09:00 in Kolkata is 03:30Z.
+    expect(upcomingDigest(new Date("2025-06-11T03:14:00Z"), schedule("09:00"), zone, window)).toBeUndefined();
+    expect(upcomingDigest(new Date("2025-06-11T03:15:00Z"), schedule("09:00"), zone, window)).toEqual({
+      date: "2025-06-11",
+      dueAt: Date.parse("2025-06-11T03:30:00Z"),
+    });
+    expect(upcomingDigest(new Date("2025-06-11T03:30:00Z"), schedule("09:00"), zone, window)).toBeUndefined();
+    expect(
+      upcomingDigest(new Date("2025-06-11T03:20:00Z"), schedule("09:00", "2025-06-11"), zone, window),
+    ).toBeUndefined();
+  });
+
+  it("never before local midnight: the day the digest reports on must be over", () => {
+    const zone = "Europe/Madrid";
+    // 23:55 on the 10th in Madrid; the 00:05 digest of the 11th reports on the 10th, not over yet.
+    expect(upcomingDigest(new Date("2025-06-10T21:55:00Z"), schedule("00:05"), zone, window)).toBeUndefined();
+    expect(upcomingDigest(new Date("2025-06-10T22:00:00Z"), schedule("00:05"), zone, window)?.date).toBe(
+      "2025-06-11",
+    );
+  });
+
+  it("on the day the clocks go forward, a time that does not exist is built ahead for the minute it falls due", () => {
+    // Madrid, 29 March 2026: 02:00 → 03:00 at 01:00Z; a 02:30 digest falls due at 03:00 local.
+    const upcoming = upcomingDigest(
+      new Date("2026-03-29T00:50:00Z"),
+      schedule("02:30"),
+      "Europe/Madrid",
+      window,
+    );
+    expect(upcoming).toEqual({ date: "2026-03-29", dueAt: Date.parse("2026-03-29T01:00:00Z") });
+    expect(pendingDigestDate(new Date(upcoming!.dueAt), schedule("02:30"), "Europe/Madrid", 6 * HOUR)).toBe(
+      "2026-03-29",
+    );
   });
 });

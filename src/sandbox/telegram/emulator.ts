@@ -474,7 +474,11 @@ export class BotApiEmulator {
       }
       if (fault !== undefined) throw new ApiError(fault.errorCode, fault.description, fault.retryAfter);
       const controller = new AbortController();
-      res.on("close", () => controller.abort());
+      // Only a client that went away before its answer (a long poll) needs the abort; aborting after every
+      // answered request would build an AbortError (a DOMException with a stack) per call for nothing.
+      res.on("close", () => {
+        if (!res.writableFinished) controller.abort();
+      });
       // Synchronous handlers are logged in the same tick as the events they emit, so code awaiting
       // an event already sees the call in `calls`.
       const outcome = entry.handler(params, controller.signal);

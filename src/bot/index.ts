@@ -134,7 +134,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
           ? { http: scrubSecrets(cause.message) }
           : {};
     logger.error({ err: cause, updateId: ctx.update.update_id, ...detail }, "update failed");
-    if (!ctx.chat || ctx.chat.type !== "private") return;
+    if (ctx.chat?.type !== "private") return;
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
       const text = typeof ctx.html === "function" ? ctx.html("error-generic") : "⚠️";

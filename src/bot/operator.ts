@@ -1,7 +1,7 @@
 import type { MiddlewareFn } from "grammy";
 import type { PremiumpayClient } from "../premiumpay/index.js";
 import type { BotDeps, FlowContext, PremiumpayCredentials } from "./context.js";
-import { failureMessageKey, type Outcome } from "./errors.js";
+import { failureMessageKey, type Outcome, outcomeOf } from "./errors.js";
 
 export function credentialsOf(deps: BotDeps, userId: number): PremiumpayCredentials | undefined {
   return deps.store.getCredentials(userId);
@@ -11,6 +11,20 @@ export function credentialsOf(deps: BotDeps, userId: number): PremiumpayCredenti
 export function premiumpayOf(deps: BotDeps, userId: number): PremiumpayClient | undefined {
   const credentials = credentialsOf(deps, userId);
   return credentials ? deps.premiumpay(credentials) : undefined;
+}
+
+/**
+ * A call with the operator's own premiumpay client, as a JSON-safe outcome: what conversations pass to
+ * `conversation.external`. An operator logged out meanwhile reads as refused credentials.
+ */
+export function withPremiumpay<T>(
+  deps: BotDeps,
+  userId: number,
+  call: (client: PremiumpayClient) => Promise<T>,
+): Promise<Outcome<T>> {
+  const client = premiumpayOf(deps, userId);
+  if (!client) return Promise.resolve({ ok: false, kind: "auth" });
+  return outcomeOf(() => call(client));
 }
 
 /** Lets only logged-in operators through; the others are told how to log in. */

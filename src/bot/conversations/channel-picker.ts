@@ -2,12 +2,12 @@ import { InlineKeyboard } from "grammy";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, pickerCallback, retryCallback } from "../callback-data/index.js";
 import type { BotDeps, FlowContext } from "../context.js";
-import { type Outcome, outcomeOf } from "../errors.js";
+import type { Outcome } from "../errors.js";
 import { editOrSend } from "../format/edit.js";
 import { trusted } from "../format/html.js";
 import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
-import { failureText, premiumpayOf } from "../operator.js";
+import { failureText, withPremiumpay } from "../operator.js";
 import type { Flow } from "./types.js";
 
 export const PICKER_PAGE_SIZE = 8;
@@ -30,9 +30,7 @@ export interface PickResult {
 
 /** Fetches the operator's channels with their links, as a JSON-safe outcome (runs inside `conversation.external`). */
 export function fetchChannels(deps: BotDeps, userId: number): Promise<Outcome<PickedChannel[]>> {
-  const client = premiumpayOf(deps, userId);
-  if (!client) return Promise.resolve({ ok: false, kind: "auth" });
-  return outcomeOf(async () =>
+  return withPremiumpay(deps, userId, async (client) =>
     (await client.channels({ includeLinks: true })).map((channel) => ({
       id: channel.id,
       name: channel.name || `#${channel.id}`,

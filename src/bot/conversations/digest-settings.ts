@@ -3,10 +3,11 @@ import { z } from "zod";
 import { buildDigest } from "../../digest/build.js";
 import { createLimiter } from "../../digest/limit.js";
 import { localDate } from "../../time.js";
+import { acknowledge } from "../callback-data/acknowledge.js";
 import { digestCallback } from "../callback-data/digest.js";
 import { cancelCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
-import { ignoreNotModified } from "../format/edit.js";
+import { editOrSend } from "../format/edit.js";
 import { buttonLabel } from "../format/text.js";
 import { failureText } from "../operator.js";
 import { fetchChannels, type PickedChannel } from "./channel-picker.js";
@@ -107,8 +108,7 @@ async function show(
 ): Promise<number> {
   const extra = keyboard ? { reply_markup: keyboard } : {};
   if (messageId === undefined) return (await ctx.reply(text, extra)).message_id;
-  await ignoreNotModified(ctx.api.editMessageText(ctx.chat!.id, messageId, text, extra));
-  return messageId;
+  return editOrSend(ctx.api, ctx.chat!.id, messageId, text, extra);
 }
 
 async function askTime(
@@ -123,14 +123,14 @@ async function askTime(
     if (answer.callbackQuery) {
       const choice = digestCallback.unpack(answer.callbackQuery.data);
       if (choice?.[0] === "back") {
-        await answer.answerCallbackQuery();
+        await acknowledge(answer);
         return { ctx: answer, messageId };
       }
       if (choice?.[0] === "tm" && choice[1] < MINUTES_PER_DAY) {
-        await answer.answerCallbackQuery();
+        await acknowledge(answer);
         return { ctx: answer, messageId, time: timeOf(choice[1]) };
       }
-      await answer.answerCallbackQuery({ text: answer.t("button-expired") });
+      await acknowledge(answer, { text: answer.t("button-expired") });
       continue;
     }
     const typed = answer.message?.text;
@@ -185,9 +185,9 @@ async function chooseChannels(conversation: Flow, screen: Screen, current: numbe
     const text = outcome.ok ? ctx.html("picker-empty") : failureText(ctx, outcome);
     messageId = await show(ctx, messageId, text, backOnly());
     const back = await conversation.waitForCallbackQuery(digestCallback.pattern, {
-      otherwise: (other) => other.callbackQuery && other.answerCallbackQuery(),
+      otherwise: (other) => other.callbackQuery && acknowledge(other),
     });
-    await back.answerCallbackQuery();
+    await acknowledge(back);
     return { ctx: back, messageId };
   }
   const channels = outcome.value;
@@ -204,26 +204,26 @@ async function chooseChannels(conversation: Flow, screen: Screen, current: numbe
     ctx = answer;
     const choice = digestCallback.unpack(answer.callbackQuery?.data);
     if (!choice) {
-      if (answer.callbackQuery) await answer.answerCallbackQuery({ text: answer.t("button-expired") });
+      if (answer.callbackQuery) await acknowledge(answer, { text: answer.t("button-expired") });
       else messageId = undefined;
       continue;
     }
     const [action, value] = choice;
     if (action === "back") {
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       return { ctx: answer, messageId };
     }
     if (action === "pg") {
       page = Math.min(value, pages - 1);
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       continue;
     }
     if (action === "tg" && !all.includes(value)) {
-      await answer.answerCallbackQuery({ text: answer.t("digest-not-your-channel"), show_alert: true });
+      await acknowledge(answer, { text: answer.t("digest-not-your-channel"), show_alert: true });
       continue;
     }
     if (action === "tg" && selected.has(value) && selected.size === 1) {
-      await answer.answerCallbackQuery({ text: answer.t("digest-keep-one"), show_alert: true });
+      await acknowledge(answer, { text: answer.t("digest-keep-one"), show_alert: true });
       continue;
     }
     if (action === "tg") {
@@ -232,10 +232,10 @@ async function chooseChannels(conversation: Flow, screen: Screen, current: numbe
     } else if (action === "all") {
       for (const id of all) selected.add(id);
     } else {
-      await answer.answerCallbackQuery({ text: answer.t("button-expired") });
+      await acknowledge(answer, { text: answer.t("button-expired") });
       continue;
     }
-    await answer.answerCallbackQuery();
+    await acknowledge(answer);
     const channelIds = selected.size === all.length ? null : all.filter((id) => selected.has(id));
     await conversation.external(() =>
       deps.store.updateOperator(userId, { digest: { channelIds } }).then(() => undefined),
@@ -293,17 +293,17 @@ export async function digestSettingsConversation(conversation: Flow, ctx: FlowCo
     const answer = await conversation.wait();
     const choice = digestCallback.unpack(answer.callbackQuery?.data);
     if (!choice) {
-      if (answer.callbackQuery) await answer.answerCallbackQuery({ text: answer.t("button-expired") });
+      if (answer.callbackQuery) await acknowledge(answer, { text: answer.t("button-expired") });
       else screen = { ctx: answer, messageId: undefined };
       continue;
     }
     const [action] = choice;
     if (action === "on" || action === "off") {
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       await save({ enabled: action === "on" });
       screen = { ctx: answer, messageId: screen.messageId };
     } else if (action === "time") {
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       const picked = await askTime(
         conversation,
         { ctx: answer, messageId: screen.messageId },
@@ -312,19 +312,19 @@ export async function digestSettingsConversation(conversation: Flow, ctx: FlowCo
       if (picked.time !== undefined) await save({ time: picked.time });
       screen = { ctx: picked.ctx, messageId: picked.messageId };
     } else if (action === "chs") {
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       screen = await chooseChannels(
         conversation,
         { ctx: answer, messageId: screen.messageId },
         settings.channelIds,
       );
     } else if (action === "pv") {
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       await sendPreview(conversation, answer, settings.timezone);
       // The settings come back below the preview, so they stay in view.
       screen = { ctx: answer, messageId: undefined };
     } else if (action === "done") {
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       await show(
         answer,
         screen.messageId,
@@ -332,7 +332,7 @@ export async function digestSettingsConversation(conversation: Flow, ctx: FlowCo
       );
       return;
     } else {
-      await answer.answerCallbackQuery({ text: answer.t("button-expired") });
+      await acknowledge(answer, { text: answer.t("button-expired") });
     }
     settings = await load();
   }

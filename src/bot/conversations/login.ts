@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
+import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, loginRetryCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
 import { failureMessageKey, outcomeOf } from "../errors.js";
@@ -102,7 +103,7 @@ export async function loginConversation(conversation: Flow, ctx: FlowContext): P
     const choice = await conversation.waitForCallbackQuery(loginRetryCallback.pattern, {
       otherwise: (other) => other.reply(other.html("login-need-text")),
     });
-    await choice.answerCallbackQuery();
+    await acknowledge(choice);
     await choice.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
     if (loginRetryCallback.unpack(choice.callbackQuery.data)?.[0] === "client") {
       clientId = await askClientId(conversation, choice);

@@ -10,9 +10,9 @@ import {
   linkYesNoCallback,
 } from "../callback-data/public-link.js";
 import type { BotDeps, FlowContext } from "../context.js";
-import { type Outcome, outcomeOf } from "../errors.js";
+import type { Outcome } from "../errors.js";
 import { editOrSend } from "../format/edit.js";
-import { failureText, premiumpayOf } from "../operator.js";
+import { failureText, withPremiumpay } from "../operator.js";
 import { pickChannel } from "./channel-picker.js";
 import type { Flow } from "./types.js";
 
@@ -77,9 +77,7 @@ function createLinkOnce(
   actionId: string,
   draft: LinkDraft,
 ): Promise<Outcome<CreateResult>> {
-  const client = premiumpayOf(deps, userId);
-  if (!client) return Promise.resolve({ ok: false, kind: "auth" });
-  return outcomeOf(async (): Promise<CreateResult> => {
+  return withPremiumpay(deps, userId, async (client): Promise<CreateResult> => {
     const run = await deps.store.runOnce(actionId, userId, async (): Promise<CreatedLink> => {
       const link = await client.createPublicLink({
         channelId: draft.channel.id,

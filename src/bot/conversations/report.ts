@@ -15,15 +15,8 @@ import { formatCount, formatMoney, formatTotals } from "../format/numbers.js";
 import { MAX_MESSAGE_CHARS, renderTable } from "../format/table.js";
 import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
-import { failureText } from "../operator.js";
-import {
-  choosePeriod,
-  operatorZone,
-  periodLine,
-  showPeriodScreen,
-  waitForButton,
-  withPremiumpay,
-} from "./sales.js";
+import { failureText, withPremiumpay } from "../operator.js";
+import { choosePeriod, operatorZone, periodLine, showPeriodScreen, waitForButton } from "./sales.js";
 import type { Flow } from "./types.js";
 
 export const REPORT = "report";

@@ -3,8 +3,9 @@ import { PERIOD_KINDS } from "../../reports/periods.js";
 import type { FlowContext } from "../context.js";
 import { INTL_LOCALE } from "../format/numbers.js";
 import { MAX_MESSAGE_CHARS, renderTable, type TableColumn } from "../format/table.js";
+import { withPremiumpay } from "../operator.js";
 import { pickChannel } from "./channel-picker.js";
-import { choosePeriod, operatorZone, periodLine, showPeriodScreen, withPremiumpay } from "./sales.js";
+import { choosePeriod, operatorZone, periodLine, showPeriodScreen } from "./sales.js";
 import type { Flow } from "./types.js";
 
 export const RESULTS = "results";

@@ -1,5 +1,4 @@
 import { InlineKeyboard } from "grammy";
-import type { PremiumpayClient } from "../../premiumpay/index.js";
 import {
   localBounds,
   PERIOD_KINDS,
@@ -9,15 +8,16 @@ import {
   yesterdayUntilSameTime,
 } from "../../reports/periods.js";
 import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
+import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { periodCallback, salesLinkCallback, salesViewCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
-import { type Outcome, outcomeOf } from "../errors.js";
+import type { Outcome } from "../errors.js";
 import { editOrSend } from "../format/edit.js";
 import { formatChange, formatTotals } from "../format/numbers.js";
 import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
-import { failureText, premiumpayOf } from "../operator.js";
+import { failureText, withPremiumpay } from "../operator.js";
 import { type PickedChannel, pickChannel } from "./channel-picker.js";
 import { flowNow } from "./clock.js";
 import type { Flow } from "./types.js";
@@ -33,17 +33,6 @@ const MAX_LINK_LINES = 15;
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks shared by /sales, /results and /report.
-
-/** A call with the operator's own premiumpay client, as a JSON-safe outcome (runs inside `conversation.external`). */
-export function withPremiumpay<T>(
-  deps: BotDeps,
-  userId: number,
-  call: (client: PremiumpayClient) => Promise<T>,
-): Promise<Outcome<T>> {
-  const client = premiumpayOf(deps, userId);
-  if (!client) return Promise.resolve({ ok: false, kind: "auth" });
-  return outcomeOf(() => call(client));
-}
 
 /** The operator's own time zone, or the bot's default. */
 export function operatorZone(conversation: Flow, deps: BotDeps, userId: number): Promise<string> {
@@ -69,10 +58,10 @@ export async function waitForButton<V>(
     if (data !== undefined) {
       const value = codec.unpack(data);
       if (value === undefined || !accept(value)) {
-        await answer.answerCallbackQuery({ text: answer.t("button-expired") });
+        await acknowledge(answer, { text: answer.t("button-expired") });
         continue;
       }
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
       return { ctx: answer, value };
     }
     if (answer.message) await answer.reply(answer.html("sales-use-buttons"));

@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { isValidTimezone, localTime } from "../../time.js";
+import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, timezoneCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
 import { flowNow } from "./clock.js";
@@ -57,7 +58,7 @@ export async function timezoneConversation(conversation: Flow, ctx: FlowContext)
     if (answer.callbackQuery?.data) {
       const index = timezoneCallback.unpack(answer.callbackQuery.data)?.[0];
       zone = index === undefined ? undefined : COMMON_TIMEZONES[index];
-      await answer.answerCallbackQuery();
+      await acknowledge(answer);
     } else if (answer.message?.text) {
       const typed = answer.message.text.trim();
       zone = isValidTimezone(typed) ? typed : undefined;

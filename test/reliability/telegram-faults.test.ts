@@ -199,6 +199,18 @@ describe("Telegram faults", () => {
     });
   });
 
+  it("digest settings: a deleted screen carries on in a new message", async () => {
+    const op = await loggedIn();
+    const logsFrom = h.logs.length;
+    const screen = await op.send("/digest", /Daily sales digest/);
+    const asked = await clickThenDelete(op, "Change time", /At what local time/);
+    expect(asked.messageId).not.toBe(screen.messageId);
+    const set = await op.click("08:00", /Time: 08:00/);
+    expect(set.messageId).toBe(asked.messageId);
+    expect(h.app.deps.store.getOperator(op.user.id)?.digest.time).toBe("08:00");
+    expectRecovered(op, logsFrom);
+  });
+
   it("a user who blocked the bot: the failure is logged, nothing retries forever, other users are served", async () => {
     const blocker = await loggedIn();
     const other = await loggedIn();

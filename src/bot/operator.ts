@@ -3,7 +3,7 @@ import type { PremiumpayClient } from "../premiumpay/index.js";
 import type { BotDeps, FlowContext, PremiumpayCredentials } from "./context.js";
 import { failureMessageKey, type Outcome, outcomeOf } from "./errors.js";
 
-export function credentialsOf(deps: BotDeps, userId: number): PremiumpayCredentials | undefined {
+function credentialsOf(deps: BotDeps, userId: number): PremiumpayCredentials | undefined {
   return deps.store.getCredentials(userId);
 }
 

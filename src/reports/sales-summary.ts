@@ -52,8 +52,3 @@ export function summarizeSales(sales: readonly Sale[]): SalesSummary {
     .sort((a, b) => b.count - a.count || String(a.link).localeCompare(String(b.link)));
   return { count: sales.length, totals: sorted(totals), byLink };
 }
-
-/** Only sales strictly before `until`, for "yesterday at the same hour" comparisons. */
-export function salesBefore(sales: readonly Sale[], until: Date): Sale[] {
-  return sales.filter((sale) => sale.date === null || sale.date.getTime() < until.getTime());
-}

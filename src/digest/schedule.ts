@@ -1,4 +1,4 @@
-import { dayjs } from "../time.js";
+import { localDateTime, zonedInstant } from "../time.js";
 
 /** The scheduler wakes once a minute: a digest found this late is on time, whatever the catch-up setting. */
 export const ON_TIME_GRACE_MS = 5 * 60_000;
@@ -18,39 +18,13 @@ export function previousLocalDate(date: string): string {
 
 /** Noon of a local date: it exists in every zone on every day, so it anchors day arithmetic safely. */
 export function localNoon(date: string, zone: string): Date {
-  return dayjs.tz(`${date} 12:00`, zone).toDate();
+  return zonedInstant(date, "12:00", zone);
 }
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 /** Wider than any DST jump, so the search below always finds the moment the clock passes `time`. */
 const SEARCH_SPAN_MS = 3 * HOUR_MS;
-
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * The local date and HH:MM of `at` in `zone`. Same answer as localDate/localTime in time.ts, but with one cached
- * Intl formatter per zone: the scheduler asks this for every operator every minute, and dayjs' zone plugin
- * costs a few hundred microseconds a call.
- */
-export function wallClock(at: Date, zone: string): { date: string; time: string } {
-  let format = wallClockFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    wallClockFormats.set(zone, format);
-  }
-  const part: Record<string, string> = {};
-  for (const { type, value } of format.formatToParts(at)) part[type] = value;
-  return { date: `${part.year}-${part.month}-${part.day}`, time: `${part.hour}:${part.minute}` };
-}
 
 const dueCache = new Map<string, number>();
 const DUE_CACHE_LIMIT = 10_000;
@@ -72,9 +46,9 @@ export function dueInstant(date: string, time: string, zone: string): Date {
 }
 
 function computeDueInstant(date: string, time: string, zone: string): number {
-  const guess = dayjs.tz(`${date} ${time}`, zone).valueOf();
+  const guess = zonedInstant(date, time, zone).getTime();
   const shows = (at: number) => {
-    const clock = wallClock(new Date(at), zone);
+    const clock = localDateTime(new Date(at), zone);
     return clock.date === date && clock.time === time;
   };
   // On the fall-back day the same wall-clock time comes twice; the earlier one counts.
@@ -82,7 +56,7 @@ function computeDueInstant(date: string, time: string, zone: string): number {
   // The time does not exist that day: the first minute whose wall clock is past it.
   const start = guess - SEARCH_SPAN_MS;
   for (let at = start - (start % MINUTE_MS); at <= guess + SEARCH_SPAN_MS; at += MINUTE_MS) {
-    const clock = wallClock(new Date(at), zone);
+    const clock = localDateTime(new Date(at), zone);
     if (clock.date === date && clock.time >= time) return at;
   }
   return guess;
@@ -100,7 +74,7 @@ export function pendingDigestDate(
   catchUpMs: number,
 ): string | undefined {
   const allowedLateness = Math.max(catchUpMs, ON_TIME_GRACE_MS);
-  const clock = wallClock(now, zone);
+  const clock = localDateTime(now, zone);
   const today = clock.date;
   for (const date of [today, previousLocalDate(today)]) {
     if (schedule.lastSentLocalDate !== null && schedule.lastSentLocalDate >= date) return undefined;
@@ -123,7 +97,7 @@ export function upcomingDigest(
   zone: string,
   windowMs: number,
 ): { date: string; dueAt: number } | undefined {
-  const clock = wallClock(now, zone);
+  const clock = localDateTime(now, zone);
   const today = clock.date;
   if (schedule.lastSentLocalDate !== null && schedule.lastSentLocalDate >= today) return undefined;
   // Cheap check first: once the wall clock shows its time, the digest is due (pendingDigestDate's business).

@@ -1,4 +1,11 @@
-import { dayjs, inZone, localDate, startOfLocalDay, startOfLocalDayOffset } from "../time.js";
+import {
+  localDate,
+  localDateTime,
+  localTimeWithMilliseconds,
+  startOfLocalDay,
+  startOfLocalDayOffset,
+  zonedInstant,
+} from "../time.js";
 
 /**
  * Report periods as instants, computed on the operator's wall clock so that "today" starts at their local
@@ -35,13 +42,12 @@ export function wholeYesterday(now: Date, zone: string): Period {
 
 /**
  * Yesterday from local midnight until the same wall-clock time as `now`, for "compared with yesterday at this
- * hour". When that time did not exist or existed twice yesterday (a DST change), the moment dayjs resolves it
- * to is used, kept inside yesterday.
+ * hour". When that time did not exist yesterday (a DST change) it resolves forward by the gap; when it existed
+ * twice, to the first; either way kept inside yesterday.
  */
 export function yesterdayUntilSameTime(now: Date, zone: string): Period {
   const yesterday = wholeYesterday(now, zone);
-  const wallClock = inZone(now, zone).format("HH:mm:ss.SSS");
-  const sameTime = dayjs.tz(`${localDate(yesterday.from, zone)}T${wallClock}`, zone).toDate();
+  const sameTime = zonedInstant(localDate(yesterday.from, zone), localTimeWithMilliseconds(now, zone), zone);
   const clamped = Math.min(Math.max(sameTime.getTime(), yesterday.from.getTime()), yesterday.to.getTime());
   return { from: yesterday.from, to: new Date(clamped) };
 }
@@ -71,12 +77,7 @@ export function localBounds(
   period: Period,
   zone: string,
 ): { fromDate: string; fromTime: string; toDate: string; toTime: string } {
-  const from = inZone(period.from, zone);
-  const to = inZone(period.to, zone);
-  return {
-    fromDate: from.format("YYYY-MM-DD"),
-    fromTime: from.format("HH:mm"),
-    toDate: to.format("YYYY-MM-DD"),
-    toTime: to.format("HH:mm"),
-  };
+  const from = localDateTime(period.from, zone);
+  const to = localDateTime(period.to, zone);
+  return { fromDate: from.date, fromTime: from.time, toDate: to.date, toTime: to.time };
 }

@@ -8,7 +8,14 @@ import {
   wholeYesterday,
   yesterdayUntilSameTime,
 } from "../../src/reports/periods.js";
-import { localTime } from "../../src/time.js";
+import {
+  dayjs,
+  localDate,
+  localTime,
+  startOfLocalDay,
+  startOfLocalDayOffset,
+  zonedInstant,
+} from "../../src/time.js";
 
 const at = (iso: string) => new Date(iso);
 const iso = (period: { from: Date; to: Date }) => ({
@@ -192,5 +199,60 @@ describe("localBounds", () => {
       toDate: "2026-03-29",
       toTime: "12:15",
     });
+  });
+});
+
+describe("local days without dayjs (time.ts), checked against the definition and against dayjs", () => {
+  // Zones whose clocks jump at midnight (Havana, Santiago), by 30 minutes (Lord Howe), or not at all (Kolkata).
+  const zones = [
+    "Europe/Madrid",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "America/Havana",
+    "America/Santiago",
+    "Australia/Lord_Howe",
+    "America/New_York",
+    "UTC",
+  ];
+  // Every 193 minutes over a year: crosses every transition of 2026 at many wall-clock times.
+  const instants = Array.from(
+    { length: 2_725 },
+    (_, index) => new Date(Date.parse("2026-01-01T00:00:00Z") + index * 193 * 60_000 + 123),
+  );
+
+  it("startOfLocalDay is the first instant whose local date is the day's, on every day of 2026", () => {
+    for (const zone of zones) {
+      for (const now of instants) {
+        const start = startOfLocalDay(now, zone);
+        expect(localDate(start, zone)).toBe(localDate(now, zone));
+        expect(localDate(new Date(start.getTime() - 1), zone)).not.toBe(localDate(now, zone));
+        const previous = startOfLocalDayOffset(now, zone, 1);
+        expect(localDate(new Date(start.getTime() - 1), zone)).toBe(localDate(previous, zone));
+      }
+    }
+  });
+
+  it("localDate and localTime agree with dayjs' zone plugin", () => {
+    for (const zone of zones) {
+      for (const now of instants.filter((_, index) => index % 10 === 0)) {
+        expect(`${localDate(now, zone)} ${localTime(now, zone)}`).toBe(
+          dayjs(now).tz(zone).format("YYYY-MM-DD HH:mm"),
+        );
+      }
+    }
+  });
+
+  it("zonedInstant: a repeated time is the first, a skipped one moves forward by the gap", () => {
+    expect(zonedInstant("2026-10-25", "02:30", "Europe/Madrid").toISOString()).toBe(
+      "2026-10-25T00:30:00.000Z",
+    );
+    expect(localTime(zonedInstant("2026-03-29", "02:30", "Europe/Madrid"), "Europe/Madrid")).toBe("03:30");
+    // Lord Howe goes forward by 30 minutes at 02:00 on 4 October 2026.
+    expect(localTime(zonedInstant("2026-10-04", "02:10", "Australia/Lord_Howe"), "Australia/Lord_Howe")).toBe(
+      "02:40",
+    );
+    expect(zonedInstant("2026-01-15", "11:20:30.500", "Europe/Madrid").toISOString()).toBe(
+      "2026-01-15T10:20:30.500Z",
+    );
   });
 });

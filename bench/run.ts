@@ -140,7 +140,7 @@ const goal = (met: boolean, text: string) => `${text} ${met ? "(met)" : "(missed
 
 const { updates, digest, store, memory } = results;
 if (updates) {
-  const { baseline, ours } = updates;
+  const { baseline, fairBaseline, ours } = updates;
   const latency = (bot: typeof ours) =>
     `first reply p50 ${bot.firstReplyMs.p50} / p99 ${bot.firstReplyMs.p99} ms; step p50 ${bot.stepMs.p50} / p99 ${bot.stepMs.p99} ms`;
   rows.push(
@@ -152,6 +152,13 @@ if (updates) {
       `${baseline.botCpuMsPerUpdate} ms (bot ${baseline.botCpuPercent} %, harness ${baseline.harnessCpuPercent} % of a core)`,
       "",
     ],
+    [
+      "",
+      `fair baseline (1 premiumpay + ${fairBaseline.botApiCallsPerUpdate} Bot API calls per update)`,
+      `${fairBaseline.updatesPerSecond} updates/s, ${fairBaseline.botCpuMsPerUpdate} ms CPU per update`,
+      "",
+    ],
+    ["", "fair baseline latency", latency(fairBaseline), ""],
     ["", "ours: /sales → channel → All links", `${ours.updatesPerSecond} updates/s`, ""],
     ["", "ours latency", latency(ours), ""],
     [
@@ -161,13 +168,27 @@ if (updates) {
       "",
     ],
     ["", "ours premiumpay requests per flow", `${ours.premiumpayRequestsPerFlow ?? "-"}`, ""],
-    ["", "failed steps (ours / baseline)", `${ours.failedSteps} / ${baseline.failedSteps}`, "0"],
+    [
+      "",
+      "ours Bot API calls per update",
+      `${ours.botApiCallsPerUpdate} (${Object.entries(ours.botApiCalls)
+        .map(([method, count]) => `${method} ${count}`)
+        .join(", ")})`,
+      "",
+    ],
+    [
+      "",
+      "failed steps (ours / baseline / fair)",
+      `${ours.failedSteps} / ${baseline.failedSteps} / ${fairBaseline.failedSteps}`,
+      "0",
+    ],
     [
       "",
       "throughput ours ÷ baseline",
       `${updates.throughputRatio}`,
       goal(updates.throughputRatio >= 0.8, "≥ 0.8"),
     ],
+    ["", "throughput ours ÷ fair baseline", `${updates.fairThroughputRatio}`, ""],
   );
 }
 if (digest) {

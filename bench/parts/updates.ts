@@ -35,15 +35,22 @@ export interface BotThroughput {
   botWarnings: number;
   firstWarning?: string;
   premiumpayRequestsPerFlow?: number;
+  /** Bot API calls per update handled, getUpdates left out. */
+  botApiCallsPerUpdate: number;
+  botApiCalls: Record<string, number>;
 }
 
 export interface UpdatesReport {
   operators: number;
   seconds: number;
   baseline: BotThroughput;
+  /** The minimal bot doing per update what ours must do at least: one premiumpay request, as many Bot API calls. */
+  fairBaseline: BotThroughput;
   ours: BotThroughput;
   /** ours ÷ baseline updates per second; the goal is at least 0.8. */
   throughputRatio: number;
+  /** ours ÷ fair baseline. */
+  fairThroughputRatio: number;
 }
 
 function measure(samples: UpdateSample[], startedAt: number, windowMs: number) {
@@ -55,11 +62,19 @@ function measure(samples: UpdateSample[], startedAt: number, windowMs: number) {
   };
 }
 
-async function measureBot(which: "baseline" | "ours", options: UpdatesOptions): Promise<BotThroughput> {
+type Which = "baseline" | "ours" | { fairBaselineCalls: number };
+
+async function measureBot(which: Which, options: UpdatesOptions): Promise<BotThroughput> {
   // A world of its own per bot: updates the other bot fetched but never confirmed cannot leak into this run.
   const world: TrafficWorld = await startTrafficWorld(options.operators);
   try {
-    const bot = which === "ours" ? await startOurBot(world) : await startBaselineBot(world);
+    const bot =
+      which === "ours"
+        ? await startOurBot(world)
+        : await startBaselineBot(
+            world,
+            which === "baseline" ? undefined : { botApiCallsPerUpdate: which.fairBaselineCalls },
+          );
     const flow = which === "ours" ? salesFlow(world) : baselineFlow(world);
     await runTraffic(world, flow, options.warmupSeconds * 1000);
     const requestsBefore = world.premiumpayRequests();
@@ -76,6 +91,7 @@ async function measureBot(which: "baseline" | "ours", options: UpdatesOptions): 
       1000;
     const stopped = await stopBot(bot);
     const flows = traffic.samples.length / flow.length;
+    const botApiCalls = Object.values(traffic.botApiCalls).reduce((sum, count) => sum + count, 0);
     return {
       ...measure(traffic.samples, startedAt, options.seconds * 1000),
       botCpuMsPerUpdate: round(cpuMs / Math.max(1, traffic.samples.length)),
@@ -86,6 +102,8 @@ async function measureBot(which: "baseline" | "ours", options: UpdatesOptions): 
       botWarnings: stopped.warnings,
       ...(stopped.firstWarning !== undefined && { firstWarning: stopped.firstWarning }),
       ...(which === "ours" && { premiumpayRequestsPerFlow: round(requests / Math.max(1, flows)) }),
+      botApiCallsPerUpdate: round(botApiCalls / Math.max(1, traffic.samples.length)),
+      botApiCalls: traffic.botApiCalls,
     };
   } finally {
     await world.close();
@@ -96,11 +114,17 @@ async function measureBot(which: "baseline" | "ours", options: UpdatesOptions): 
 export async function benchUpdates(options: UpdatesOptions): Promise<UpdatesReport> {
   const baseline = await measureBot("baseline", options);
   const ours = await measureBot("ours", options);
+  const fairBaseline = await measureBot(
+    { fairBaselineCalls: Math.max(1, Math.round(ours.botApiCallsPerUpdate)) },
+    options,
+  );
   return {
     operators: options.operators,
     seconds: options.seconds,
     baseline,
+    fairBaseline,
     ours,
     throughputRatio: round(ours.updatesPerSecond / baseline.updatesPerSecond, 3),
+    fairThroughputRatio: round(ours.updatesPerSecond / fairBaseline.updatesPerSecond, 3),
   };
 }

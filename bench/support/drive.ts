@@ -4,6 +4,7 @@ import { pickerCallback } from "../../src/bot/callback-data/index.js";
 import { salesLinkCallback, salesViewCallback } from "../../src/bot/callback-data/sales.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import {
+  type ApiCall,
   type BotApiEmulator,
   type SimUser,
   type StoredMessage,
@@ -93,8 +94,26 @@ export async function startOurBot(
   return child;
 }
 
-export async function startBaselineBot(world: TrafficWorld): Promise<BenchChild> {
-  const child = BenchChild.start("baseline-bot.ts", { env: botEnv(world) });
+/**
+ * The minimal grammY bot. `work`, for the fair baseline: per update one premiumpay request (the channel list, with
+ * credentials) and the same number of Bot API calls as our bot makes per update.
+ */
+export async function startBaselineBot(
+  world: TrafficWorld,
+  work?: { botApiCallsPerUpdate: number },
+): Promise<BenchChild> {
+  const { clientId, token } = world.premiumpay.demoClient;
+  const child = BenchChild.start("baseline-bot.ts", {
+    env: {
+      ...botEnv(world),
+      ...(work && {
+        BASELINE_BOT_API_CALLS: String(work.botApiCallsPerUpdate),
+        BASELINE_PREMIUMPAY_URL: `${world.premiumpay.url}${world.premiumpay.paths.channels}`,
+        BASELINE_PREMIUMPAY_CLIENT_ID: clientId,
+        BASELINE_PREMIUMPAY_TOKEN: token,
+      }),
+    },
+  });
   await child.receive("ready");
   return child;
 }
@@ -170,6 +189,8 @@ export function baselineFlow(world: TrafficWorld): Step[] {
 
 export interface TrafficResult {
   samples: UpdateSample[];
+  /** Bot API calls the bot made meanwhile, by method (getUpdates left out: polling is the same for every bot). */
+  botApiCalls: Record<string, number>;
   failedSteps: number;
   firstFailure?: string;
 }
@@ -196,6 +217,11 @@ export async function runTraffic(
   };
   world.telegram.events.on("message", onBotMessage);
   world.telegram.events.on("edit", onBotMessage);
+  const botApiCalls: Record<string, number> = {};
+  const onCall = (call: ApiCall) => {
+    if (call.method !== "getUpdates") botApiCalls[call.method] = (botApiCalls[call.method] ?? 0) + 1;
+  };
+  world.telegram.events.on("call", onCall);
 
   const samples: UpdateSample[] = [];
   let failedSteps = 0;
@@ -243,5 +269,6 @@ export async function runTraffic(
   await Promise.all(world.users.map((user) => operate(user)));
   world.telegram.events.off("message", onBotMessage);
   world.telegram.events.off("edit", onBotMessage);
-  return { samples, failedSteps, ...(firstFailure !== undefined && { firstFailure }) };
+  world.telegram.events.off("call", onCall);
+  return { samples, botApiCalls, failedSteps, ...(firstFailure !== undefined && { firstFailure }) };
 }

@@ -41,7 +41,7 @@ export async function startTrafficWorld(operators: number): Promise<TrafficWorld
   // Callback queries and calls are remembered up to this many: enough that none is forgotten before it is answered.
   const telegram = await startBotApiEmulator({ historyLimit: 20_000 });
   const premiumpay = await startPremiumpaySandbox({ seed: 1 });
-  // The sandbox scans its request log on every request (per-minute counts): emptied every second, it stays small.
+  // The request log is only counted here: emptied every second, it does not grow over the run.
   let counted = 0;
   const drain = setInterval(() => {
     counted += premiumpay.requests.length;

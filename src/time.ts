@@ -1,101 +1,76 @@
-import dayjs, { type Dayjs } from "dayjs";
+import dayjs from "dayjs";
 import timezone from "dayjs/plugin/timezone.js";
 import utc from "dayjs/plugin/utc.js";
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-export { type Dayjs, dayjs };
-
 /*
- * The functions below answer with one cached Intl.DateTimeFormat per zone instead of dayjs' zone plugin, which
- * builds a new formatter on every call (a few hundred microseconds): reports and the digest ask for local days
- * many times per update and per digest, and that was the largest single cost in their CPU profiles.
+ * Zone conversions go through dayjs' utc/timezone plugins. Each costs tens of microseconds, and the same ones
+ * repeat a great deal (the digest's scheduler reads every operator's zone at the same instant each minute; reports
+ * ask for the same local midnights on every update), so results are remembered in small bounded caches.
  */
+const CACHE_LIMIT = 10_000;
 
-const DAY_MS = 86_400_000;
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatFor(zone: string): Intl.DateTimeFormat {
-  let format = formats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    formats.set(zone, format);
+function remembered<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, value);
   }
-  return format;
+  return value;
 }
-
-/** en-US with two-digit fields and h23: "01/15/2026, 10:20:30". */
-const EN_US_DATE_TIME = /^(\d{2})\/(\d{2})\/(\d{4}), (\d{2}):(\d{2}):(\d{2})$/;
 
 interface WallClock {
   /** YYYY-MM-DD */
   date: string;
   /** HH:mm */
   time: string;
-  /** The wall-clock time written as if it were UTC, whole seconds: Date.UTC of the fields. */
-  asUtcMs: number;
+  /** ss */
   seconds: string;
 }
 
+const wallClocks = new Map<string, WallClock>();
+const instants = new Map<string, number>();
+
+/** What the wall clock of `zone` shows at `at` (to the second). */
 function wallClock(at: number, zone: string): WallClock {
-  const match = EN_US_DATE_TIME.exec(formatFor(zone).format(at));
-  if (!match) throw new RangeError(`unexpected date format for time zone ${zone}`);
-  const [month = "", day = "", year = "", hour = "", minute = "", second = ""] = match.slice(1);
-  return {
-    date: `${year}-${month}-${day}`,
-    time: `${hour}:${minute}`,
-    asUtcMs: Date.UTC(+year, +month - 1, +day, +hour, +minute, +second),
-    seconds: second,
-  };
+  const second = Math.floor(at / 1000);
+  return remembered(wallClocks, `${zone}|${second}`, () => {
+    const [date = "", time = "", seconds = ""] = dayjs(second * 1000)
+      .tz(zone)
+      .format("YYYY-MM-DD HH:mm ss")
+      .split(" ");
+    return { date, time, seconds };
+  });
 }
 
-/** How far the wall clock of `zone` is ahead of UTC at `at`, in milliseconds. */
-function offsetMs(at: number, zone: string): number {
-  const wholeSecond = at - (((at % 1000) + 1000) % 1000);
-  return wallClock(at, zone).asUtcMs - wholeSecond;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** The UTC offset of `zone` at `at`, in milliseconds. */
+function offsetAt(at: number, zone: string): number {
+  return dayjs(at).tz(zone).utcOffset() * MINUTE_MS;
 }
 
 /**
- * The instant at which the wall clock of `zone` shows `localMs` (a wall-clock time written as if UTC). A time
- * shown twice (clocks going back) resolves to the earlier instant; a time skipped (clocks going forward) is
- * moved forward by the gap (02:30 on the spring-forward day in Madrid is 03:30 CEST), as JavaScript and dayjs do.
+ * The instant at which the wall clock of `zone` shows local `date` and `time`. A time shown twice (clocks going
+ * back) is the first of the two; a time skipped (clocks going forward) is moved forward by the gap (02:30 on the
+ * spring-forward day in Madrid is 03:30 CEST).
  */
-function instantOfWallTime(localMs: number, zone: string): number {
-  const key = `${zone}|${localMs}`;
-  let instant = instants.get(key);
-  if (instant === undefined) {
-    instant = resolveWallTime(localMs, zone);
-    if (instants.size >= INSTANT_CACHE_LIMIT) instants.clear();
-    instants.set(key, instant);
-  }
-  return instant;
-}
-
-/** Local midnights and due times repeat across operators and updates: remembered, up to a bound. */
-const instants = new Map<string, number>();
-const INSTANT_CACHE_LIMIT = 10_000;
-
-function resolveWallTime(localMs: number, zone: string): number {
-  // The offsets a day either side cover any single transition near this wall time.
-  const before = offsetMs(localMs - DAY_MS, zone);
-  const after = offsetMs(localMs + DAY_MS, zone);
-  if (before === after) return localMs - before;
-  const shows = (instant: number, offset: number) => offsetMs(instant, zone) === offset;
-  const candidates = [localMs - before, localMs - after].filter((instant, index) =>
-    shows(instant, index === 0 ? before : after),
-  );
-  return candidates.length > 0 ? Math.min(...candidates) : localMs - before;
+function instantOf(date: string, time: string, zone: string): number {
+  return remembered(instants, `${zone}|${date}T${time}`, () => {
+    const wall = Date.parse(`${date}T${time}Z`);
+    // The offsets a day either side cover any single change near this wall time.
+    const before = offsetAt(wall - DAY_MS, zone);
+    const after = offsetAt(wall + DAY_MS, zone);
+    if (before === after) return dayjs.tz(`${date}T${time}`, zone).valueOf();
+    const shows = (instant: number) => offsetAt(instant, zone) === wall - instant;
+    const candidates = [wall - before, wall - after].filter(shows);
+    // No candidate shows the wall time: it was skipped, and the offset before the change puts it past the jump.
+    return candidates.length > 0 ? Math.min(...candidates) : wall - before;
+  });
 }
 
 export function isValidTimezone(zone: string): boolean {
@@ -108,32 +83,28 @@ export function isValidTimezone(zone: string): boolean {
   }
 }
 
-/** `at` seen on the wall clock of `zone`, as a dayjs object (for formatting; slower than the functions below). */
-export function inZone(at: Date, zone: string): Dayjs {
-  return dayjs(at).tz(zone);
-}
-
 /** Local midnight of the day containing `at` in `zone`, as an instant (correct on DST change days). */
 export function startOfLocalDay(at: Date, zone: string): Date {
   return startOfLocalDayOffset(at, zone, 0);
 }
 
 /**
- * Local midnight `days` days before the local day containing `at`: calendar arithmetic on the local date, then
- * back to an instant, so a DST change in between never shifts it by an hour. Where midnight does not exist (a
- * zone that springs forward at 00:00) the day starts when the clock jumps.
+ * Local midnight `days` days before the local day containing `at`: calendar arithmetic on the local date (dayjs
+ * keeps the old UTC offset when adding days to a zoned instant across a DST change), then back to an instant.
+ * Where midnight does not exist (a zone that springs forward at 00:00) the day starts when the clock jumps.
  */
 export function startOfLocalDayOffset(at: Date, zone: string, days: number): Date {
-  const { asUtcMs } = wallClock(at.getTime(), zone);
-  const localMidnight = asUtcMs - (((asUtcMs % DAY_MS) + DAY_MS) % DAY_MS) - days * DAY_MS;
-  return new Date(instantOfWallTime(localMidnight, zone));
+  const today = wallClock(at.getTime(), zone).date;
+  const day = days === 0 ? today : dayjs.utc(today).subtract(days, "day").format("YYYY-MM-DD");
+  return new Date(instantOf(day, "00:00:00", zone));
 }
 
 /** The instant `time` (HH:mm, HH:mm:ss or HH:mm:ss.SSS) of local `date` (YYYY-MM-DD) in `zone`. */
 export function zonedInstant(date: string, time: string, zone: string): Date {
-  const localMs = Date.parse(`${date}T${time}Z`);
-  if (Number.isNaN(localMs)) throw new RangeError(`not a local date and time: ${date} ${time}`);
-  return new Date(instantOfWallTime(localMs, zone));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(time)) {
+    throw new RangeError(`not a local date and time: ${date} ${time}`);
+  }
+  return new Date(instantOf(date, time, zone));
 }
 
 export function localDate(at: Date, zone: string): string {
@@ -144,7 +115,7 @@ export function localTime(at: Date, zone: string): string {
   return wallClock(at.getTime(), zone).time;
 }
 
-/** Local date and HH:mm together, from one formatting. */
+/** Local date and HH:mm together, from one conversion. */
 export function localDateTime(at: Date, zone: string): { date: string; time: string } {
   const { date, time } = wallClock(at.getTime(), zone);
   return { date, time };

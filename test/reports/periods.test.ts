@@ -1,3 +1,6 @@
+import dayjs from "dayjs";
+import timezone from "dayjs/plugin/timezone.js";
+import utc from "dayjs/plugin/utc.js";
 import { describe, expect, it } from "vitest";
 import {
   lastDays,
@@ -9,13 +12,15 @@ import {
   yesterdayUntilSameTime,
 } from "../../src/reports/periods.js";
 import {
-  dayjs,
   localDate,
   localTime,
   startOfLocalDay,
   startOfLocalDayOffset,
   zonedInstant,
 } from "../../src/time.js";
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
 
 const at = (iso: string) => new Date(iso);
 const iso = (period: { from: Date; to: Date }) => ({

@@ -2,11 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createI18n } from "../../src/bot/i18n.js";
 import { loadConfig } from "../../src/config.js";
 import { createDigestService, type DigestRunReport, type DigestService } from "../../src/digest/index.js";
 import { createLogger } from "../../src/logger.js";
-import { createPremiumpayClient } from "../../src/premiumpay/index.js";
+import { createDeps } from "../../src/startup.js";
 import { createStore, type Store } from "../../src/store/index.js";
 import { type ChildMessage, failInChild, serveParent } from "../support/child.js";
 
@@ -46,20 +45,7 @@ async function start(): Promise<void> {
   const now = () => clock.now;
   store = await createStore({ dataDir, credentialsKey: config.credentialsKey, now });
   service = createDigestService({
-    deps: {
-      config,
-      store,
-      now,
-      logger: createLogger("warn", { write: () => undefined }),
-      i18n: createI18n(config.defaultLocale),
-      premiumpay: (credentials) =>
-        createPremiumpayClient({
-          baseUrl: config.premiumpay.baseUrl,
-          timeoutMs: config.premiumpay.timeoutMs,
-          paths: config.premiumpay.paths,
-          ...credentials,
-        }),
-    },
+    deps: createDeps(config, store, createLogger("warn", { write: () => undefined }), now),
   });
   serveParent({
     seed: async (message) => {

@@ -295,9 +295,15 @@ describe("/report", () => {
       row.cents += Math.round(sale.amount * 100);
       rows.set(`${key}|${sale.currency}`, row);
     }
-    return [...rows.values()].sort(
-      (a, b) => b.cents - a.cents || b.count - a.count || a.key.localeCompare(b.key),
-    );
+    // Grouped by currency, the largest currency total first; largest amount first within a currency.
+    const totals = new Map<string, number>();
+    for (const row of rows.values()) totals.set(row.currency, (totals.get(row.currency) ?? 0) + row.cents);
+    return [...rows.values()].sort((a, b) => {
+      if (a.currency !== b.currency) {
+        return totals.get(b.currency)! - totals.get(a.currency)! || a.currency.localeCompare(b.currency);
+      }
+      return b.cents - a.cents || b.count - a.count || a.key.localeCompare(b.key);
+    });
   }
 
   const kinds = [
@@ -344,7 +350,7 @@ describe("/report", () => {
     });
   }
 
-  it("sorts rows by amount whatever order premiumpay sends them in", async () => {
+  it("groups rows by currency and sorts them by amount, whatever order premiumpay sends them in", async () => {
     const op = await operator();
     h.premiumpay.faults.set(
       "aggregatedSales",
@@ -352,6 +358,7 @@ describe("/report", () => {
         body: [
           { country: "FR", count: 1, amount: 4.99, currency: "EUR" },
           { country: "MX", count: 9, amount: 120.5, currency: "USD" },
+          { country: "PT", count: 1, amount: 100, currency: "EUR" },
           { country: "ES", count: 3, amount: 4.99, currency: "EUR" },
           { country: "BR", count: 2, amount: 59.98, currency: "BRL" },
         ],
@@ -363,9 +370,10 @@ describe("/report", () => {
     const result = await op.click("Yesterday", /Yesterday, 2026-03-28/);
     expect(tableOf(result).rows.map(cells)).toEqual([
       ["MX", "9", "$120.50"],
-      ["BR", "2", "R$59.98"],
+      ["PT", "1", "€100.00"],
       ["ES", "3", "€4.99"],
       ["FR", "1", "€4.99"],
+      ["BR", "2", "R$59.98"],
     ]);
   });
 

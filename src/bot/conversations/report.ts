@@ -40,9 +40,20 @@ function kindKeyboard(ctx: FlowContext): InlineKeyboard {
   return keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
-/** Largest amount first; ties by number of sales, then by name so the order is stable. */
+/**
+ * Amounts in different currencies cannot be compared, so rows are grouped by currency (the currency with the
+ * largest total first) and sorted by amount within it; ties by number of sales, then by name, so the order is stable.
+ */
 function sortByAmount(rows: readonly AggregatedRow[]): AggregatedRow[] {
-  return [...rows].sort((a, b) => b.amount - a.amount || b.count - a.count || a.key.localeCompare(b.key));
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(row.currency ?? "", (totals.get(row.currency ?? "") ?? 0) + row.amount);
+  return [...rows].sort((a, b) => {
+    const [currencyA, currencyB] = [a.currency ?? "", b.currency ?? ""];
+    if (currencyA !== currencyB) {
+      return totals.get(currencyB)! - totals.get(currencyA)! || currencyA.localeCompare(currencyB);
+    }
+    return b.amount - a.amount || b.count - a.count || a.key.localeCompare(b.key);
+  });
 }
 
 function renderAggregated(

@@ -150,14 +150,27 @@ describe("duplicate delivery", () => {
 });
 
 describe("cancel buttons", () => {
-  it("a Cancel button left on a finished step says there is nothing to cancel and disappears", async () => {
+  it("answered login questions keep no Cancel button", async () => {
     const op = h.operator();
     await op.login();
-    const oldPrompt = op.botMessages().find((message) => message.text.startsWith("Now send me"))!;
+    const prompts = op
+      .botMessages()
+      .filter((message) => /client id<|Send me your|Now send me/.test(message.text));
+    expect(prompts.length).toBeGreaterThanOrEqual(2);
+    for (const prompt of prompts) expect(prompt.replyMarkup?.inline_keyboard.flat() ?? []).toEqual([]);
+  });
+
+  it("a Cancel button left on a flow that was left says there is nothing to cancel and disappears", async () => {
+    const op = h.operator();
+    await op.login();
+    const oldPrompt = await op.send("/timezone", /Your time zone is/);
+    // Another command leaves the flow; its message keeps its buttons.
+    await op.send("/help", /What I can do/);
     const answered = h.telegram.waitFor(
       () =>
-        [...h.telegram.callbackQueries.values()].find((query) => query.messageId === oldPrompt.messageId)
-          ?.answer,
+        [...h.telegram.callbackQueries.values()].find(
+          (query) => query.userId === op.user.id && query.messageId === oldPrompt.messageId,
+        )?.answer,
     );
     h.telegram.clickButton(op.user, oldPrompt.messageId, "x");
     expect((await answered).text).toBe("There is nothing to cancel.");

@@ -31,29 +31,38 @@ export const tokenSchema = z
       .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/),
   );
 
+/** A question that was answered keeps no Cancel button: only the current step's can be pressed. */
+async function retireCancelButton(ctx: FlowContext, promptId: number): Promise<void> {
+  await ctx.api.editMessageReplyMarkup(ctx.chat!.id, promptId).catch(() => undefined);
+}
+
 async function askClientId(conversation: Flow, ctx: FlowContext): Promise<string> {
-  await ctx.reply(ctx.html("login-ask-client-id"), { reply_markup: cancelKeyboard(ctx) });
+  let prompt = await ctx.reply(ctx.html("login-ask-client-id"), { reply_markup: cancelKeyboard(ctx) });
   for (;;) {
     const answer = await conversation.waitFor("message:text", {
       otherwise: (other) => other.reply(other.html("login-need-text")),
     });
+    await retireCancelButton(answer, prompt.message_id);
     const parsed = clientIdSchema.safeParse(answer.message.text);
     if (parsed.success) return parsed.data;
-    await answer.reply(answer.html("login-invalid-client-id"), { reply_markup: cancelKeyboard(answer) });
+    prompt = await answer.reply(answer.html("login-invalid-client-id"), {
+      reply_markup: cancelKeyboard(answer),
+    });
   }
 }
 
 async function askToken(conversation: Flow, ctx: FlowContext): Promise<string> {
-  await ctx.reply(ctx.html("login-ask-token"), { reply_markup: cancelKeyboard(ctx) });
+  let prompt = await ctx.reply(ctx.html("login-ask-token"), { reply_markup: cancelKeyboard(ctx) });
   for (;;) {
     const answer = await conversation.waitFor("message:text", {
       otherwise: (other) => other.reply(other.html("login-need-text")),
     });
     // The token must not stay in the chat history; a failed delete (message too old, already gone) is harmless.
     await answer.deleteMessage().catch(() => undefined);
+    await retireCancelButton(answer, prompt.message_id);
     const parsed = tokenSchema.safeParse(answer.message.text);
     if (parsed.success) return parsed.data;
-    await answer.reply(answer.html("login-invalid-token"), { reply_markup: cancelKeyboard(answer) });
+    prompt = await answer.reply(answer.html("login-invalid-token"), { reply_markup: cancelKeyboard(answer) });
   }
 }
 

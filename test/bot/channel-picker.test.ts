@@ -19,11 +19,10 @@ afterAll(() => h?.stop());
 /** The seeded account with 30 channels, "Channel 01" … "Channel 30". */
 const bulkAccount = () => h.premiumpay.clients.find((client) => client.clientId.startsWith("bulk-"))!;
 
-/** Logs in; the daily digest is switched off so that no digest lands in the chat while the picker is open. */
+/** A logged-in operator of this premiumpay account. */
 async function logIn(account: { clientId: string; token: string }): Promise<OperatorDriver> {
   const op = h.operator({ account });
   await op.login();
-  await h.app.deps.store.updateOperator(op.user.id, { digest: { enabled: false } });
   return op;
 }
 

@@ -17,10 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-/** Logs in; the daily digest is switched off so that no digest lands in the chat in the middle of a flow. */
+/** Logs in and hands the operator back. (The harness runs no digest schedule, so no digest lands mid-flow.) */
 async function logIn(op: OperatorDriver): Promise<OperatorDriver> {
   await op.login();
-  await h.app.deps.store.updateOperator(op.user.id, { digest: { enabled: false } });
   return op;
 }
 

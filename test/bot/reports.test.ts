@@ -25,16 +25,16 @@ const RANGES = {
 type Range = { from: string; to: string };
 
 let h: Harness;
-// The daily digest reads premiumpay on its own schedule: kept off so the requests counted here are the flows'.
+// The harness runs no digest schedule, so every premiumpay request counted here is the flows'.
 beforeAll(async () => {
-  h = await startHarness({ now: () => NOW, env: { DIGEST_DEFAULT_TIME: "23:00" } });
+  h = await startHarness({ now: () => NOW });
 });
 afterAll(() => h?.stop());
 
 async function operator(account?: { clientId: string; token: string }): Promise<OperatorDriver> {
   const op = h.operator(account ? { account } : {});
   await op.login();
-  await h.app.deps.store.updateOperator(op.user.id, { timezone: ZONE, digest: { enabled: false } });
+  await h.app.deps.store.updateOperator(op.user.id, { timezone: ZONE });
   return op;
 }
 
@@ -459,7 +459,7 @@ describe("/report", () => {
     const before = h.premiumpay.requests.length;
     const refused = await answerOf(op, gateways.messageId, "rg1:999999");
     expect(refused.answer?.text).toMatch(/expired/);
-    // Nothing was asked about the forged gateway (the digest may make its own reads meanwhile).
+    // Nothing was asked about the forged gateway.
     expect(h.premiumpay.requests.slice(before).filter((request) => request.endpoint === "sales")).toEqual([]);
 
     const first = await op.click("Stripe", /Page 1 of 4/);

@@ -14,9 +14,9 @@ const START = new Date("2026-03-29T10:15:00Z");
 let clock = START;
 let h: Harness;
 
-// The daily digest reads premiumpay on its own schedule: kept off so the requests counted here are the flows'.
+// The harness runs no digest schedule, so every premiumpay request counted here is the flows'.
 beforeAll(async () => {
-  h = await startHarness({ now: () => clock, env: { DIGEST_DEFAULT_TIME: "23:00" } });
+  h = await startHarness({ now: () => clock });
 });
 afterAll(() => h?.stop());
 
@@ -31,7 +31,7 @@ async function operatorIn(zone: string, options: { account?: Account; languageCo
     ...(options.languageCode ? { languageCode: options.languageCode } : {}),
   });
   await op.login();
-  await h.app.deps.store.updateOperator(op.user.id, { timezone: zone, digest: { enabled: false } });
+  await h.app.deps.store.updateOperator(op.user.id, { timezone: zone });
   return op;
 }
 
@@ -233,7 +233,7 @@ describe("/sales", () => {
       answerOf(op, step.messageId, "sl1:one:7"),
     );
     expect(answer.answer?.text).toMatch(/expired/);
-    // No "today" read was made (the digest may read yesterday meanwhile).
+    // No "today" read was made.
     expect(requests.map(rangeOf).filter((range) => range.to === "2026-03-29T10:15:00Z")).toEqual([]);
     // The flow is still waiting at the link step.
     await op.click("All links", /Sales:/);
@@ -263,7 +263,7 @@ describe("/sales", () => {
       answerOf(op, result.messageId, "sv1:last30"),
     );
     expect(answer.answer?.text).toMatch(/expired/);
-    // Nothing asked for the 30 days starting 2026-02-28 local (the digest may read other ranges meanwhile).
+    // Nothing asked for the 30 days starting 2026-02-28 local.
     expect(requests.map(rangeOf).filter((range) => range.from === "2026-02-27T23:00:00Z")).toEqual([]);
     expect(h.telegram.chat(op.chatId).messages.find((m) => m.messageId === result.messageId)?.editCount).toBe(
       result.editCount,

@@ -1,16 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
-import { ago, clientFor, NOW, only, startSandbox } from "./support.js";
+import { ago, clientFor, NOW, only, useSandbox } from "./support.js";
 
 let sandbox: PremiumpaySandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
-afterEach(() => {
-  sandbox.faults.clear();
-  sandbox.clearRequests();
+useSandbox((started) => {
+  sandbox = started;
 });
 
 const demo = () => sandbox.data(sandbox.demoClient.clientId);

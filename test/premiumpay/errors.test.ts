@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   createPremiumpayClient,
   isPremiumpayError,
@@ -10,18 +10,13 @@ import {
   PremiumpayRejectedError,
 } from "../../src/premiumpay/index.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
-import { ago, clientFor, failure, NOW, only, startSandbox } from "./support.js";
+import { ago, clientFor, failure, NOW, only, useSandbox } from "./support.js";
 
 let sandbox: PremiumpaySandbox;
 const noRetry = { retry: { retries: 0 } };
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
-afterEach(() => {
-  sandbox.faults.clear();
-  sandbox.clearRequests();
+useSandbox((started) => {
+  sandbox = started;
 });
 
 /** Fails the test unless `error` is a premiumpay error of `kind` that leaks no token anywhere. */

@@ -1,17 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isPremiumpayError } from "../../src/premiumpay/index.js";
 import type { PremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
-import { ago, clientFor, failure, NOW, startSandbox } from "./support.js";
+import { ago, clientFor, failure, NOW, useSandbox } from "./support.js";
 
 let sandbox: PremiumpaySandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
-afterEach(() => {
-  sandbox.faults.clear();
-  sandbox.clearRequests();
+useSandbox((started) => {
+  sandbox = started;
 });
 
 const range = { from: ago(7), to: NOW };

@@ -1,18 +1,13 @@
 import { readdir, readFile } from "node:fs/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPremiumpayClient, isPremiumpayError } from "../../src/premiumpay/index.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
-import { ago, clientFor, failure, NOW, SEED, startSandbox } from "./support.js";
+import { ago, clientFor, failure, NOW, SEED, useSandbox } from "./support.js";
 
 let sandbox: PremiumpaySandbox;
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-});
-afterAll(() => sandbox.close());
-afterEach(() => {
-  sandbox.faults.clear();
-  sandbox.clearRequests();
+useSandbox((started) => {
+  sandbox = started;
 });
 
 const demo = () => sandbox.data(sandbox.demoClient.clientId);

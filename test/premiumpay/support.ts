@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from "vitest";
 import {
   createPremiumpayClient,
   type PremiumpayClient,
@@ -16,6 +17,20 @@ export const SEED = 42;
 
 export function startSandbox(): Promise<PremiumpaySandbox> {
   return startPremiumpaySandbox({ seed: SEED, now: () => NOW });
+}
+
+/** One sandbox for the test file, handed to `bind` once started; faults and the request log reset after each test. */
+export function useSandbox(bind: (sandbox: PremiumpaySandbox) => void): void {
+  let sandbox: PremiumpaySandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    bind(sandbox);
+  });
+  afterAll(() => sandbox?.close());
+  afterEach(() => {
+    sandbox?.faults.clear();
+    sandbox?.clearRequests();
+  });
 }
 
 /** A client with tiny backoff so retry tests stay fast. */

@@ -2,7 +2,7 @@ import { createI18n } from "./bot/i18n.js";
 import type { BotDeps } from "./bot/index.js";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import type { Logger } from "./logger.js";
-import { createPremiumpayClient } from "./premiumpay/index.js";
+import { createPremiumpayClient, type RetryOptions } from "./premiumpay/index.js";
 import { CredentialsKeyError, createStore, type Store, StoreError } from "./store/index.js";
 
 /** Problems an operator can fix (configuration, data file, key) are printed as one line, without a stack trace. */
@@ -42,8 +42,17 @@ export async function openStoreOrExit(program: string, config: Config, now: () =
   }
 }
 
-/** The dependencies every entry point (bot, digest CLI, benchmarks) builds the same way. */
-export function createDeps(config: Config, store: Store, logger: Logger, now: () => Date): BotDeps {
+/**
+ * The dependencies every entry point (bot, digest CLI, benchmarks, tests) builds the same way. `retry` changes the
+ * premiumpay client's backoff (tests that inject faults turn retries off).
+ */
+export function createDeps(
+  config: Config,
+  store: Store,
+  logger: Logger,
+  now: () => Date,
+  retry?: RetryOptions,
+): BotDeps {
   return {
     config,
     store,
@@ -55,6 +64,7 @@ export function createDeps(config: Config, store: Store, logger: Logger, now: ()
         baseUrl: config.premiumpay.baseUrl,
         timeoutMs: config.premiumpay.timeoutMs,
         paths: config.premiumpay.paths,
+        ...(retry ? { retry } : {}),
         ...credentials,
       }),
   };

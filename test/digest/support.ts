@@ -2,13 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createI18n } from "../../src/bot/i18n.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import { createDigestService, type DigestDeps, type DigestService } from "../../src/digest/index.js";
 import { createLogger } from "../../src/logger.js";
-import { createPremiumpayClient } from "../../src/premiumpay/index.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import { type BotApiEmulator, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
+import { createDeps } from "../../src/startup.js";
 import { createStore, type Store } from "../../src/store/index.js";
 
 /** The digest without the bot: emulator, sandbox, a store in a temp folder and a clock the test moves. */
@@ -53,21 +52,8 @@ export async function startDigestWorld(options: {
   });
   const openStore = () => createStore({ dataDir, credentialsKey: config.credentialsKey, now });
   const logs: string[] = [];
-  const deps: DigestDeps = {
-    config,
-    store: await openStore(),
-    logger: createLogger("info", { write: (line: string) => void logs.push(line) }),
-    now,
-    i18n: createI18n(config.defaultLocale),
-    premiumpay: (credentials) =>
-      createPremiumpayClient({
-        baseUrl: config.premiumpay.baseUrl,
-        timeoutMs: config.premiumpay.timeoutMs,
-        paths: config.premiumpay.paths,
-        retry: { retries: 0 },
-        ...credentials,
-      }),
-  };
+  const logger = createLogger("info", { write: (line: string) => void logs.push(line) });
+  const deps: DigestDeps = createDeps(config, await openStore(), logger, now, { retries: 0 });
   const services: DigestService[] = [];
   const world: DigestWorld = {
     telegram,

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderTable } from "../../src/bot/format/table.js";
 import type { SandboxRequest, SandboxSale } from "../../src/sandbox/premiumpay/index.js";
 import type { StoredMessage } from "../../src/sandbox/telegram/index.js";
-import type { CallbackQueryRecord } from "../../src/sandbox/telegram/types.js";
 import {
   callbackDataOf,
   type Harness,
@@ -72,18 +71,6 @@ const cells = (line: string) => line.trim().split(/\s{2,}/);
 const money = (amount: number, currency: string) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
 const round2 = (amount: number) => Math.round(amount * 100) / 100;
-
-function answerOf(op: OperatorDriver, messageId: number, data: string): Promise<CallbackQueryRecord> {
-  return new Promise((resolve) => {
-    const listener = (query: CallbackQueryRecord) => {
-      if (query.userId !== op.user.id || query.data !== data) return;
-      h.telegram.events.off("callbackAnswer", listener);
-      resolve(query);
-    };
-    h.telegram.events.on("callbackAnswer", listener);
-    h.telegram.clickButton(op.user, messageId, data, { force: true });
-  });
-}
 
 describe("renderTable", () => {
   it("pads by characters, right-aligns numbers and escapes every cell and header", () => {
@@ -457,7 +444,7 @@ describe("/report", () => {
     const gateways = await op.click("Sales of a gateway or service", /Which gateway\?/);
 
     const before = h.premiumpay.requests.length;
-    const refused = await answerOf(op, gateways.messageId, "rg1:999999");
+    const refused = await op.answerTo(gateways.messageId, "rg1:999999");
     expect(refused.answer?.text).toMatch(/expired/);
     // Nothing was asked about the forged gateway.
     expect(h.premiumpay.requests.slice(before).filter((request) => request.endpoint === "sales")).toEqual([]);

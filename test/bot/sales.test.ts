@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SandboxRequest, SandboxSale } from "../../src/sandbox/premiumpay/index.js";
-import type { CallbackQueryRecord } from "../../src/sandbox/telegram/types.js";
 import {
   callbackDataOf,
   type Harness,
@@ -100,18 +99,6 @@ function demoChannel(name: string) {
   const channel = h.premiumpay.data(h.premiumpay.demoClient.clientId).channels.find((c) => c.name === name);
   if (!channel) throw new Error(`no demo channel ${name}`);
   return channel;
-}
-
-function answerOf(op: OperatorDriver, messageId: number, data: string): Promise<CallbackQueryRecord> {
-  return new Promise((resolve) => {
-    const listener = (query: CallbackQueryRecord) => {
-      if (query.userId !== op.user.id || query.data !== data) return;
-      h.telegram.events.off("callbackAnswer", listener);
-      resolve(query);
-    };
-    h.telegram.events.on("callbackAnswer", listener);
-    h.telegram.clickButton(op.user, messageId, data, { force: true });
-  });
 }
 
 describe("/sales", () => {
@@ -230,7 +217,7 @@ describe("/sales", () => {
     await op.send("/sales", /Pick a channel/);
     const step = await op.click("Trading Signals VIP", /all links, or of one link/);
     const { result: answer, requests } = await channelSalesDuring(() =>
-      answerOf(op, step.messageId, "sl1:one:7"),
+      op.answerTo(step.messageId, "sl1:one:7"),
     );
     expect(answer.answer?.text).toMatch(/expired/);
     // No "today" read was made.
@@ -260,7 +247,7 @@ describe("/sales", () => {
     expect(result.text).toContain("Fitness Premium · all links");
 
     const { result: answer, requests } = await channelSalesDuring(() =>
-      answerOf(op, result.messageId, "sv1:last30"),
+      op.answerTo(result.messageId, "sv1:last30"),
     );
     expect(answer.answer?.text).toMatch(/expired/);
     // Nothing asked for the 30 days starting 2026-02-28 local.

@@ -9,6 +9,7 @@ import { createLogger } from "../../src/logger.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import {
   type BotApiEmulator,
+  type CallbackQueryRecord,
   type SimUser,
   type StoredMessage,
   startBotApiEmulator,
@@ -96,6 +97,16 @@ export class OperatorDriver {
     const reply = this.nextBotMessage(expect, options.timeoutMs ?? 8000);
     this.harness.telegram.clickButton(this.user, messageId, data, { force: options.force ?? false });
     return reply;
+  }
+
+  /** Sends callback data on a bot message (forged data allowed) and resolves with the bot's answer to that click. */
+  async answerTo(messageId: number, data: string, timeoutMs = 8000): Promise<CallbackQueryRecord> {
+    const update = this.harness.telegram.clickButton(this.user, messageId, data, { force: true });
+    const id = update.callback_query!.id;
+    return this.harness.telegram.waitFor(() => {
+      const query = this.harness.telegram.callbackQueries.get(id);
+      return query?.answer ? query : undefined;
+    }, timeoutMs);
   }
 
   /** The next bot message, new or edited, that meets the expectation (registered before acting). */

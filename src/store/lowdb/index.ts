@@ -45,16 +45,17 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
   const now = options.now ?? (() => new Date());
   const { dataDir } = options;
   await ensureDataDir(dataDir);
-  const [operatorFile, conversationFile] = await inDataDir(dataDir, () =>
-    Promise.all([
-      JournaledFile.open<OperatorTables>(join(dataDir, "operators.json"), SCHEMA_VERSION, {
-        operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
-        actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
-      }),
-      JournaledFile.open<ConversationTables>(join(dataDir, "conversations.json"), SCHEMA_VERSION, {
-        conversations: { schema: storedConversationSchema },
-      }),
-    ]),
+  // One after the other: an invalid operators file must leave the folder as it was.
+  const operatorFile = await inDataDir(dataDir, () =>
+    JournaledFile.open<OperatorTables>(join(dataDir, "operators.json"), SCHEMA_VERSION, {
+      operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
+      actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
+    }),
+  );
+  const conversationFile = await inDataDir(dataDir, () =>
+    JournaledFile.open<ConversationTables>(join(dataDir, "conversations.json"), SCHEMA_VERSION, {
+      conversations: { schema: storedConversationSchema },
+    }),
   );
   const db = new DurableFile(operatorFile);
   const convDb = new DurableFile(conversationFile);

@@ -4,7 +4,7 @@
  * How each fault is made real:
  * - a damaged token or flow: the bot is stopped, one value in its data file gets another byte (as bit rot would),
  *   and the bot starts again on that folder;
- * - a full disk at start: the bot runs as a child process under RLIMIT_FSIZE 0, so the kernel fails every file
+ * - a full disk at start (an empty folder, or one whose files need no rewrite): the bot runs as a child process under RLIMIT_FSIZE 0, so the kernel fails every file
  *   write (EFBIG). A read-only folder cannot be made as root (chmod is ignored) and mounting a small file system
  *   needs privileges a test must not assume;
  * - a write failing during a run: injected at the store's file-system boundary (node:fs/promises), where writes to
@@ -194,12 +194,21 @@ describe("a full disk at start", () => {
   });
   afterAll(() => bundle?.remove());
 
-  it("exits 1 with one line naming the data folder, no JSON and no stack", async () => {
+  it.each([
+    ["an empty data folder", false],
+    ["a data folder with operators (nothing to rewrite at start)", true],
+  ])("exits 1 with one line naming the data folder, no JSON and no stack: %s", async (_, withData) => {
     const telegram = await startBotApiEmulator();
     const premiumpay = await startPremiumpaySandbox({ seed: 1 });
     const dataDir = await mkdtemp(join(tmpdir(), "storage-full-"));
+    const credentialsKey = "ab".repeat(32);
     try {
-      const env = childEnv({ telegram, premiumpay, dataDir, credentialsKey: "ab".repeat(32) });
+      if (withData) {
+        const store = await createStore({ dataDir, credentialsKey: Buffer.from(credentialsKey, "hex") });
+        await store.updateOperator(5, { locale: "es" });
+        await store.close();
+      }
+      const env = childEnv({ telegram, premiumpay, dataDir, credentialsKey });
       const bot = ChildBot.spawn(env, { entry: bundle.entry, fullDisk: true });
       const exit = await bot.waitForExit(30_000);
       expect(exit.code).toBe(1);

@@ -7,7 +7,9 @@ import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
 import { createBot } from "./bot/index.js";
 import type { Config } from "./config.js";
+import { serveControl } from "./control/server.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
+import { digestNow } from "./digest/now.js";
 import type { Logger } from "./logger.js";
 import { createDeps, openStore } from "./startup.js";
 import type { Store } from "./store/index.js";
@@ -56,7 +58,7 @@ export interface StartOptions {
 export async function startApp(config: Config, options: StartOptions): Promise<App> {
   const { logger } = options;
   const now = options.now ?? (() => new Date());
-  const store = options.store ?? (await openStore(config, now));
+  const store = options.store ?? (await openStore(config, now, logger));
   if (config.credentialsKeyPrevious) {
     // Finish a key rotation at once, so CREDENTIALS_KEY_PREVIOUS can be removed after this start.
     const rotated = await store.rotateKeys();
@@ -101,10 +103,17 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
 
   const digest = createDigestService({ deps });
   if (options.scheduleDigest ?? true) digest.start();
+  // `npm run digest -- --now` while the bot runs: the bot does it, as the only writer of the data folder.
+  const control = await serveControl(
+    config.dataDir,
+    { "digest-now": ({ userId }) => digestNow(digest, store, userId) },
+    logger,
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      await control?.close();
       flowExpiry.stop();
       if (runner) await drain(runner, SHUTDOWN_GRACE_MS);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));

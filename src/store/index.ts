@@ -1,4 +1,6 @@
 export { CredentialsKeyError, StoreError } from "./errors.js";
+export type { StoreLogger } from "./journaled-file.js";
+export { DataDirLockedError } from "./lock.js";
 export type {
   ConversationMaintenance,
   CredentialDefaults,

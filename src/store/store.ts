@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { ensureDataDir } from "./atomic-file.js";
 import { KeyRing, sealedKeyId } from "./crypto.js";
 import { StoreError } from "./errors.js";
-import { JournaledFile } from "./journaled-file.js";
+import { JournaledFile, type StoreLogger } from "./journaled-file.js";
 import {
   type ActionRecord,
   actionRecordSchema,
@@ -102,6 +102,8 @@ export interface StoreOptions {
   now?: () => Date;
   /** Flows untouched for longer than this are reported by conversations.listExpired/expire. Default 30 min. */
   conversationTtlMs?: number;
+  /** Where problems the store recovers from are reported (default: a JSON line on stderr). */
+  logger?: StoreLogger;
 }
 
 /** Confirmed-action records only need to outlive Telegram's redelivery of an update; they are dropped on load. */
@@ -168,11 +170,13 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
       actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
     },
+    options,
   );
   const convDb = await JournaledFile.open<ConversationTables>(
     join(options.dataDir, "conversations.json"),
     SCHEMA_VERSION,
     { conversations: { schema: conversationRecordSchema } },
+    options,
   );
 
   verifyKeys(ring, db);

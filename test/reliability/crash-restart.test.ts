@@ -89,7 +89,8 @@ class Lane {
   async verify(exact: boolean): Promise<void> {
     const copy = await mkdtemp(join(tmpdir(), "ppbot-crash-copy-"));
     try {
-      await cp(this.dataDir, copy, { recursive: true });
+      // The data files only: a killed bot leaves its control socket behind, which cannot be copied.
+      await cp(this.dataDir, copy, { recursive: true, filter: (path) => !path.endsWith(".sock") });
       const store = await createStore({ dataDir: copy, credentialsKey: Buffer.from(this.key, "hex") });
       try {
         for (const op of this.operators) {

@@ -43,6 +43,8 @@ export async function bundleMain(): Promise<ChildBundle> {
     target: "node20",
     logLevel: "error",
     banner: { js: BUNDLE_BANNER },
+    // A native addon loads its binary relative to its own files: it stays in node_modules.
+    external: ["fs-native-extensions"],
   });
   return { entry, remove: () => rm(entry, { force: true }) };
 }

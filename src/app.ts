@@ -71,6 +71,15 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     logger.warn({ err: error }, "could not register the command menu; continuing"),
   );
 
+  const digest = createDigestService({ deps });
+  // `npm run digest -- --now` while the bot runs: the bot does it, as the only writer of the data folder. Open
+  // before the bot says it started, so a command run right after reaches it.
+  const control = await serveControl(
+    config.dataDir,
+    { "digest-now": ({ userId }) => digestNow(digest, store, userId) },
+    logger,
+  );
+
   let runner: RunnerHandle | undefined;
   let server: Server | undefined;
   if (config.mode === "polling") {
@@ -101,14 +110,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
 
   const flowExpiry = startFlowExpiry(deps, bot.api);
 
-  const digest = createDigestService({ deps });
   if (options.scheduleDigest ?? true) digest.start();
-  // `npm run digest -- --now` while the bot runs: the bot does it, as the only writer of the data folder.
-  const control = await serveControl(
-    config.dataDir,
-    { "digest-now": ({ userId }) => digestNow(digest, store, userId) },
-    logger,
-  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

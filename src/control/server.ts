@@ -44,7 +44,8 @@ export async function serveControl(
   }
   await removeStaleTemporaries(dataDir);
   const connections = new Set<Socket>();
-  const server = createServer((socket) => {
+  // Half-open: a client ends its side after the request and still waits for the answer.
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
     connections.add(socket);
     socket.once("close", () => connections.delete(socket));
     serve(socket, handlers, logger);

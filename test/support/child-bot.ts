@@ -278,6 +278,17 @@ export class ChatUser {
     return { update, reply: await reply };
   }
 
+  /** /start, the client id, the token; resolves once the bot confirms the login (in English or Spanish). */
+  async logIn(account: { clientId: string; token: string }, timeoutMs = 8000): Promise<void> {
+    await this.send("/start", (message) => /client id/.test(message.text), timeoutMs);
+    await this.send(account.clientId, (message) => /API token|token de la API/.test(message.text), timeoutMs);
+    await this.send(
+      account.token,
+      (message) => /Logged in as|Sesión iniciada como/.test(message.text),
+      timeoutMs,
+    );
+  }
+
   /** Every text the bot sent or edited into this chat (the latest version of each message). */
   botTexts(): string[] {
     return this.telegram

@@ -136,8 +136,6 @@ describe("one writer per data folder", () => {
 
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ sent: 1, failed: 0, botPid: bot.pid });
-    expect(bot.logs().some((line) => line.msg === "control channel: digest-now")).toBe(true);
     expect(chat.botTexts().some((text) => text.startsWith("🗞"))).toBe(true);
 
     await bot.killHard();
@@ -145,6 +143,8 @@ describe("one writer per data folder", () => {
     expect(stored.locale).toBe("es");
     expect(datesAround).toContain(stored.digest?.lastSentLocalDate);
     expect(stored.credentials).toBeDefined();
+    expect(JSON.parse(result.stdout)).toMatchObject({ sent: 1, failed: 0, botPid: bot.pid });
+    expect(bot.logs().some((line) => line.msg === "control channel: digest-now")).toBe(true);
   }, 90_000);
 
   it("after `npm run digest -- --now` has finished, the bot's next changes survive a hard kill", async () => {
@@ -152,7 +152,6 @@ describe("one writer per data folder", () => {
     const chat = await loggedInOperator(930_004);
     const result = await runDigestCli(env, ["--now"]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ sent: 1, botPid: bot.pid });
 
     await switchToSpanish(chat);
     await setTimezone(chat, "Asia/Tokyo");
@@ -160,12 +159,14 @@ describe("one writer per data folder", () => {
     const stored = await storedOperator(chat.chatId);
     expect(stored).toMatchObject({ locale: "es", timezone: "Asia/Tokyo" });
     expect(stored.digest?.lastSentLocalDate).not.toBeNull();
+    expect(JSON.parse(result.stdout)).toMatchObject({ sent: 1, botPid: bot.pid });
   }, 90_000);
 
   it("`npm run digest -- --now` refuses a user who is not logged in, answered by the running bot", async () => {
-    await startBot();
+    const bot = await startBot();
     const result = await runDigestCli(env, ["--now", "--user", "12345"]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split("\n")).toEqual(["premiumpay-digest: user 12345 is not logged in"]);
+    expect(bot.logs().some((line) => line.msg === "control channel: digest-now")).toBe(true);
   }, 60_000);
 });

@@ -8,7 +8,9 @@ import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
 import { createBot } from "./bot/index.js";
 import { reportStorageDamage } from "./bot/notify.js";
 import type { Config } from "./config.js";
+import { serveControl } from "./control/server.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
+import { digestNow } from "./digest/now.js";
 import type { Logger } from "./logger.js";
 import { createDeps, openStore } from "./startup.js";
 import type { Store } from "./store/index.js";
@@ -57,7 +59,7 @@ export interface StartOptions {
 export async function startApp(config: Config, options: StartOptions): Promise<App> {
   const { logger } = options;
   const now = options.now ?? (() => new Date());
-  const store = options.store ?? (await openStore(config, now));
+  const store = options.store ?? (await openStore(config, now, logger));
   if (config.credentialsKeyPrevious) {
     // Finish a key rotation at once, so CREDENTIALS_KEY_PREVIOUS can be removed after this start.
     const rotated = await store.rotateKeys();
@@ -69,6 +71,15 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   await reportStorageDamage(deps, bot.api);
   await registerCommands(bot.api, deps.i18n, config.defaultLocale).catch((error: unknown) =>
     logger.warn({ err: error }, "could not register the command menu; continuing"),
+  );
+
+  const digest = createDigestService({ deps });
+  // `npm run digest -- --now` while the bot runs: the bot does it, as the only writer of the data folder. Open
+  // before the bot says it started, so a command run right after reaches it.
+  const control = await serveControl(
+    config.dataDir,
+    { "digest-now": ({ userId }) => digestNow(digest, store, userId) },
+    logger,
   );
 
   let runner: RunnerHandle | undefined;
@@ -101,12 +112,12 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
 
   const flowExpiry = startFlowExpiry(deps, bot.api);
 
-  const digest = createDigestService({ deps });
   if (options.scheduleDigest ?? true) digest.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      await control?.close();
       flowExpiry.stop();
       if (runner) await drain(runner, SHUTDOWN_GRACE_MS);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));

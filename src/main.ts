@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(PROGRAM);
   const logger = createLogger(config.logLevel);
   const now = () => new Date();
-  const store = await openStoreOrExit(PROGRAM, config, now);
+  const store = await openStoreOrExit(PROGRAM, config, now, logger);
   const app = await startApp(config, { logger, now, store, ownsStore: true });
   const shutdown = (signal: string) => {
     logger.info({ signal }, "shutting down");

@@ -22,8 +22,9 @@ export function loadConfigOrExit(program: string): Config {
   }
 }
 
-export function openStore(config: Config, now: () => Date): Promise<Store> {
+export function openStore(config: Config, now: () => Date, logger: Logger): Promise<Store> {
   return createStore({
+    logger,
     dataDir: config.dataDir,
     credentialsKey: config.credentialsKey,
     previousCredentialsKey: config.credentialsKeyPrevious,
@@ -32,10 +33,18 @@ export function openStore(config: Config, now: () => Date): Promise<Store> {
   });
 }
 
-/** An unreadable data file or a wrong key ends the process with one clear line; the file is left untouched. */
-export async function openStoreOrExit(program: string, config: Config, now: () => Date): Promise<Store> {
+/**
+ * An unreadable data file, a wrong key or a data folder another process has open ends the process with one clear
+ * line; the files are left untouched.
+ */
+export async function openStoreOrExit(
+  program: string,
+  config: Config,
+  now: () => Date,
+  logger: Logger,
+): Promise<Store> {
   try {
-    return await openStore(config, now);
+    return await openStore(config, now, logger);
   } catch (error) {
     if (error instanceof StoreError || error instanceof CredentialsKeyError) exitWith(program, error.message);
     throw error;

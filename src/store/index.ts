@@ -5,6 +5,8 @@ export {
   StoreWriteError,
   storeFaultOf,
 } from "./errors.js";
+export type { StoreLogger } from "./journaled-file.js";
+export { DataDirLockedError } from "./lock.js";
 export { createStore, type LowdbStore, type StoreOptions } from "./lowdb/index.js";
 export type {
   ConversationMaintenance,

@@ -1,9 +1,21 @@
+import type { Stats } from "node:fs";
 import { type FileHandle, open, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
 import { AtomicJsonFile, invalidFile, syncDir } from "./atomic-file.js";
 import { StoreError } from "./errors.js";
+import { lockDataDir } from "./lock.js";
+
+/** Where the store reports a problem it recovered from (pino's Logger fits). */
+export interface StoreLogger {
+  error(details: object, message: string): void;
+}
+
+const stderrLogger: StoreLogger = {
+  error: (details, message) =>
+    process.stderr.write(`${JSON.stringify({ level: 50, time: Date.now(), ...details, msg: message })}\n`),
+};
 
 export interface TableSpec<V> {
   schema: z.ZodType<V>;
@@ -71,6 +83,11 @@ const MIN_COMPACT_BYTES = 1024 * 1024;
  *
  * Writes are serialised and coalesced: commit() requests made while a batch is in flight share the next batch,
  * which persists the latest value of every key changed since; each commit() resolves once its change is durable.
+ *
+ * Only one process may write the files: an open file holds its folder's lock (lock.ts) until it is closed. Before
+ * each write the journal at the path is checked to still be the one open: a journal deleted or replaced by hand
+ * would otherwise take every later change with it (appended to a file no longer there, or replayed from a file
+ * that never had them); then the full state goes to the main file and a fresh journal starts.
  */
 export class JournaledFile<T extends Record<string, object>> {
   readonly journalPath: string;
@@ -78,6 +95,9 @@ export class JournaledFile<T extends Record<string, object>> {
   private readonly adapter: AtomicJsonFile<Snapshot<T>>;
   private readonly serialized = new WeakMap<object, string>();
   private journal: FileHandle | undefined;
+  /** Identity of the open journal, to notice it is no longer the file at `journalPath`. */
+  private journalId: Pick<Stats, "dev" | "ino"> | undefined;
+  private releaseLock: (() => Promise<void>) | undefined;
   private journalBytes = 0;
   private compactAt = MIN_COMPACT_BYTES;
   private seq = 0;
@@ -91,6 +111,7 @@ export class JournaledFile<T extends Record<string, object>> {
     readonly path: string,
     private readonly schemaVersion: number,
     private readonly specs: { [K in keyof T]: TableSpec<T[K]> },
+    private readonly logger: StoreLogger,
   ) {
     this.journalPath = `${path}.journal`;
     this.adapter = new AtomicJsonFile<Snapshot<T>>(path, {
@@ -101,14 +122,25 @@ export class JournaledFile<T extends Record<string, object>> {
     this.low = new Low<Snapshot<T>>(this.adapter, { journalSeq: 0, tables: empty });
   }
 
-  /** Loads (or creates) the file; throws StoreError and writes nothing when the file or its journal is invalid. */
+  /**
+   * Locks the folder, then loads (or creates) the file; throws StoreError and writes nothing when the file or its
+   * journal is invalid, DataDirLockedError when another process has the folder.
+   */
   static async open<T extends Record<string, object>>(
     path: string,
     schemaVersion: number,
     specs: { [K in keyof T]: TableSpec<T[K]> },
+    options: { logger?: StoreLogger } = {},
   ): Promise<JournaledFile<T>> {
-    const file = new JournaledFile<T>(path, schemaVersion, specs);
-    await file.load();
+    const file = new JournaledFile<T>(path, schemaVersion, specs, options.logger ?? stderrLogger);
+    file.releaseLock = await lockDataDir(dirname(path));
+    try {
+      await file.load();
+    } catch (error) {
+      await file.journal?.close();
+      await file.releaseLock();
+      throw error;
+    }
     return file;
   }
 
@@ -159,11 +191,13 @@ export class JournaledFile<T extends Record<string, object>> {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flush();
+    await this.checkJournal();
     // Leave the full state in the main file, so a clean shutdown leaves nothing to replay.
     if (this.journalBytes > 0 || this.needsCompaction) await this.compact();
     this.closed = true;
     await this.journal?.close();
     this.journal = undefined;
+    await this.releaseLock?.();
   }
 
   private assertOpen(): void {
@@ -183,6 +217,7 @@ export class JournaledFile<T extends Record<string, object>> {
         continue;
       }
       try {
+        await this.checkJournal();
         if (this.needsCompaction || this.journalBytes >= this.compactAt) await this.compact();
         else await this.append(changed);
         batch.resolve();
@@ -229,10 +264,35 @@ export class JournaledFile<T extends Record<string, object>> {
 
   private async openJournal(): Promise<FileHandle> {
     if (!this.journal) {
-      this.journal = await open(this.journalPath, "a", 0o600);
+      const journal = await open(this.journalPath, "a", 0o600);
+      this.journalId = await journal.stat();
+      this.journal = journal;
       await syncDir(dirname(this.journalPath));
     }
     return this.journal;
+  }
+
+  /**
+   * A journal deleted or replaced since it was opened has lost (or never had) the changes since the last
+   * compaction: only memory has them all. Drops the stale descriptor and asks for a compaction, which writes the
+   * full state to the main file and starts a fresh journal at the path (emptying whatever file is there now).
+   */
+  private async checkJournal(): Promise<void> {
+    if (!this.journal || !this.journalId) return;
+    const atPath = await stat(this.journalPath).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    });
+    if (atPath?.dev === this.journalId.dev && atPath.ino === this.journalId.ino) return;
+    this.logger.error(
+      { journal: this.journalPath, file: this.path },
+      `journal ${this.journalPath} was ${atPath ? "replaced" : "deleted"} under the running bot; writing the full state to ${this.path} and starting a fresh journal`,
+    );
+    const stale = this.journal;
+    this.journal = undefined;
+    this.journalId = undefined;
+    this.needsCompaction = true;
+    await stale.close().catch(() => {});
   }
 
   private json(value: object): string {

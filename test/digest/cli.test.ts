@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +8,7 @@ import { type BotApiEmulator, startBotApiEmulator } from "../../src/sandbox/tele
 import { createStore } from "../../src/store/index.js";
 import { localDate } from "../../src/time.js";
 import { childEnv } from "../support/child-bot.js";
+import { runDigestCli } from "../support/digest-cli.js";
 
 let telegram: BotApiEmulator;
 let premiumpay: PremiumpaySandbox;
@@ -16,22 +16,8 @@ let dataDir: string;
 const credentialsKey = randomBytes(32).toString("hex");
 const OPERATOR = 880_001;
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/digest/cli.ts", ...args], {
-      env: { PATH: process.env.PATH, ...childEnv({ telegram, premiumpay, dataDir, credentialsKey }) },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[]) =>
+  runDigestCli(childEnv({ telegram, premiumpay, dataDir, credentialsKey }), args);
 
 beforeAll(async () => {
   telegram = await startBotApiEmulator();

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
+import { lstatSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -89,7 +90,8 @@ class Lane {
   async verify(exact: boolean): Promise<void> {
     const copy = await mkdtemp(join(tmpdir(), "ppbot-crash-copy-"));
     try {
-      await cp(this.dataDir, copy, { recursive: true });
+      // The data files only: a killed bot leaves its control socket behind, which cannot be copied.
+      await cp(this.dataDir, copy, { recursive: true, filter: (path) => !lstatSync(path).isSocket() });
       const store = await createStore({ dataDir: copy, credentialsKey: Buffer.from(this.key, "hex") });
       try {
         for (const op of this.operators) {

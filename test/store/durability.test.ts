@@ -18,6 +18,7 @@ describe("atomic, durable writes", () => {
     expect((await readdir(dir)).sort()).toEqual([
       "conversations.json",
       "conversations.json.journal",
+      "data.lock",
       "operators.json",
       "operators.json.journal",
     ]);
@@ -131,7 +132,7 @@ describe("atomic, durable writes", () => {
     const dir = await tempDir();
     await writeFile(journalOf(dir), '{"seq":1,"ops":[]}\n');
     await expect(createStore({ dataDir: dir, credentialsKey: KEY })).rejects.toThrow(StoreError);
-    expect(await readdir(dir)).toEqual(["operators.json.journal"]);
+    expect((await readdir(dir)).sort()).toEqual(["data.lock", "operators.json.journal"]);
   });
 });
 

@@ -43,6 +43,8 @@ export async function bundleMain(): Promise<ChildBundle> {
     target: "node20",
     logLevel: "error",
     banner: { js: BUNDLE_BANNER },
+    // A native addon loads its binary relative to its own files: it stays in node_modules.
+    external: ["fs-native-extensions"],
   });
   return { entry, remove: () => rm(entry, { force: true }) };
 }
@@ -282,6 +284,17 @@ export class ChatUser {
     const reply = this.telegram.waitForBotMessage(this.chatId, expect, timeoutMs);
     const update = this.telegram.clickButton(this.user, messageId, data);
     return { update, reply: await reply };
+  }
+
+  /** /start, the client id, the token; resolves once the bot confirms the login (in English or Spanish). */
+  async logIn(account: { clientId: string; token: string }, timeoutMs = 8000): Promise<void> {
+    await this.send("/start", (message) => /client id/.test(message.text), timeoutMs);
+    await this.send(account.clientId, (message) => /API token|token de la API/.test(message.text), timeoutMs);
+    await this.send(
+      account.token,
+      (message) => /Logged in as|Sesión iniciada como/.test(message.text),
+      timeoutMs,
+    );
   }
 
   /** Every text the bot sent or edited into this chat (the latest version of each message). */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ensureDataDir } from "../atomic-file.js";
 import { KeyRing } from "../crypto.js";
 import { StoreError } from "../errors.js";
-import { JournaledFile } from "../journaled-file.js";
+import { JournaledFile, type StoreLogger } from "../journaled-file.js";
 import { actionRecordSchema, operatorRecordSchema, SCHEMA_VERSION } from "../schema.js";
 import type { Store, StoreKeyOptions } from "../types.js";
 import { createConfirmedActions, dropOldActions } from "./actions.js";
@@ -18,6 +18,8 @@ import { createOperatorStore, type OperatorTables } from "./operators.js";
 
 export interface StoreOptions extends StoreKeyOptions {
   dataDir: string;
+  /** Where problems the store recovers from are reported (default: a JSON line on stderr). */
+  logger?: StoreLogger;
 }
 
 /** The lowdb backend: two journaled JSON files in the data folder. */
@@ -68,15 +70,25 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
   await inDataDir(dataDir, () => probeWritable(dataDir));
   // One after the other: an invalid operators file must leave the folder as it was.
   const operatorFile = await inDataDir(dataDir, () =>
-    JournaledFile.open<OperatorTables>(join(dataDir, "operators.json"), SCHEMA_VERSION, {
-      operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
-      actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
-    }),
+    JournaledFile.open<OperatorTables>(
+      join(dataDir, "operators.json"),
+      SCHEMA_VERSION,
+      {
+        operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
+        actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
+      },
+      options,
+    ),
   );
   const conversationFile = await inDataDir(dataDir, () =>
-    JournaledFile.open<ConversationTables>(join(dataDir, "conversations.json"), SCHEMA_VERSION, {
-      conversations: { schema: storedConversationSchema },
-    }),
+    JournaledFile.open<ConversationTables>(
+      join(dataDir, "conversations.json"),
+      SCHEMA_VERSION,
+      {
+        conversations: { schema: storedConversationSchema },
+      },
+      options,
+    ),
   );
   const db = new DurableFile(operatorFile);
   const convDb = new DurableFile(conversationFile);

@@ -32,21 +32,30 @@ export async function connectToTelegram<C extends Context>(
   let delayMs = options.firstDelayMs ?? 1000;
   logger.info({ apiRoot }, `connecting to Telegram at ${apiRoot}`);
   for (let attempt = 1; ; attempt++) {
-    const timeout = AbortSignal.timeout(attemptTimeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(`no answer within ${attemptTimeoutMs / 1000} s`));
+      }, attemptTimeoutMs);
+    });
     try {
-      // grammY types its signal with the abort-controller polyfill's class; Node's own is what it uses at run time.
-      bot.botInfo = await bot.api.getMe(signal as Parameters<typeof bot.api.getMe>[0]);
+      // A race, not an abort signal: grammY's bundled fetch does not honour Node's native AbortSignal. The
+      // abandoned request ends with grammY's own timeout.
+      bot.botInfo = await Promise.race([bot.api.getMe(), late]);
+      clearTimeout(timer);
       logger.info({ username: bot.botInfo.username }, `logged in to Telegram as @${bot.botInfo.username}`);
       return;
     } catch (error) {
+      clearTimeout(timer);
       if (options.signal?.aborted) throw error;
       if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
         throw new BotTokenRefusedError(
           `BOT_TOKEN was refused by Telegram (${error.error_code} ${error.description}): check the token @BotFather gave you`,
         );
       }
-      const reason = timeout.aborted
+      const reason = timedOut
         ? `no answer within ${attemptTimeoutMs / 1000} s`
         : error instanceof Error
           ? scrubSecrets(error.message)

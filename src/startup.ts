@@ -20,7 +20,7 @@ export function loadConfigOrExit(program: string): Config {
     if (error instanceof ConfigError) {
       const lines = error.message.split("\n").map((line) => `${program}: ${line}`);
       lines.push(
-        `${program}: every variable is described, with its default, in .env.example; \`npm run demo\` runs the bot against local sandboxes without any`,
+        `${program}: every variable is described, with its default, in .env.example; \`npm run demo\` tries the bot against local sandboxes with no configuration`,
       );
       process.stderr.write(`${lines.join("\n")}\n`);
       process.exit(1);

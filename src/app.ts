@@ -9,6 +9,7 @@ import { createDigestService, type DigestService } from "./digest/index.js";
 import type { Logger } from "./logger.js";
 import { connectToTelegram } from "./runtime/connect.js";
 import { type Polling, startPolling } from "./runtime/polling.js";
+import { traceApiCalls } from "./runtime/trace.js";
 import { createDeps, openStore } from "./startup.js";
 import type { Store } from "./store/index.js";
 import { handleEachUpdateOnce } from "./webhook/once.js";
@@ -81,6 +82,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   }
   const deps = createDeps(config, store, logger, now);
   const bot = createBot(deps, options.botInfo ? { botInfo: options.botInfo } : {});
+  bot.api.config.use(traceApiCalls(logger));
   if (!options.botInfo) await connectToTelegram(bot, config.telegramApiRoot, logger);
   await bot.init();
   await registerCommands(bot.api, deps.i18n, config.defaultLocale).catch((error: unknown) =>

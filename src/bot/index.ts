@@ -34,6 +34,7 @@ import { welcomeFeature } from "./features/welcome.js";
 import { localeMiddleware } from "./i18n.js";
 import { floodControl } from "./middleware/flood.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
+import { traceUpdates } from "./middleware/trace.js";
 
 export type { BotContext, BotDeps, FlowContext } from "./context.js";
 
@@ -74,8 +75,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       maxMillisecondsToWait: config.conversationTimeoutMs,
     });
 
-  // 0. A flooding user or chat is cut off before its updates queue up below and hold the runner's slots.
-  bot.use(floodControl(deps));
+  // 0. Traced (ids only); a flooding user or chat is cut off before its updates queue up below and hold the runner's slots.
+  bot.use(traceUpdates(logger), floodControl(deps));
   // 1. One update per chat at a time, so a flow never sees its own updates out of order (needed with the runner).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // 2. Dependencies and language first: everything below, error replies included, may need them.

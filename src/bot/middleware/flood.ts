@@ -17,7 +17,7 @@ export interface FloodLimits {
 
 /** Generous for a person tapping quickly through a flow; far below what a script or a stuck key sends. */
 export const DEFAULT_FLOOD_LIMITS: FloodLimits = {
-  perUser: { updates: 20, windowMs: 10_000 },
+  perUser: { updates: 40, windowMs: 10_000 },
   backlogPerChat: 5,
   noticeEveryMs: 60_000,
 };

@@ -1,34 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
-import { type BotApiEmulator, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
-import { bundleMain, ChildBot, type ChildBundle, childEnv } from "../support/child-bot.js";
+import { describe, expect, it } from "vitest";
+import { ChildBot } from "../support/child-bot.js";
+import { useChildWorld } from "../support/child-world.js";
 
-let telegram: BotApiEmulator;
-let premiumpay: PremiumpaySandbox;
-let dataDir: string;
-let env: Record<string, string>;
-let bundle: ChildBundle;
-let bot: ChildBot | undefined;
-
-beforeAll(async () => {
-  telegram = await startBotApiEmulator();
-  premiumpay = await startPremiumpaySandbox();
-  dataDir = await mkdtemp(join(tmpdir(), "ppbot-startup-"));
-  env = childEnv({ telegram, premiumpay, dataDir, credentialsKey: randomBytes(32).toString("hex") });
-  bundle = await bundleMain();
-});
-afterAll(async () => {
-  await bot?.killHard();
-  await telegram?.close();
-  await premiumpay?.close();
-  await bundle?.remove();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const world = useChildWorld("startup");
 
 const messages = (child: ChildBot) => child.logs().map((line) => String(line.msg));
 const hasStack = (lines: string[]) => lines.some((line) => /\bat .+:\d+:\d+/.test(line));
@@ -54,9 +29,9 @@ async function silentServer(): Promise<{ url: string; close(): Promise<void> }> 
 
 describe("start-up", () => {
   it("says what it does, one human line per phase, at info level", async () => {
-    bot = await ChildBot.start(env, { entry: bundle.entry });
-    const infos = bot
-      .logs()
+    world.bot = await ChildBot.start(world.env, { entry: world.bundle.entry });
+    const infos = world
+      .bot!.logs()
       .filter((line) => line.level === 30)
       .map((line) => String(line.msg));
     const phases = [
@@ -69,13 +44,13 @@ describe("start-up", () => {
     const positions = phases.map((phase) => infos.findIndex((msg) => phase.test(msg)));
     expect(positions.every((position) => position >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    await bot.killHard();
+    await world.bot!.killHard();
   }, 60_000);
 
   it("names BOT_TOKEN in one line and exits 1 when Telegram refuses the token", async () => {
     const refused = ChildBot.spawn(
-      { ...env, BOT_TOKEN: `${telegram.token.split(":")[0]}:${"A".repeat(35)}` },
-      { entry: bundle.entry },
+      { ...world.env, BOT_TOKEN: `${world.telegram.token.split(":")[0]}:${"A".repeat(35)}` },
+      { entry: world.bundle.entry },
     );
     expect(await refused.waitForExit(30_000)).toEqual({ code: 1, signal: null });
     expect(refused.stderr).toHaveLength(1);
@@ -86,26 +61,31 @@ describe("start-up", () => {
   it("reports an unreachable Telegram within seconds and keeps retrying with backoff, saying so", async () => {
     const silent = await silentServer();
     try {
-      bot = ChildBot.spawn({ ...env, TELEGRAM_API_ROOT: silent.url }, { entry: bundle.entry });
-      await bot.waitForLog((line) => line.includes("Telegram is unreachable"), 20_000);
-      await bot.waitForLog((line) => line.includes('"attempt":2'), 30_000);
-      const reports = bot.logs().filter((line) => String(line.msg).startsWith("Telegram is unreachable"));
+      world.bot = ChildBot.spawn(
+        { ...world.env, TELEGRAM_API_ROOT: silent.url },
+        { entry: world.bundle.entry },
+      );
+      await world.bot!.waitForLog((line) => line.includes("Telegram is unreachable"), 20_000);
+      await world.bot!.waitForLog((line) => line.includes('"attempt":2'), 30_000);
+      const reports = world
+        .bot!.logs()
+        .filter((line) => String(line.msg).startsWith("Telegram is unreachable"));
       expect(reports[0]).toMatchObject({ level: 40, attempt: 1 });
       expect(String(reports[0]!.msg)).toMatch(/retrying in \d+ s/);
       // Backoff: the second wait is longer than the first.
       expect(Number(reports[1]!.retryInMs)).toBeGreaterThan(Number(reports[0]!.retryInMs));
-      expect(messages(bot)).toContain(`connecting to Telegram at ${silent.url}`);
-      expect(bot.hasExited).toBe(false);
+      expect(messages(world.bot!)).toContain(`connecting to Telegram at ${silent.url}`);
+      expect(world.bot!.hasExited).toBe(false);
     } finally {
-      await bot?.killHard();
+      await world.bot?.killHard();
       await silent.close();
     }
   }, 60_000);
 
   it("reports every configuration problem at once, with a hint to .env.example and npm run demo", async () => {
     const misconfigured = ChildBot.spawn(
-      { ...env, BOT_TOKEN: "", CREDENTIALS_KEY: "short", DEFAULT_TIMEZONE: "Mars/Olympus" },
-      { entry: bundle.entry },
+      { ...world.env, BOT_TOKEN: "", CREDENTIALS_KEY: "short", DEFAULT_TIMEZONE: "Mars/Olympus" },
+      { entry: world.bundle.entry },
     );
     expect(await misconfigured.waitForExit(30_000)).toEqual({ code: 1, signal: null });
     const output = misconfigured.stderr.join("\n");

@@ -3,12 +3,13 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { benchDigest, type DigestReport } from "./parts/digest.js";
+import { benchFlood, type FloodReport } from "./parts/flood.js";
 import { benchMemory, type MemoryReport } from "./parts/memory.js";
 import { benchStore, type StoreReport } from "./parts/store.js";
 import { benchUpdates, type UpdatesReport } from "./parts/updates.js";
 
 const USAGE = `npm run bench [-- options]
-  --part <1-4>               run only these parts (repeat or comma-separate); all by default
+  --part <1-5>               run only these parts (repeat or comma-separate); all by default
   --operators <n>            simulated operators in parts 1 and 4 (200)
   --seconds <s>              measured seconds per bot in part 1 (10), after --warmup <s> (5)
   --digest-operators <n>     operators with a digest due in part 2 (5000)
@@ -21,6 +22,8 @@ const USAGE = `npm run bench [-- options]
   --conversations <n>        flows open at once in part 3 (1000)
   --writes <n>               timed settings writes in part 3 (1000)
   --memory-seconds <s>       traffic between the two readings of part 4 (35)
+  --flood <n>                messages one chat floods at once in part 5 (2000), a tenth more every second
+  --flood-operators <n>      operators pausing 1 s between screens in part 5 (50)
   --profile <dir>            write a CPU profile of every child process into <dir>`;
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -29,7 +32,7 @@ const optionsSchema = z.object({
     .array(z.string())
     .default([])
     .transform((values) => values.flatMap((value) => value.split(",")).map(Number))
-    .pipe(z.array(z.number().int().min(1).max(4))),
+    .pipe(z.array(z.number().int().min(1).max(5))),
   operators: int(200),
   seconds: int(10),
   warmup: int(5),
@@ -43,6 +46,8 @@ const optionsSchema = z.object({
   conversations: int(1000),
   writes: int(1000),
   "memory-seconds": int(35),
+  flood: int(2000),
+  "flood-operators": int(50),
   profile: z.string().optional(),
   help: z.boolean().default(false),
 });
@@ -64,6 +69,8 @@ const { values } = parseArgs({
     conversations: stringOption,
     writes: stringOption,
     "memory-seconds": stringOption,
+    flood: stringOption,
+    "flood-operators": stringOption,
     profile: stringOption,
     help: { type: "boolean" },
   },
@@ -79,13 +86,14 @@ if (!parsed.success || parsed.data.help) {
 }
 const options = parsed.data;
 if (options.profile) process.env.BENCH_CPU_PROFILE_DIR = options.profile;
-const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4]);
+const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5]);
 
 interface Results {
   updates?: UpdatesReport;
   digest?: DigestReport;
   store?: StoreReport;
   memory?: MemoryReport;
+  flood?: FloodReport;
 }
 const results: Results = {};
 
@@ -134,11 +142,22 @@ if (parts.has(4)) {
   );
 }
 
+if (parts.has(5)) {
+  results.flood = await timed("5 (one chat flooding)", () =>
+    benchFlood({
+      operators: options["flood-operators"],
+      warmupSeconds: options.warmup,
+      seconds: options.seconds,
+      floodMessages: options.flood,
+    }),
+  );
+}
+
 type Row = [part: string, figure: string, value: string, goal: string];
 const rows: Row[] = [];
 const goal = (met: boolean, text: string) => `${text} ${met ? "(met)" : "(missed)"}`;
 
-const { updates, digest, store, memory } = results;
+const { updates, digest, store, memory, flood } = results;
 if (updates) {
   const { baseline, fairBaseline, ours } = updates;
   const latency = (bot: typeof ours) =>
@@ -274,6 +293,22 @@ if (memory) {
       `${memory.afterWarmup.heapUsedMiB} → ${memory.afterTraffic.heapUsedMiB} MiB (${memory.heapGrowthMiB} MiB)`,
       memory.gcForced ? "" : "(no forced GC)",
     ],
+  );
+}
+if (flood) {
+  const latency = (summary: FloodReport["quiet"]) => `p50 ${summary.p50} / p99 ${summary.p99} ms`;
+  rows.push(
+    [
+      "5 flood",
+      `other operators' first reply, quiet (${flood.operators} operators)`,
+      latency(flood.quiet),
+      "",
+    ],
+    ["", `… while one chat floods ${flood.floodMessages} messages (+10 %/s)`, latency(flood.flooded), ""],
+    ["", "ratio flooded ÷ quiet, p50", `${flood.p50Ratio}`, goal(flood.p50Ratio <= 1.5, "≤ 1.5")],
+    ["", "ratio flooded ÷ quiet, p99", `${flood.p99Ratio}`, goal(flood.p99Ratio <= 1.5, "≤ 1.5")],
+    ["", "messages back to the flooder", `${flood.repliesToFlooder}`, ""],
+    ["", "failed steps of the other operators", `${flood.failedSteps}`, "0"],
   );
 }
 

@@ -1,7 +1,5 @@
-import { createServer, type Server } from "node:http";
-import { type RunnerHandle, run } from "@grammyjs/runner";
-import { type Bot, webhookCallback } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
+import type { Bot } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
 import { registerCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
@@ -12,8 +10,19 @@ import { serveControl } from "./control/server.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import { digestNow } from "./digest/now.js";
 import type { Logger } from "./logger.js";
+import { connectToTelegram } from "./runtime/connect.js";
+import { type Polling, startPolling } from "./runtime/polling.js";
+import { traceApiCalls } from "./runtime/trace.js";
 import { createDeps, openStore } from "./startup.js";
 import type { Store } from "./store/index.js";
+import { handleEachUpdateOnce } from "./webhook/once.js";
+import { startWebhookServer, type WebhookServer } from "./webhook/server.js";
+
+const ALLOWED_UPDATES: ReadonlyArray<Exclude<keyof Update, "update_id">> = [
+  "message",
+  "callback_query",
+  "my_chat_member",
+];
 
 /** How long a shutdown waits for updates already being handled before it closes the store anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -22,8 +31,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
  * The runner's stop() resolves when it stops fetching, not when the updates it already fetched are done
  * (a flow mid-step would lose its saved state): wait for the sink to empty too.
  */
-async function drain(runner: RunnerHandle, graceMs: number): Promise<void> {
-  if (runner.isRunning()) await runner.stop();
+async function drain(polling: Polling, graceMs: number): Promise<void> {
+  const { runner } = polling;
+  await polling.stop();
   const deadline = Date.now() + graceMs;
   while (runner.size() > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -36,6 +46,13 @@ export interface App {
   /** The daily digest's scheduler and queue (tests drive it with `runDue` under a moved clock). */
   digest: DigestService;
   flowExpiry: FlowExpiry;
+  /** The webhook server's address (webhook mode; PORT=0 picks a free port). */
+  webhookAddress?: { host: string; port: number };
+  /**
+   * Rejects when the bot can no longer take updates although nobody stopped it (polling ended by a 409 Conflict,
+   * a revoked token, or retries running out). The entry point must then stop and exit non-zero.
+   */
+  failed: Promise<never>;
   /** Stops taking updates, lets in-flight updates finish, flushes the store. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -60,6 +77,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const { logger } = options;
   const now = options.now ?? (() => new Date());
   const store = options.store ?? (await openStore(config, now, logger));
+  if (!options.store) logger.info({ dataDir: config.dataDir }, `data folder opened: ${config.dataDir}`);
   if (config.credentialsKeyPrevious) {
     // Finish a key rotation at once, so CREDENTIALS_KEY_PREVIOUS can be removed after this start.
     const rotated = await store.rotateKeys();
@@ -67,6 +85,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   }
   const deps = createDeps(config, store, logger, now);
   const bot = createBot(deps, options.botInfo ? { botInfo: options.botInfo } : {});
+  bot.api.config.use(traceApiCalls(logger));
+  if (!options.botInfo) await connectToTelegram(bot, config.telegramApiRoot, logger);
   await bot.init();
   await reportStorageDamage(deps, bot.api);
   await registerCommands(bot.api, deps.i18n, config.defaultLocale).catch((error: unknown) =>
@@ -82,32 +102,32 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     logger,
   );
 
-  let runner: RunnerHandle | undefined;
-  let server: Server | undefined;
+  let polling: Polling | undefined;
+  let webhook: WebhookServer | undefined;
+  let failed: Promise<never> = new Promise<never>(() => undefined);
+  const username = bot.botInfo.username;
   if (config.mode === "polling") {
     await bot.api.deleteWebhook();
-    runner = run(bot, {
-      runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } },
-    });
-    logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
+    polling = startPolling(bot, logger, ALLOWED_UPDATES);
+    failed = polling.stopped;
+    logger.info({ username, mode: "polling" }, `bot started: long polling as @${username}`);
   } else {
-    const handle = webhookCallback(bot, "http", { secretToken: config.webhookSecret });
-    server = createServer((req, res) => {
-      if (req.method !== "POST") {
-        res.writeHead(405).end();
-        return;
-      }
-      handle(req, res).catch((error: unknown) => {
-        logger.error({ err: error }, "webhook request failed");
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+    webhook = await startWebhookServer({
+      host: config.host,
+      port: config.port,
+      secret: config.webhookSecret,
+      logger,
+      handle: handleEachUpdateOnce(bot, store, logger),
     });
-    await new Promise<void>((resolve) => server!.listen(config.port, resolve));
     await bot.api.setWebhook(config.webhookUrl, {
       secret_token: config.webhookSecret,
-      allowed_updates: ["message", "callback_query", "my_chat_member"],
+      allowed_updates: ALLOWED_UPDATES,
     });
-    logger.info({ port: config.port }, "bot started (webhook)");
+    const { host, port } = webhook.address;
+    logger.info(
+      { username, mode: "webhook", url: config.webhookUrl, host, port },
+      `bot started: webhook at ${config.webhookUrl} as @${username}, listening on ${host}:${port}`,
+    );
   }
 
   const flowExpiry = startFlowExpiry(deps, bot.api);
@@ -119,8 +139,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     stopping ??= (async () => {
       await control?.close();
       flowExpiry.stop();
-      if (runner) await drain(runner, SHUTDOWN_GRACE_MS);
-      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      if (polling) await drain(polling, SHUTDOWN_GRACE_MS);
+      if (webhook) await webhook.close();
       await digest.stop();
       await store.flush();
       if (options.ownsStore ?? !options.store) await store.close();
@@ -128,5 +148,13 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     })();
     return stopping;
   };
-  return { bot, deps, flowExpiry, digest, stop };
+  return {
+    bot,
+    deps,
+    flowExpiry,
+    digest,
+    failed,
+    stop,
+    ...(webhook ? { webhookAddress: webhook.address } : {}),
+  };
 }

@@ -59,7 +59,9 @@ const commonSchema = z.object({
   BOT_MODE: z.preprocess(emptyToUndefined, z.enum(["polling", "webhook"]).default("polling")),
   WEBHOOK_URL: optionalString,
   WEBHOOK_SECRET: optionalString,
-  PORT: intFrom(8443, 1, 65_535),
+  // 0 picks a free port (tests); the address is in the "bot started" line.
+  PORT: intFrom(8443, 0, 65_535),
+  HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
 });
 
 export type Locale = "en" | "es";
@@ -82,7 +84,7 @@ interface BaseConfig {
 /** Polling needs nothing more; a webhook needs a public URL, a secret Telegram echoes back, and a port. */
 export type Config =
   | (BaseConfig & { mode: "polling" })
-  | (BaseConfig & { mode: "webhook"; webhookUrl: string; webhookSecret: string; port: number });
+  | (BaseConfig & { mode: "webhook"; webhookUrl: string; webhookSecret: string; host: string; port: number });
 
 function fail(variable: string, problem: string): never {
   throw new ConfigError(`${variable}: ${problem}`);
@@ -116,27 +118,64 @@ function parseAllowList(raw: string | undefined): ReadonlySet<number> | undefine
   return numbers.length > 0 ? new Set(numbers) : undefined;
 }
 
+type CommonEnv = z.infer<typeof commonSchema>;
+
+/** Each variable on its own, so one run reports every problem rather than the first. */
+function parseEachVariable(env: NodeJS.ProcessEnv, problems: string[]): CommonEnv {
+  const values: Record<string, unknown> = {};
+  for (const [variable, schema] of Object.entries(commonSchema.shape)) {
+    const parsed = (schema as z.ZodType).safeParse(env[variable]);
+    if (parsed.success) {
+      values[variable] = parsed.data;
+      continue;
+    }
+    const issue = parsed.error.issues[0]!;
+    const missing = issue.code === "invalid_type" && env[variable] === undefined;
+    problems.push(`${variable}: ${missing ? "is required" : issue.message}`);
+  }
+  return values as CommonEnv;
+}
+
+/** Runs a check that throws ConfigError, keeping its message with the others. */
+function collect<T>(problems: string[], check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(error.message);
+    return undefined;
+  }
+}
+
+function webhookSettings(e: CommonEnv): { webhookUrl: string; webhookSecret: string } {
+  if (!e.WEBHOOK_URL) fail("WEBHOOK_URL", "is required when BOT_MODE=webhook");
+  if (!z.url({ protocol: /^https$/ }).safeParse(e.WEBHOOK_URL).success)
+    fail("WEBHOOK_URL", "must be an https:// URL");
+  if (!e.WEBHOOK_SECRET) fail("WEBHOOK_SECRET", "is required when BOT_MODE=webhook");
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(e.WEBHOOK_SECRET)) {
+    fail("WEBHOOK_SECRET", "may contain only A-Z, a-z, 0-9, _ and - (1 to 256 characters)");
+  }
+  return { webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET };
+}
+
 /**
- * Parses the environment once. Every problem is reported as `VARIABLE: what is wrong`, never with a stack trace,
- * and never echoing a secret's value.
+ * Parses the environment once. Every problem is reported, all at once, one line each as `VARIABLE: what is
+ * wrong`, never with a stack trace, and never echoing a secret's value.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = commonSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0] ?? "environment");
-    const problem =
-      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
-    fail(variable, problem);
-  }
-  const e = parsed.data;
+  const problems: string[] = [];
+  const e = parseEachVariable(env, problems);
+  const paths = collect(problems, () => parsePaths(e.PREMIUMPAY_PATHS));
+  const allowedUserIds = collect(problems, () => parseAllowList(e.ALLOWED_USER_IDS));
+  const webhook = e.BOT_MODE === "webhook" ? collect(problems, () => webhookSettings(e)) : undefined;
+  if (problems.length > 0 || !paths) throw new ConfigError(problems.join("\n"));
   const base: BaseConfig = {
     botToken: e.BOT_TOKEN,
     telegramApiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     premiumpay: {
       baseUrl: e.PREMIUMPAY_API_URL.replace(/\/+$/, ""),
       timeoutMs: e.PREMIUMPAY_TIMEOUT_MS,
-      paths: parsePaths(e.PREMIUMPAY_PATHS),
+      paths,
     },
     dataDir: e.DATA_DIR,
     credentialsKey: Buffer.from(e.CREDENTIALS_KEY, "hex"),
@@ -152,24 +191,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.DIGEST_CONCURRENCY,
     },
     conversationTimeoutMs: e.CONVERSATION_TIMEOUT_MINUTES * 60_000,
-    allowedUserIds: parseAllowList(e.ALLOWED_USER_IDS),
+    allowedUserIds,
     logLevel: e.LOG_LEVEL,
   };
-  if (e.BOT_MODE === "polling") return { ...base, mode: "polling" };
-  if (!e.WEBHOOK_URL) fail("WEBHOOK_URL", "is required when BOT_MODE=webhook");
-  if (!z.url({ protocol: /^https$/ }).safeParse(e.WEBHOOK_URL).success)
-    fail("WEBHOOK_URL", "must be an https:// URL");
-  if (!e.WEBHOOK_SECRET) fail("WEBHOOK_SECRET", "is required when BOT_MODE=webhook");
-  if (!/^[A-Za-z0-9_-]{1,256}$/.test(e.WEBHOOK_SECRET)) {
-    fail("WEBHOOK_SECRET", "may contain only A-Z, a-z, 0-9, _ and - (1 to 256 characters)");
-  }
-  return {
-    ...base,
-    mode: "webhook",
-    webhookUrl: e.WEBHOOK_URL,
-    webhookSecret: e.WEBHOOK_SECRET,
-    port: e.PORT,
-  };
+  if (!webhook) return { ...base, mode: "polling" };
+  return { ...base, mode: "webhook", ...webhook, host: e.HOST, port: e.PORT };
 }
 
 /** Loads `.env` from the working directory when present; variables already set in the environment win. */

@@ -33,28 +33,47 @@ export function scrubSecrets(text: string): string {
   return text.replace(TOKEN_IN_URL, "/bot<redacted>").replace(JWT_LIKE, "<redacted-jwt>");
 }
 
+/** Fields of an error that help a person act and carry no secret (an HttpError's own `error` holds the URL). */
+const SAFE_ERROR_FIELDS = ["kind", "endpoint", "status", "code", "method", "error_code", "description"];
+
+/**
+ * An error as a person needs it: its class, message and stack (secrets scrubbed), and the fields that say what
+ * failed (premiumpay's kind, endpoint and status; the Bot API method and code), nothing else.
+ */
+function describeError(err: object): Record<string, unknown> {
+  const source = err as Record<string, unknown>;
+  const stack = typeof source.stack === "string" ? scrubSecrets(source.stack) : undefined;
+  const named = typeof source.name === "string" ? source.name : undefined;
+  const constructorName = err.constructor?.name !== "Object" ? err.constructor?.name : undefined;
+  const described: Record<string, unknown> = {
+    type: named ?? constructorName ?? "Object",
+    message: typeof source.message === "string" ? scrubSecrets(source.message) : source.message,
+  };
+  for (const field of SAFE_ERROR_FIELDS) {
+    const value = source[field];
+    if (typeof value === "string" || typeof value === "number") {
+      described[field] = typeof value === "string" ? scrubSecrets(value) : value;
+    }
+  }
+  const cause = source.cause as { message?: unknown; code?: unknown } | undefined;
+  if (cause && typeof cause === "object" && typeof cause.message === "string") {
+    described.cause = {
+      message: scrubSecrets(cause.message),
+      ...(typeof cause.code === "string" && { code: cause.code }),
+    };
+  }
+  if (stack !== undefined) described.stack = stack;
+  return described;
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       redact: { paths: REDACTED_PATHS, censor: "<redacted>" },
-      formatters: {
-        log(object) {
-          // grammY's HttpError message includes the request URL, which contains the bot token.
-          const err = object.err as { message?: unknown; stack?: unknown } | undefined;
-          if (err && typeof err === "object") {
-            return {
-              ...object,
-              err: {
-                type: (err as Error).name,
-                message: typeof err.message === "string" ? scrubSecrets(err.message) : err.message,
-                stack: typeof err.stack === "string" ? scrubSecrets(err.stack) : undefined,
-              },
-            };
-          }
-          return object;
-        },
-      },
+      // Replaces pino's error serializer: that one names the class of anything error-like "Object" once another
+      // step has copied it, and copies every field, an HttpError's request URL (with the token) included.
+      serializers: { err: (err: unknown) => (err && typeof err === "object" ? describeError(err) : err) },
     },
     destination,
   );

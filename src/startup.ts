@@ -11,13 +11,20 @@ export function exitWith(program: string, message: string): never {
   process.exit(1);
 }
 
-/** `.env`, then the environment, parsed once; a bad value ends the process with one line naming the variable. */
+/** `.env`, then the environment, parsed once; bad values end the process with one line per variable and a hint. */
 export function loadConfigOrExit(program: string): Config {
   loadDotEnv();
   try {
     return loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) exitWith(program, error.message);
+    if (error instanceof ConfigError) {
+      const lines = error.message.split("\n").map((line) => `${program}: ${line}`);
+      lines.push(
+        `${program}: every variable is described, with its default, in .env.example; \`npm run demo\` tries the bot against local sandboxes with no configuration`,
+      );
+      process.stderr.write(`${lines.join("\n")}\n`);
+      process.exit(1);
+    }
     throw error;
   }
 }
@@ -74,6 +81,7 @@ export function createDeps(
         timeoutMs: config.premiumpay.timeoutMs,
         paths: config.premiumpay.paths,
         ...(retry ? { retry } : {}),
+        logger,
         ...credentials,
       }),
   };

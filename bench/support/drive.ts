@@ -203,6 +203,8 @@ export async function runTraffic(
   world: TrafficWorld,
   flow: Step[],
   durationMs: number,
+  /** A person's pause after each answer (0: a closed loop that saturates the bot, as in part 1). */
+  pauseMs = 0,
 ): Promise<TrafficResult> {
   const pending = new Map<number, Pending>();
   const onBotMessage = (message: StoredMessage) => {
@@ -256,7 +258,10 @@ export async function runTraffic(
     while (performance.now() < endAt) {
       let last: StoredMessage | undefined;
       try {
-        for (const step of flow) last = await perform(user, step, last);
+        for (const step of flow) {
+          last = await perform(user, step, last);
+          if (pauseMs > 0) await sleep(pauseMs);
+        }
       } catch (error) {
         failedSteps++;
         firstFailure ??= error instanceof Error ? error.message : String(error);

@@ -33,7 +33,9 @@ import { startFeature } from "./features/start.js";
 import { timezoneFeature } from "./features/timezone.js";
 import { welcomeFeature } from "./features/welcome.js";
 import { localeMiddleware } from "./i18n.js";
+import { floodControl } from "./middleware/flood.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
+import { traceUpdates } from "./middleware/trace.js";
 
 export type { BotContext, BotDeps, FlowContext } from "./context.js";
 
@@ -74,6 +76,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       maxMillisecondsToWait: config.conversationTimeoutMs,
     });
 
+  // 0. Traced (ids only); a flooding user or chat is cut off before its updates queue up below and hold the runner's slots.
+  bot.use(traceUpdates(logger), floodControl(deps));
   // 1. One update per chat at a time, so a flow never sees its own updates out of order (needed with the runner).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // 2. Dependencies and language first: everything below, error replies included, may need them.

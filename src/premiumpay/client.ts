@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { formatPremiumpayDateTime } from "./dates.js";
 import { DEFAULT_PATHS, type EndpointName, type PremiumpayPaths } from "./endpoints.js";
 import { PremiumpayError } from "./errors.js";
-import { type Credentials, callPremiumpay } from "./http.js";
+import { type CallLogger, type Credentials, callPremiumpay } from "./http.js";
 import { type RetryOptions, retrySettings, withRetries } from "./retry.js";
 import {
   aggregatedListSchema,
@@ -48,6 +48,8 @@ export interface PremiumpayClientOptions {
   paths?: Partial<PremiumpayPaths>;
   /** Backoff for reads; creating calls are never retried. */
   retry?: RetryOptions;
+  /** Where each failure is reported (warn) and each call traced (debug). Nothing is logged without one. */
+  logger?: CallLogger;
 }
 
 export interface PremiumpayClient {
@@ -91,6 +93,7 @@ export function createPremiumpayClient(options: PremiumpayClientOptions): Premiu
   const paths: PremiumpayPaths = { ...DEFAULT_PATHS, ...options.paths };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retry = retrySettings(options.retry);
+  const logging = options.logger ? { logger: options.logger } : {};
 
   function credentials(endpoint: EndpointName): Credentials {
     const { clientId, token } = options;
@@ -131,6 +134,7 @@ export function createPremiumpayClient(options: PremiumpayClientOptions): Premiu
   ): Promise<T> {
     return Promise.resolve().then(() => {
       const call = {
+        ...logging,
         baseUrl,
         timeoutMs,
         endpoint,
@@ -140,7 +144,7 @@ export function createPremiumpayClient(options: PremiumpayClientOptions): Premiu
         noData,
         ...(request ? { body: body(endpoint, request.schema, request.raw) } : {}),
       };
-      return withRetries(() => callPremiumpay(call), retry);
+      return withRetries((attempt) => callPremiumpay({ ...call, attempt }), retry);
     });
   }
 
@@ -158,6 +162,7 @@ export function createPremiumpayClient(options: PremiumpayClientOptions): Premiu
         credentials: credentials(endpoint),
         body: body(endpoint, request.schema, request.raw),
         schema,
+        ...logging,
       }),
     );
   }

@@ -46,6 +46,15 @@ export interface Call<T> {
   schema: z.ZodType<T>;
   /** For list endpoints: what a `{"status":"ko","error":"No data"}` answer means. */
   noData?: T;
+  /** 1 for the first try; retries count up. */
+  attempt?: number;
+  logger?: CallLogger;
+}
+
+/** The part of a pino logger the client uses (the client stays free of the app's logging setup). */
+export interface CallLogger {
+  warn(fields: object, message: string): void;
+  debug(fields: object, message: string): void;
 }
 
 const NETWORK_TIMEOUT_CODES = new Set(["ECONNABORTED", "ETIMEDOUT"]);
@@ -107,7 +116,39 @@ function retryAfterSeconds(header: unknown): number | null {
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
+/**
+ * One request, logged: every failure at warn with what a person needs to act (endpoint, kind, HTTP status,
+ * attempt, duration), every success at debug. Never the token: only fields of the error are logged.
+ */
 export async function callPremiumpay<T>(call: Call<T>): Promise<T> {
+  const startedAt = performance.now();
+  const fields = () => ({
+    endpoint: call.endpoint,
+    attempt: call.attempt ?? 1,
+    durationMs: Math.round(performance.now() - startedAt),
+  });
+  try {
+    const result = await requestAndJudge(call);
+    call.logger?.debug(fields(), "premiumpay call succeeded");
+    return result;
+  } catch (error) {
+    if (error instanceof PremiumpayError) {
+      call.logger?.warn(
+        {
+          ...fields(),
+          kind: error.kind,
+          status: error.status ?? null,
+          ...(error instanceof PremiumpayRateLimitedError && { retryAfterSeconds: error.retryAfterSeconds }),
+          reason: error.message,
+        },
+        `premiumpay ${call.endpoint} failed (${error.kind})`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function requestAndJudge<T>(call: Call<T>): Promise<T> {
   const { endpoint, credentials } = call;
   const response = await send(call);
   const { status } = response;

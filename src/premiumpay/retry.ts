@@ -34,11 +34,14 @@ function retryDelayMs(error: unknown, attempt: number, settings: Required<RetryO
   return Math.random() * Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** attempt);
 }
 
-/** Runs a read, retrying unavailable and rate-limited failures. Never use it for creating calls. */
-export async function withRetries<T>(run: () => Promise<T>, settings: Required<RetryOptions>): Promise<T> {
+/** Runs a read (told its attempt number, from 1), retrying unavailable and rate-limited failures. Never use it for creating calls. */
+export async function withRetries<T>(
+  run: (attempt: number) => Promise<T>,
+  settings: Required<RetryOptions>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await run();
+      return await run(attempt + 1);
     } catch (error) {
       const delay = retryDelayMs(error, attempt, settings);
       if (delay === null) throw error;

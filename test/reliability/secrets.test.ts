@@ -124,7 +124,7 @@ describe("secrets", () => {
     // The greps above looked at real material: trace logs, both failures, the encrypted token on disk.
     const logs = bot.logs();
     expect(logs.map((line) => line.msg)).toEqual(
-      expect.arrayContaining(["bot started (long polling)", "update failed", "bot stopped"]),
+      expect.arrayContaining(["bot started: long polling as @emulated_bot", "update failed", "bot stopped"]),
     );
     expect((await dataFiles()).map((file) => file.name).join(" ")).toContain("operators.json");
     // The operator's own messages with a token were deleted from the chat.

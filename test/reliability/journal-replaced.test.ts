@@ -83,8 +83,8 @@ async function survivesTampering({ happened, afterLogin, tamper }: Tampering) {
   await bot.killHard();
   const store = await createStore({ dataDir, credentialsKey: Buffer.from(key, "hex") });
   try {
-    expect(store.getCredentials(chat.chatId)).toEqual(account);
-    expect(store.getOperator(chat.chatId)).toMatchObject({ locale: "es", timezone: "Asia/Tokyo" });
+    expect(await store.getCredentials(chat.chatId)).toEqual(account);
+    expect(await store.getOperator(chat.chatId)).toMatchObject({ locale: "es", timezone: "Asia/Tokyo" });
   } finally {
     await store.close();
   }

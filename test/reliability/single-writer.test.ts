@@ -90,7 +90,7 @@ describe("one writer per data folder", () => {
     const second = ChildBot.spawn(env, { entry: bundle.entry });
     bots.push(second);
     expect(await second.waitForExit(20_000)).toEqual({ code: 1, signal: null });
-    expect(second.output()).toEqual([
+    expect(second.problems()).toEqual([
       `premiumpay-bot: data folder ${dataDir} is in use by another process (pid ${first.pid}); stop it or set DATA_DIR to another folder`,
     ]);
     // The first bot was not disturbed.

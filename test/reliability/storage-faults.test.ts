@@ -212,7 +212,7 @@ describe("a full disk at start", () => {
       const bot = ChildBot.spawn(env, { entry: bundle.entry, fullDisk: true });
       const exit = await bot.waitForExit(30_000);
       expect(exit.code).toBe(1);
-      const output = bot.output().filter((line) => line.trim() !== "");
+      const output = bot.problems();
       expect(output).toHaveLength(1);
       expect(output[0]).toContain(dataDir);
       expect(output[0]).not.toMatch(/^\{|"stack"|\n\s+at /);

@@ -166,6 +166,17 @@ export class ChildBot {
     return [...this.stdout, ...this.stderr];
   }
 
+  /** The output without the info-level start-up phase lines: a refusal to start must be one line here. */
+  problems(): string[] {
+    return this.output().filter((line) => {
+      try {
+        return (JSON.parse(line) as { level?: number }).level !== 30;
+      } catch {
+        return line.trim() !== "";
+      }
+    });
+  }
+
   /** Parsed pino lines of stdout (non-JSON lines are skipped). */
   logs(): Array<Record<string, unknown>> {
     return this.stdout.flatMap((line) => {

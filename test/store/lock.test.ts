@@ -9,7 +9,7 @@ import { KEY, openStore, tempDir } from "./helpers.js";
 
 const WRITER = fileURLToPath(new URL("./fixtures/writer.ts", import.meta.url));
 
-/** A process writing the store in `dir` (fixtures/writer.ts), once it has opened it. */
+/** A process writing the store in `dir` (fixtures/writer.ts), once it confirmed a change of operator 1. */
 async function startWriter(dir: string) {
   const child = spawn(process.execPath, ["--import", "tsx", WRITER, dir, KEY.toString("hex"), "1"], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -19,7 +19,7 @@ async function startWriter(dir: string) {
   await new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (chunk: string) => {
       output += chunk;
-      if (output.startsWith("ready\n")) resolve();
+      if (/^1 \d+$/m.test(output)) resolve();
     });
     child.once("exit", () => reject(new Error("the writer exited before opening the store")));
   });

@@ -177,11 +177,21 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     SCHEMA_VERSION,
     { conversations: { schema: conversationRecordSchema } },
     options,
-  );
+  ).catch(async (error: unknown) => {
+    await db.abandon();
+    throw error;
+  });
 
-  verifyKeys(ring, db);
-  // Plaintext JSON of each flow's state, so reads need no decryption and callers get their own copy.
-  const conversationJson = loadConversations(ring, convDb);
+  let conversationJson: Map<string, string>;
+  try {
+    verifyKeys(ring, db);
+    // Plaintext JSON of each flow's state, so reads need no decryption and callers get their own copy.
+    conversationJson = loadConversations(ring, convDb);
+  } catch (error) {
+    // Release the data folder (its lock) without writing: the files stay as they are for the operator to fix.
+    await Promise.all([db.abandon(), convDb.abandon()]);
+    throw error;
+  }
 
   // Memory only: the durable marker is the action's record; this map lets concurrent duplicates share one run.
   const runningActions = new Map<string, Promise<RunOnceOutcome<unknown>>>();

@@ -4,8 +4,8 @@ import { readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createStore, DataDirLockedError } from "../../src/store/index.js";
-import { KEY, openStore, tempDir } from "./helpers.js";
+import { CredentialsKeyError, createStore, DataDirLockedError } from "../../src/store/index.js";
+import { KEY, OTHER_KEY, openStore, tempDir } from "./helpers.js";
 
 const WRITER = fileURLToPath(new URL("./fixtures/writer.ts", import.meta.url));
 
@@ -63,6 +63,21 @@ describe("one writer per data folder", () => {
     expect(stderr).toContain(`is in use by another process (pid ${process.pid})`);
 
     await second.close();
+    const writer = await startWriter(dir);
+    writer.kill("SIGKILL");
+    await once(writer, "exit");
+  }, 30_000);
+
+  it("a store that cannot open (a wrong key) releases the folder, having written nothing", async () => {
+    const dir = await tempDir();
+    const store = await createStore({ dataDir: dir, credentialsKey: KEY });
+    await store.saveCredentials(1, { clientId: "c1", token: "t1" }, { timezone: "UTC", digestTime: "09:00" });
+    await store.close();
+    const before = await readFile(join(dir, "operators.json"));
+    await expect(createStore({ dataDir: dir, credentialsKey: OTHER_KEY })).rejects.toThrow(
+      CredentialsKeyError,
+    );
+    expect(await readFile(join(dir, "operators.json"))).toEqual(before);
     const writer = await startWriter(dir);
     writer.kill("SIGKILL");
     await once(writer, "exit");

@@ -137,8 +137,7 @@ export class JournaledFile<T extends Record<string, object>> {
     try {
       await file.load();
     } catch (error) {
-      await file.journal?.close();
-      await file.releaseLock();
+      await file.abandon();
       throw error;
     }
     return file;
@@ -194,6 +193,11 @@ export class JournaledFile<T extends Record<string, object>> {
     await this.checkJournal();
     // Leave the full state in the main file, so a clean shutdown leaves nothing to replay.
     if (this.journalBytes > 0 || this.needsCompaction) await this.compact();
+    await this.abandon();
+  }
+
+  /** Closes without writing anything more (a store that could not open leaves its files as they are). */
+  async abandon(): Promise<void> {
     this.closed = true;
     await this.journal?.close();
     this.journal = undefined;

@@ -41,15 +41,26 @@ const closing = new Map<string, Promise<void>>();
  */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   const key = await realpath(dataDir);
-  let taking = held.get(key);
-  if (!taking) {
-    const closed = closing.get(key);
-    taking = (closed ?? Promise.resolve()).then(() => take(dataDir, key));
-    held.set(key, taking);
-    taking.catch(() => held.delete(key));
+  for (;;) {
+    let taking = held.get(key);
+    if (!taking) {
+      const closed = closing.get(key);
+      const attempt = (closed ?? Promise.resolve()).then(() => take(dataDir, key));
+      held.set(key, attempt);
+      attempt.catch(() => {
+        if (held.get(key) === attempt) held.delete(key);
+      });
+      taking = attempt;
+    }
+    const lock = await taking;
+    // Its last holder released it while this call waited: take the folder anew.
+    if (held.get(key) !== taking) continue;
+    lock.holders++;
+    return releaser(key, lock);
   }
-  const lock = await taking;
-  lock.holders++;
+}
+
+function releaser(key: string, lock: Held): () => Promise<void> {
   let released = false;
   return async () => {
     if (released) return;
@@ -68,7 +79,9 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
 
 async function take(dataDir: string, key: string): Promise<Held> {
   const path = join(key, LOCK_FILE);
-  const handle = await open(path, constants.O_RDWR | constants.O_CREAT, 0o600);
+  const handle = await open(path, constants.O_RDWR | constants.O_CREAT, 0o600).catch((error: Error) => {
+    throw new StoreError(`data folder ${dataDir} cannot be locked: ${error.message}`);
+  });
   if (!nativeFs.tryLock(handle.fd)) {
     await handle.close();
     throw new DataDirLockedError(dataDir, await holderPid(path));

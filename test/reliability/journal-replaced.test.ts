@@ -1,54 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { copyFile, mkdtemp, rename, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { languageCallback } from "../../src/bot/callback-data/index.js";
-import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
-import {
-  type BotApiEmulator,
-  type StoredMessage,
-  startBotApiEmulator,
-} from "../../src/sandbox/telegram/index.js";
-import { createStore } from "../../src/store/index.js";
-import { bundleMain, ChatUser, ChildBot, type ChildBundle, childEnv } from "../support/child-bot.js";
-import { hasButton } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { ChatUser, useChildBotWorld } from "../support/child-bot.js";
 
 /** Issue 12.2: the journal deleted, or replaced by an older copy, under a running bot (a real child process). */
-let bundle: ChildBundle;
-beforeAll(async () => {
-  bundle = await bundleMain();
-});
-afterAll(() => bundle?.remove());
+const world = useChildBotWorld({ seed: 7, dataDirPrefix: "ppbot-journal-" });
 
-let telegram: BotApiEmulator;
-let premiumpay: PremiumpaySandbox;
-let dataDir: string;
-let bot: ChildBot | undefined;
-const key = randomBytes(32).toString("hex");
-
-beforeEach(async () => {
-  telegram = await startBotApiEmulator();
-  premiumpay = await startPremiumpaySandbox({ seed: 7 });
-  dataDir = await mkdtemp(join(tmpdir(), "ppbot-journal-"));
-});
-afterEach(async () => {
-  await bot?.killHard();
-  await telegram.close();
-  await premiumpay.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-const mentions = (pattern: RegExp) => (message: StoredMessage) => pattern.test(message.text);
-const journal = () => join(dataDir, "operators.json.journal");
-
-async function setTimezone(chat: ChatUser, zone: string): Promise<void> {
-  await chat.send("/timezone", hasButton(/^tz:/));
-  await chat.send(
-    zone,
-    (m) => /Time zone set to|Zona horaria cambiada a/.test(m.text) && m.text.includes(zone),
-  );
-}
+const journal = () => join(world.dataDir, "operators.json.journal");
 
 interface Tampering {
   happened: "deleted" | "replaced";
@@ -63,25 +21,22 @@ interface Tampering {
  * the bot: every one of those confirmed changes must load, and the bot must have said what happened.
  */
 async function survivesTampering({ happened, afterLogin, tamper }: Tampering) {
-  bot = await ChildBot.start(childEnv({ telegram, premiumpay, dataDir, credentialsKey: key }), {
-    entry: bundle.entry,
-  });
-  const account = premiumpay.addClient({ channels: 2 });
-  const chat = new ChatUser(telegram, { id: 940_001, first_name: "Jana", language_code: "en" });
+  const bot = await world.start();
+  const account = world.premiumpay.addClient({ channels: 2 });
+  const chat = new ChatUser(world.telegram, { id: 940_001, first_name: "Jana", language_code: "en" });
   await chat.logIn(account);
   await afterLogin?.();
-  const keyboard = await chat.send("/language", hasButton(/^lang:/));
-  await chat.click(keyboard.messageId, languageCallback.pack("es"), mentions(/Idioma cambiado a español/));
+  await chat.setLanguage("es");
 
   await tamper();
-  await setTimezone(chat, "Asia/Tokyo");
+  await chat.setTimezone("Asia/Tokyo");
   const errors = bot.logs().filter((line) => line.level === 50);
   expect(errors.map((line) => line.msg)).toEqual([
-    `journal ${journal()} was ${happened} under the running bot; writing the full state to ${join(dataDir, "operators.json")} and starting a fresh journal`,
+    `journal ${journal()} was ${happened} under the running bot; writing the full state to ${join(world.dataDir, "operators.json")} and starting a fresh journal`,
   ]);
 
   await bot.killHard();
-  const store = await createStore({ dataDir, credentialsKey: Buffer.from(key, "hex") });
+  const store = await world.openStore();
   try {
     expect(await store.getCredentials(chat.chatId)).toEqual(account);
     expect(await store.getOperator(chat.chatId)).toMatchObject({ locale: "es", timezone: "Asia/Tokyo" });
@@ -97,7 +52,7 @@ describe("the journal deleted or replaced under the running bot", () => {
 
   it("replaced by an older copy: logged at error level, and no confirmed change is lost after a hard kill", async () => {
     // As a restore from a backup taken after the login would do: the language change is not in it.
-    const older = join(dataDir, "journal-backup");
+    const older = join(world.dataDir, "journal-backup");
     await survivesTampering({
       happened: "replaced",
       afterLogin: () => copyFile(journal(), older),

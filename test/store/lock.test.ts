@@ -4,12 +4,12 @@ import { readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { createStore, DataDirLockedError } from "../../src/store/index.js";
-import { KEY, openStore, tempDir } from "./helpers.js";
+import { CredentialsKeyError, createStore, DataDirLockedError } from "../../src/store/index.js";
+import { KEY, OTHER_KEY, openStore, tempDir } from "./helpers.js";
 
 const WRITER = fileURLToPath(new URL("./fixtures/writer.ts", import.meta.url));
 
-/** A process writing the store in `dir` (fixtures/writer.ts), once it has opened it. */
+/** A process writing the store in `dir` (fixtures/writer.ts), once it confirmed a change of operator 1. */
 async function startWriter(dir: string) {
   const child = spawn(process.execPath, ["--import", "tsx", WRITER, dir, KEY.toString("hex"), "1"], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -19,7 +19,7 @@ async function startWriter(dir: string) {
   await new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (chunk: string) => {
       output += chunk;
-      if (output.startsWith("ready\n")) resolve();
+      if (/^1 \d+$/m.test(output)) resolve();
     });
     child.once("exit", () => reject(new Error("the writer exited before opening the store")));
   });
@@ -63,6 +63,21 @@ describe("one writer per data folder", () => {
     expect(stderr).toContain(`is in use by another process (pid ${process.pid})`);
 
     await second.close();
+    const writer = await startWriter(dir);
+    writer.kill("SIGKILL");
+    await once(writer, "exit");
+  }, 30_000);
+
+  it("a store that cannot open (a wrong key) releases the folder, having written nothing", async () => {
+    const dir = await tempDir();
+    const store = await createStore({ dataDir: dir, credentialsKey: KEY });
+    await store.saveCredentials(1, { clientId: "c1", token: "t1" }, { timezone: "UTC", digestTime: "09:00" });
+    await store.close();
+    const before = await readFile(join(dir, "operators.json"));
+    await expect(createStore({ dataDir: dir, credentialsKey: OTHER_KEY })).rejects.toThrow(
+      CredentialsKeyError,
+    );
+    expect(await readFile(join(dir, "operators.json"))).toEqual(before);
     const writer = await startWriter(dir);
     writer.kill("SIGKILL");
     await once(writer, "exit");

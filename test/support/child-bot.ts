@@ -1,11 +1,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import type { Update } from "grammy/types";
-import type { PremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
-import type { BotApiEmulator, SimUser, StoredMessage } from "../../src/sandbox/telegram/index.js";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { languageCallback } from "../../src/bot/callback-data/index.js";
+import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
+import {
+  type BotApiEmulator,
+  type SimUser,
+  type StoredMessage,
+  startBotApiEmulator,
+} from "../../src/sandbox/telegram/index.js";
+import { createStore, type Store } from "../../src/store/index.js";
+import { hasButton } from "./harness.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
@@ -308,6 +319,21 @@ export class ChatUser {
     );
   }
 
+  /** /language, then the language's button; resolves once the bot confirms the change. */
+  async setLanguage(locale: "en" | "es", timeoutMs = 8000): Promise<void> {
+    const keyboard = await this.send("/language", hasButton(/^lang:/), timeoutMs);
+    const done = locale === "es" ? /Idioma cambiado a español/ : /Language set to English/;
+    await this.click(keyboard.messageId, languageCallback.pack(locale), (m) => done.test(m.text), timeoutMs);
+  }
+
+  /** /timezone, then the zone's name; resolves once the bot confirms the change. */
+  async setTimezone(zone: string, timeoutMs = 8000): Promise<void> {
+    await this.send("/timezone", hasButton(/^tz:/), timeoutMs);
+    const done = (m: StoredMessage) =>
+      /Time zone set to|Zona horaria cambiada a/.test(m.text) && m.text.includes(zone);
+    await this.send(zone, done, timeoutMs);
+  }
+
   /** Every text the bot sent or edited into this chat (the latest version of each message). */
   botTexts(): string[] {
     return this.telegram
@@ -315,4 +341,61 @@ export class ChatUser {
       .botMessages()
       .map((message) => message.text);
   }
+}
+
+/** What every test of a file using `useChildBotWorld` gets afresh. */
+export interface ChildBotWorld {
+  telegram: BotApiEmulator;
+  premiumpay: PremiumpaySandbox;
+  dataDir: string;
+  /** CREDENTIALS_KEY, 64 hex characters. */
+  key: string;
+  env: Record<string, string>;
+  /** Starts the bundled bot on this world; every bot is SIGKILLed after the test. */
+  start(): Promise<ChildBot>;
+  /** Spawns it without waiting for it to start (a start that must fail). */
+  spawn(): ChildBot;
+  /** The data folder as a restart loads it; only once every bot on it is dead (a bot holds the folder). */
+  openStore(): Promise<Store>;
+}
+
+/**
+ * Registers the hooks of a file whose tests run the bot as a child process: one bundle for the file, and per test
+ * a Bot API emulator, a premiumpay sandbox, a fresh data folder and key.
+ */
+export function useChildBotWorld(options: { seed: number; dataDirPrefix: string }): ChildBotWorld {
+  let bundle: ChildBundle | undefined;
+  const bots: ChildBot[] = [];
+  const world = {
+    start: async () => {
+      const bot = await ChildBot.start(world.env, { entry: bundle!.entry });
+      bots.push(bot);
+      return bot;
+    },
+    spawn: () => {
+      const bot = ChildBot.spawn(world.env, { entry: bundle!.entry });
+      bots.push(bot);
+      return bot;
+    },
+    openStore: (): Promise<Store> =>
+      createStore({ dataDir: world.dataDir, credentialsKey: Buffer.from(world.key, "hex") }),
+  } as ChildBotWorld;
+  beforeAll(async () => {
+    bundle = await bundleMain();
+  });
+  afterAll(() => bundle?.remove());
+  beforeEach(async () => {
+    world.telegram = await startBotApiEmulator();
+    world.premiumpay = await startPremiumpaySandbox({ seed: options.seed });
+    world.dataDir = await mkdtemp(join(tmpdir(), options.dataDirPrefix));
+    world.key = randomBytes(32).toString("hex");
+    world.env = childEnv({ ...world, credentialsKey: world.key });
+  });
+  afterEach(async () => {
+    await Promise.all(bots.splice(0).map((bot) => bot.killHard()));
+    await world.telegram.close();
+    await world.premiumpay.close();
+    await rm(world.dataDir, { recursive: true, force: true });
+  });
+  return world;
 }

@@ -89,18 +89,28 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
       },
       options,
     ),
-  );
+  ).catch(async (error: unknown) => {
+    await operatorFile.abandon();
+    throw error;
+  });
   const db = new DurableFile(operatorFile);
   const convDb = new DurableFile(conversationFile);
-  checkTokenKeys(ring, db);
-  const conversationState = await inDataDir(dataDir, () =>
-    createConversationState({
-      ring,
-      now,
-      db: convDb,
-      ttlMs: options.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS,
-    }),
-  );
+  let conversationState: Awaited<ReturnType<typeof createConversationState>>;
+  try {
+    checkTokenKeys(ring, db);
+    conversationState = await inDataDir(dataDir, () =>
+      createConversationState({
+        ring,
+        now,
+        db: convDb,
+        ttlMs: options.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS,
+      }),
+    );
+  } catch (error) {
+    // Release the data folder (its lock) without writing: the files stay as they are for the operator to fix.
+    await Promise.all([operatorFile.abandon(), conversationFile.abandon()]);
+    throw error;
+  }
   dropOldActions(db, now());
 
   return {

@@ -144,4 +144,22 @@ describe("events and waiting", () => {
       /last bot message: "Sales: 3"/,
     );
   });
+
+  it("waitForBotMessage serves 200 waiters at once without event listeners, and none is left behind", async () => {
+    const chats = Array.from({ length: 200 }, (_, index) => ({ ...ann, id: 10_000 + index }));
+    for (const user of chats) emu.addUser(user);
+    const replies = chats.map((user) => emu.waitForBotMessage(user.id, (m) => m.text === `hi ${user.id}`));
+    const abandoned = expect(emu.waitForBotMessage(ann.id, undefined, 20)).rejects.toThrow(
+      /no matching bot message within 20 ms/,
+    );
+    expect(emu.events.listenerCount("message") + emu.events.listenerCount("edit")).toBe(0);
+
+    for (const user of chats) await callApi(emu, "sendMessage", { chat_id: user.id, text: `hi ${user.id}` });
+    const texts = (await Promise.all(replies)).map((message) => message.text);
+    expect(texts).toEqual(chats.map((user) => `hi ${user.id}`));
+    await abandoned;
+    // Nothing waits any more: a later message resolves no stale waiter (a stale one would throw on `done`).
+    await callApi(emu, "sendMessage", { chat_id: ann.id, text: "late" });
+    expect(emu.events.listenerCount("message")).toBe(0);
+  });
 });

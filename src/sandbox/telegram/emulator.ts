@@ -128,6 +128,11 @@ export class BotApiEmulator {
   private readonly commandSets = new Map<string, CommandSet>();
   private readonly limiter = new RateLimiter();
   private readonly changeListeners = new Set<() => void>();
+  /**
+   * waitForBotMessage's waiters by chat. Kept out of `events`: a test with 200 operators waiting at once is not
+   * a listener leak, and a message wakes only its own chat's waiters.
+   */
+  private readonly botMessageWaiters = new Map<number, Set<(message: StoredMessage) => void>>();
   private readonly historyLimit: number;
   private queue: QueuedUpdate[] = [];
   private allowedUpdates: string[] = [];
@@ -409,15 +414,17 @@ export class BotApiEmulator {
     timeoutMs = 5000,
   ): Promise<StoredMessage> {
     return new Promise<StoredMessage>((resolve, reject) => {
-      const listener = (message: StoredMessage) => {
-        if (message.chatId !== chatId || message.from !== "bot" || !predicate(message)) return;
+      const waiters = this.botMessageWaiters.get(chatId) ?? new Set();
+      this.botMessageWaiters.set(chatId, waiters);
+      const waiter = (message: StoredMessage) => {
+        if (message.from !== "bot" || !predicate(message)) return;
         done();
         resolve(message);
       };
       const done = () => {
         clearTimeout(timer);
-        this.events.off("message", listener);
-        this.events.off("edit", listener);
+        waiters.delete(waiter);
+        if (waiters.size === 0) this.botMessageWaiters.delete(chatId);
       };
       const timer = setTimeout(() => {
         done();
@@ -432,8 +439,7 @@ export class BotApiEmulator {
           ),
         );
       }, timeoutMs);
-      this.events.on("message", listener);
-      this.events.on("edit", listener);
+      waiters.add(waiter);
     });
   }
 
@@ -787,6 +793,11 @@ export class BotApiEmulator {
     return update;
   }
 
+  private wakeBotMessageWaiters(message: StoredMessage): void {
+    const waiters = this.botMessageWaiters.get(message.chatId);
+    if (waiters) for (const waiter of [...waiters]) waiter(message);
+  }
+
   private changed(): void {
     for (const listener of [...this.changeListeners]) listener();
   }
@@ -871,6 +882,7 @@ export class BotApiEmulator {
       }
     }
     this.events.emit("message", message);
+    this.wakeBotMessageWaiters(message);
     this.changed();
     return message;
   }
@@ -883,6 +895,7 @@ export class BotApiEmulator {
     };
     this.replaceMessage(state, message);
     this.events.emit("edit", message);
+    this.wakeBotMessageWaiters(message);
     this.changed();
     return message;
   }

@@ -84,6 +84,8 @@ export function childEnv(options: ChildEnvOptions): Record<string, string> {
 export interface SpawnOptions {
   /** A bundle from `bundleMain()`; `src/main.ts` under tsx by default. */
   entry?: string;
+  /** Another TypeScript entry point to run under tsx instead of `src/main.ts`, such as `src/demo/main.ts`. */
+  script?: string;
   /** How long `start` waits for "bot started". */
   startTimeoutMs?: number;
 }
@@ -121,7 +123,7 @@ export class ChildBot {
    * under tsx as `npm start` runs it, or a bundle of it from `bundleMain()`.
    */
   static spawn(env: Record<string, string>, options: SpawnOptions = {}): ChildBot {
-    const args = options.entry ? [options.entry] : ["--import", "tsx", MAIN];
+    const args = options.entry ? [options.entry] : ["--import", "tsx", options.script ?? MAIN];
     const child = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },

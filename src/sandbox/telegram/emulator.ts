@@ -100,6 +100,7 @@ const SCOPE_TYPES = new Set([
   "chat_administrators",
   "chat_member",
 ]);
+const CHAT_SCOPE_TYPES = new Set(["chat", "chat_administrators", "chat_member"]);
 
 /**
  * A local Telegram Bot API server for tests, the browser demo and benchmarks: the bot talks to it
@@ -763,13 +764,23 @@ export class BotApiEmulator {
 
   private commandKeyParams(p: Params): { scope?: BotCommandScope; languageCode?: string } {
     const scope = optJson(p, "scope");
-    if (
-      scope !== undefined &&
-      (typeof scope !== "object" || !SCOPE_TYPES.has((scope as { type?: string }).type ?? ""))
-    ) {
-      throw badRequest("can't parse BotCommandScope JSON object");
+    if (scope !== undefined) {
+      const type = (scope as { type?: unknown } | null)?.type;
+      if (typeof type !== "string" || !SCOPE_TYPES.has(type)) {
+        throw badRequest("can't parse BotCommandScope JSON object");
+      }
+      if (CHAT_SCOPE_TYPES.has(type)) {
+        const chatId = (scope as { chat_id?: unknown }).chat_id;
+        if (chatId === undefined) throw badRequest("can't parse BotCommandScope JSON object");
+        // Telegram refuses a scope naming a chat the bot has never seen.
+        this.knownChat(Number(chatId));
+      }
     }
     const languageCode = optString(p, "language_code");
+    // TDLib's validate_bot_language_code: empty, or two lowercase Latin letters.
+    if (languageCode !== undefined && !/^(?:[a-z]{2})?$/.test(languageCode)) {
+      throw badRequest("Invalid language code specified");
+    }
     return {
       ...(scope !== undefined && { scope: scope as BotCommandScope }),
       ...(languageCode !== undefined && { languageCode }),

@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     environment: "node",
+    setupFiles: ["test/support/no-warnings.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // End-to-end tests start real HTTP servers on ephemeral ports; forks keep each file's servers isolated.

@@ -127,3 +127,40 @@ export function localTimeWithMilliseconds(at: Date, zone: string): string {
   const milliseconds = (((at.getTime() % 1000) + 1000) % 1000).toString().padStart(3, "0");
   return `${time}:${seconds}.${milliseconds}`;
 }
+
+/**
+ * ICU's canonical ids that IANA has since renamed: ICU (and so Intl) still answers the old name. Hand-kept
+ * because Intl offers no way to the current name and these renames are rare.
+ */
+const IANA_NAME_OF_ICU_ID: Readonly<Record<string, string>> = {
+  "Africa/Asmera": "Africa/Asmara",
+  "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+  "America/Catamarca": "America/Argentina/Catamarca",
+  "America/Coral_Harbour": "America/Atikokan",
+  "America/Cordoba": "America/Argentina/Cordoba",
+  "America/Godthab": "America/Nuuk",
+  "America/Indianapolis": "America/Indiana/Indianapolis",
+  "America/Jujuy": "America/Argentina/Jujuy",
+  "America/Louisville": "America/Kentucky/Louisville",
+  "America/Mendoza": "America/Argentina/Mendoza",
+  "Asia/Calcutta": "Asia/Kolkata",
+  "Asia/Katmandu": "Asia/Kathmandu",
+  "Asia/Rangoon": "Asia/Yangon",
+  "Asia/Saigon": "Asia/Ho_Chi_Minh",
+  "Atlantic/Faeroe": "Atlantic/Faroe",
+  "Europe/Kiev": "Europe/Kyiv",
+  "Pacific/Enderbury": "Pacific/Kanton",
+  "Pacific/Ponape": "Pacific/Pohnpei",
+  "Pacific/Truk": "Pacific/Chuuk",
+};
+
+/**
+ * The canonical IANA name of a zone as an operator may type it ("europe/madrid", " america/new york ",
+ * "US/Eastern", "asia/calcutta"), or undefined when it names no zone. Store this, never the typed text.
+ */
+export function canonicalTimezone(input: string): string | undefined {
+  const typed = input.trim().replace(/\s+/g, "_");
+  if (!isValidTimezone(typed)) return undefined;
+  const icuId = new Intl.DateTimeFormat("en-US", { timeZone: typed }).resolvedOptions().timeZone;
+  return IANA_NAME_OF_ICU_ID[icuId] ?? icuId;
+}

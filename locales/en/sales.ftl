@@ -67,6 +67,8 @@ report-column-payment_method = Method
 report-column-service = Service
 report-column-sales = Sales
 report-column-amount = Amount
+report-total = Total
+report-no-currency = No currency given
 
 report-none = No sales in this period.
 report-another = 📊 Another report

@@ -14,12 +14,14 @@ login-retry-client = 🪪 Cambiar el client id
 login-replace = Has iniciado sesión como <code>{ $clientId }</code>. Envía credenciales nuevas para sustituirlas (tus ajustes se conservan), o /cancel para mantener las actuales.
 
 account-title = <b>Tu cuenta de premiumpay</b>
-account-client-id = Client id: <code>{ $clientId }</code>
+account-client-id = ID de cliente: <code>{ $clientId }</code>
 account-status-ok = Estado de la API: ✅ { $status }
 account-status-ko = Estado de la API: ⚠️ { $status }
 account-status-failed = Estado de la API: no disponible
 account-rate-limit = Límite de peticiones: { $details }
 account-rate-limit-unknown = Límite de peticiones: no informado
+account-rate-limit-left = Límite de peticiones: quedan { $remaining } de { $limit }
+account-rate-limit-resets = Límite de peticiones: quedan { $remaining } de { $limit }; el recuento se reinicia en { $seconds } s
 account-version = Versión de la API: { $version }
 account-version-unknown = Versión de la API: desconocida
 account-settings = Idioma: { $language } · Zona horaria: { $timezone }

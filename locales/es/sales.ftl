@@ -67,6 +67,8 @@ report-column-payment_method = Método
 report-column-service = Servicio
 report-column-sales = Ventas
 report-column-amount = Importe
+report-total = Total
+report-no-currency = Sin moneda indicada
 
 report-none = No hay ventas en este periodo.
 report-another = 📊 Otro informe

@@ -1,4 +1,5 @@
 /** `npm run demo`: the bot, offline, in a browser chat (or in real Telegram when BOT_TOKEN is set). */
+import { resolve } from "node:path";
 import { ConfigError } from "../config.js";
 import { createLogger } from "../logger.js";
 import { CredentialsKeyError, StoreError } from "../store/index.js";
@@ -30,6 +31,16 @@ function banner(demo: Demo, dataDir: string): string {
   ].join("\n");
 }
 
+/** Said on Ctrl+C, so the operator knows the demo is gone and that its logins and settings are not. */
+function farewell(dataDir: string): string {
+  return [
+    "premiumpay bot demo stopped.",
+    `Its data (logins, settings, flows in progress and the encryption key) is kept in ${resolve(dataDir)}`,
+    "for the next `npm run demo`; delete that folder to start afresh.",
+    "",
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   let settings: ReturnType<typeof demoSettingsFrom>;
   try {
@@ -54,8 +65,12 @@ async function main(): Promise<void> {
   }
   process.stdout.write(banner(demo, settings.dataDir));
   const shutdown = () => {
+    process.stdout.write("\nStopping the demo...\n");
     demo.stop().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write(farewell(settings.dataDir));
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, "demo shutdown failed");
         process.exit(1);

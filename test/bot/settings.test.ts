@@ -23,7 +23,7 @@ describe("language", () => {
     await op.click("Español", /Idioma cambiado a español/);
     await op.send("/help", /Qué puedo hacer/);
     await h.restart();
-    const account = await op.send("/account", /Client id/);
+    const account = await op.send("/account", /ID de cliente/);
     expect(account.text).toContain("Idioma: Español");
     await op.send("/language", /Elige tu idioma/);
     await op.click("English", /Language set to English/);

@@ -5,17 +5,9 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Demo, startDemo } from "../../src/demo/index.js";
 import { createLogger } from "../../src/logger.js";
+import { CHROMIUM_ARGS, chromiumForTests } from "../support/chromium.js";
 
 const ARTIFACTS = "test-artifacts";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const PHONE = { width: 390, height: 844 };
 
 let demo: Demo;
@@ -34,14 +26,16 @@ beforeAll(async () => {
     port: 0,
     logger: createLogger("warn", { write: (line: string) => void logs.push(line) }),
   });
+  const { executablePath, env } = await chromiumForTests();
   browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
+    executablePath,
+    env,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 960, height: 900 },
   });
   page = browser.pages()[0] ?? (await browser.newPage());
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

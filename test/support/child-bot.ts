@@ -97,6 +97,8 @@ export function childEnv(options: ChildEnvOptions): Record<string, string> {
 export interface SpawnOptions {
   /** A bundle from `bundleMain()`; `src/main.ts` under tsx by default. */
   entry?: string;
+  /** Another TypeScript entry point to run under tsx instead of `src/main.ts`, such as `src/demo/main.ts`. */
+  script?: string;
   /** How long `start` waits for "bot started". */
   startTimeoutMs?: number;
   /**
@@ -139,7 +141,7 @@ export class ChildBot {
    * under tsx as `npm start` runs it, or a bundle of it from `bundleMain()`.
    */
   static spawn(env: Record<string, string>, options: SpawnOptions = {}): ChildBot {
-    const args = options.entry ? [options.entry] : ["--import", "tsx", MAIN];
+    const args = options.entry ? [options.entry] : ["--import", "tsx", options.script ?? MAIN];
     const [command, commandArgs] = options.fullDisk
       ? ["/bin/sh", ["-c", 'ulimit -f 0 && exec "$0" "$@"', process.execPath, ...args]]
       : [process.execPath, args];

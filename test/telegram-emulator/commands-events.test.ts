@@ -20,6 +20,7 @@ const es: BotCommand[] = [{ command: "start", description: "Menú principal" }];
 
 describe("commands", () => {
   it("stores commands per language and scope and resolves a user's menu like Telegram", async () => {
+    emu.addUser(ann);
     await callApi(emu, "setMyCommands", { commands: en });
     await callApi(emu, "setMyCommands", { commands: es, language_code: "es" });
     const vip = [{ command: "vip", description: "Only for Ann" }];
@@ -36,6 +37,58 @@ describe("commands", () => {
 
     await callApi(emu, "deleteMyCommands", { language_code: "es" });
     expect(emu.menuCommandsFor(bob)).toEqual(en);
+  });
+
+  it("gives one chat its own menu in the operator's language, whatever the app's language (scope chat)", async () => {
+    emu.addUser(ann);
+    emu.addUser(bob);
+    await callApi(emu, "setMyCommands", { commands: en });
+    await callApi(emu, "setMyCommands", { commands: es, language_code: "es" });
+    // Ann's Telegram app is in English; she chose Spanish in the bot.
+    const annChat = { type: "chat", chat_id: ann.id };
+    await callApi(emu, "setMyCommands", { commands: es, scope: annChat });
+    expect(emu.menuCommandsFor(ann)).toEqual(es);
+    expect(emu.menuCommandsFor({ ...bob, language_code: "en" })).toEqual(en);
+    // getMyCommands answers exactly the scope and language asked, without falling back.
+    expect((await callApi(emu, "getMyCommands", { scope: annChat })).result).toEqual(es);
+    expect((await callApi(emu, "getMyCommands", { scope: annChat, language_code: "en" })).result).toEqual([]);
+    expect(
+      (await callApi(emu, "getMyCommands", { scope: { type: "chat", chat_id: bob.id } })).result,
+    ).toEqual([]);
+
+    // A chat scope with a language code applies only to a user of that app language.
+    await callApi(emu, "setMyCommands", { commands: en, scope: annChat, language_code: "en" });
+    expect(emu.menuCommandsFor(ann)).toEqual(en);
+    expect(emu.menuCommandsFor({ ...ann, language_code: "es" })).toEqual(es);
+
+    // Back to English in the bot: deleting the chat's lists lets the user's app language decide again.
+    await callApi(emu, "deleteMyCommands", { scope: annChat, language_code: "en" });
+    await callApi(emu, "deleteMyCommands", { scope: annChat });
+    expect(emu.menuCommandsFor(ann)).toEqual(en);
+    expect(emu.menuCommandsFor({ ...ann, language_code: "es" })).toEqual(es);
+  });
+
+  it("refuses chat scopes for unknown chats or without a chat id, and malformed language codes", async () => {
+    emu.addUser(ann);
+    const description = async (method: string, params: Record<string, unknown>) =>
+      (await callApi(emu, method, params)).description;
+    expect(await description("setMyCommands", { commands: es, scope: { type: "chat", chat_id: 404 } })).toBe(
+      "Bad Request: chat not found",
+    );
+    expect(await description("getMyCommands", { scope: { type: "chat", chat_id: 404 } })).toBe(
+      "Bad Request: chat not found",
+    );
+    expect(await description("setMyCommands", { commands: es, scope: { type: "chat" } })).toMatch(
+      /can't parse BotCommandScope/,
+    );
+    for (const languageCode of ["ES", "spa", "es-MX", "e"]) {
+      expect(await description("setMyCommands", { commands: es, language_code: languageCode })).toBe(
+        "Bad Request: Invalid language code specified",
+      );
+    }
+    expect((await callApi(emu, "setMyCommands", { commands: es, language_code: "" })).ok).toBe(true);
+    expect(emu.commands()).toEqual(es);
+    expect(emu.commands({ scope: { type: "chat", chat_id: 404 } })).toEqual([]);
   });
 
   it("accepts commands sent urlencoded", async () => {
@@ -143,5 +196,23 @@ describe("events and waiting", () => {
     await expect(emu.waitForBotMessage(ann.id, undefined, 50)).rejects.toThrow(
       /last bot message: "Sales: 3"/,
     );
+  });
+
+  it("waitForBotMessage serves 200 waiters at once without event listeners, and none is left behind", async () => {
+    const chats = Array.from({ length: 200 }, (_, index) => ({ ...ann, id: 10_000 + index }));
+    for (const user of chats) emu.addUser(user);
+    const replies = chats.map((user) => emu.waitForBotMessage(user.id, (m) => m.text === `hi ${user.id}`));
+    const abandoned = expect(emu.waitForBotMessage(ann.id, undefined, 20)).rejects.toThrow(
+      /no matching bot message within 20 ms/,
+    );
+    expect(emu.events.listenerCount("message") + emu.events.listenerCount("edit")).toBe(0);
+
+    for (const user of chats) await callApi(emu, "sendMessage", { chat_id: user.id, text: `hi ${user.id}` });
+    const texts = (await Promise.all(replies)).map((message) => message.text);
+    expect(texts).toEqual(chats.map((user) => `hi ${user.id}`));
+    await abandoned;
+    // Nothing waits any more: a later message resolves no stale waiter (a stale one would throw on `done`).
+    await callApi(emu, "sendMessage", { chat_id: ann.id, text: "late" });
+    expect(emu.events.listenerCount("message")).toBe(0);
   });
 });

@@ -18,6 +18,11 @@ export interface TableLimits {
   maxLineWidth?: number;
 }
 
+export interface TableOptions extends TableLimits {
+  /** A totals row under a rule after the body; always shown, its room taken from the body's. */
+  footer?: readonly string[];
+}
+
 export interface RenderedTable {
   /** A `<pre>` block of our own, safe to pass as trusted HTML: every cell and header is escaped. */
   html: string;
@@ -58,14 +63,20 @@ function pad(text: string, width: number, align: "left" | "right"): string {
 export function renderTable(
   columns: readonly TableColumn[],
   rows: readonly (readonly string[])[],
-  limits: TableLimits,
+  limits: TableOptions,
 ): RenderedTable {
   const maxCell = Math.max(2, limits.maxCellWidth ?? DEFAULT_MAX_CELL_WIDTH);
   const maxLine = limits.maxLineWidth ?? DEFAULT_MAX_LINE_WIDTH;
   const headers = columns.map((column) => cut(column.header, maxCell));
-  const cells = rows.map((row) => columns.map((_, index) => cut(row[index] ?? "", maxCell)));
+  const cellsOf = (row: readonly string[]) => columns.map((_, index) => cut(row[index] ?? "", maxCell));
+  const cells = rows.map(cellsOf);
+  const footer = limits.footer ? cellsOf(limits.footer) : undefined;
   const widths = columns.map((_, index) =>
-    Math.max(widthOf(headers[index]!), ...cells.map((row) => widthOf(row[index]!))),
+    Math.max(
+      widthOf(headers[index]!),
+      ...cells.map((row) => widthOf(row[index]!)),
+      footer ? widthOf(footer[index]!) : 0,
+    ),
   );
 
   const kept: number[] = [];
@@ -85,10 +96,13 @@ export function renderTable(
         .join(GAP)
         .trimEnd(),
     );
-  const head = [line(headers), "─".repeat(lineWidth)];
+  const rule = "─".repeat(lineWidth);
+  const head = [line(headers), rule];
+  const foot = footer ? [rule, line(footer)] : [];
   const open = "<pre>";
   const close = "</pre>";
-  let length = open.length + close.length + head.reduce((sum, text) => sum + text.length + 1, 0);
+  let length =
+    open.length + close.length + [...head, ...foot].reduce((sum, text) => sum + text.length + 1, 0);
   const body: string[] = [];
   for (const row of cells) {
     const text = line(row);
@@ -97,7 +111,7 @@ export function renderTable(
     length += text.length + 1;
   }
   return {
-    html: `${open}${[...head, ...body].join("\n")}${close}`,
+    html: `${open}${[...head, ...body, ...foot].join("\n")}${close}`,
     rowsShown: body.length,
     rowsOmitted: rows.length - body.length,
     columnsOmitted,

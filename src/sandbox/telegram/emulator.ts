@@ -100,6 +100,7 @@ const SCOPE_TYPES = new Set([
   "chat_administrators",
   "chat_member",
 ]);
+const CHAT_SCOPE_TYPES = new Set(["chat", "chat_administrators", "chat_member"]);
 
 /**
  * A local Telegram Bot API server for tests, the browser demo and benchmarks: the bot talks to it
@@ -128,6 +129,11 @@ export class BotApiEmulator {
   private readonly commandSets = new Map<string, CommandSet>();
   private readonly limiter = new RateLimiter();
   private readonly changeListeners = new Set<() => void>();
+  /**
+   * waitForBotMessage's waiters by chat. Kept out of `events`: a test with 200 operators waiting at once is not
+   * a listener leak, and a message wakes only its own chat's waiters.
+   */
+  private readonly botMessageWaiters = new Map<number, Set<(message: StoredMessage) => void>>();
   private readonly historyLimit: number;
   private queue: QueuedUpdate[] = [];
   private allowedUpdates: string[] = [];
@@ -409,15 +415,17 @@ export class BotApiEmulator {
     timeoutMs = 5000,
   ): Promise<StoredMessage> {
     return new Promise<StoredMessage>((resolve, reject) => {
-      const listener = (message: StoredMessage) => {
-        if (message.chatId !== chatId || message.from !== "bot" || !predicate(message)) return;
+      const waiters = this.botMessageWaiters.get(chatId) ?? new Set();
+      this.botMessageWaiters.set(chatId, waiters);
+      const waiter = (message: StoredMessage) => {
+        if (message.from !== "bot" || !predicate(message)) return;
         done();
         resolve(message);
       };
       const done = () => {
         clearTimeout(timer);
-        this.events.off("message", listener);
-        this.events.off("edit", listener);
+        waiters.delete(waiter);
+        if (waiters.size === 0) this.botMessageWaiters.delete(chatId);
       };
       const timer = setTimeout(() => {
         done();
@@ -432,8 +440,7 @@ export class BotApiEmulator {
           ),
         );
       }, timeoutMs);
-      this.events.on("message", listener);
-      this.events.on("edit", listener);
+      waiters.add(waiter);
     });
   }
 
@@ -757,13 +764,23 @@ export class BotApiEmulator {
 
   private commandKeyParams(p: Params): { scope?: BotCommandScope; languageCode?: string } {
     const scope = optJson(p, "scope");
-    if (
-      scope !== undefined &&
-      (typeof scope !== "object" || !SCOPE_TYPES.has((scope as { type?: string }).type ?? ""))
-    ) {
-      throw badRequest("can't parse BotCommandScope JSON object");
+    if (scope !== undefined) {
+      const type = (scope as { type?: unknown } | null)?.type;
+      if (typeof type !== "string" || !SCOPE_TYPES.has(type)) {
+        throw badRequest("can't parse BotCommandScope JSON object");
+      }
+      if (CHAT_SCOPE_TYPES.has(type)) {
+        const chatId = (scope as { chat_id?: unknown }).chat_id;
+        if (chatId === undefined) throw badRequest("can't parse BotCommandScope JSON object");
+        // Telegram refuses a scope naming a chat the bot has never seen.
+        this.knownChat(Number(chatId));
+      }
     }
     const languageCode = optString(p, "language_code");
+    // TDLib's validate_bot_language_code: empty, or two lowercase Latin letters.
+    if (languageCode !== undefined && !/^(?:[a-z]{2})?$/.test(languageCode)) {
+      throw badRequest("Invalid language code specified");
+    }
     return {
       ...(scope !== undefined && { scope: scope as BotCommandScope }),
       ...(languageCode !== undefined && { languageCode }),
@@ -785,6 +802,11 @@ export class BotApiEmulator {
     this.poller?.wake();
     this.changed();
     return update;
+  }
+
+  private wakeBotMessageWaiters(message: StoredMessage): void {
+    const waiters = this.botMessageWaiters.get(message.chatId);
+    if (waiters) for (const waiter of [...waiters]) waiter(message);
   }
 
   private changed(): void {
@@ -871,6 +893,7 @@ export class BotApiEmulator {
       }
     }
     this.events.emit("message", message);
+    this.wakeBotMessageWaiters(message);
     this.changed();
     return message;
   }
@@ -883,6 +906,7 @@ export class BotApiEmulator {
     };
     this.replaceMessage(state, message);
     this.events.emit("edit", message);
+    this.wakeBotMessageWaiters(message);
     this.changed();
     return message;
   }

@@ -1,8 +1,8 @@
 import type { I18n } from "@grammyjs/i18n";
 import type { Api } from "grammy";
 import type { Locale } from "../config.js";
+import { SUPPORTED_LOCALES, type Translations } from "../i18n/index.js";
 import type { FlowContext } from "./context.js";
-import { SUPPORTED_LOCALES } from "./i18n.js";
 
 export const COMMANDS = [
   "start",
@@ -22,11 +22,7 @@ export const COMMANDS = [
 ] as const;
 
 /** The command menu in every supported language, plus the default language for everyone else. */
-export async function registerCommands(
-  api: Api,
-  i18n: I18n<FlowContext>,
-  defaultLocale: Locale,
-): Promise<void> {
+export async function registerCommands(api: Api, i18n: Translations, defaultLocale: Locale): Promise<void> {
   const commandsIn = (locale: Locale) =>
     COMMANDS.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
   await api.setMyCommands(commandsIn(defaultLocale));

@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 import type { Api } from "grammy";
+import { negotiateLocale, translate } from "../i18n/index.js";
 import type { BotDeps } from "./context.js";
-import { negotiateLocale, translate } from "./i18n.js";
 
 export interface FlowExpiry {
   /** Closes every flow idle for longer than the timeout and tells its operator; returns how many were closed. */

@@ -1,11 +1,11 @@
 import { InlineKeyboard } from "grammy";
+import { trusted } from "../../format/html.js";
+import { buttonLabel } from "../../format/text.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, pickerCallback, retryCallback } from "../callback-data/index.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import type { Outcome } from "../errors.js";
 import { editOrSend } from "../format/edit.js";
-import { trusted } from "../format/html.js";
-import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
 import { failureText, withPremiumpay } from "../operator.js";
 import type { Flow } from "./types.js";

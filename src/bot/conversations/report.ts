@@ -1,4 +1,7 @@
 import { InlineKeyboard } from "grammy";
+import { formatCount, formatMoney, formatTotals } from "../../format/numbers.js";
+import { MAX_MESSAGE_CHARS, renderTable } from "../../format/table.js";
+import { buttonLabel } from "../../format/text.js";
 import type { AggregatedRow, AggregateField, Gateway, GatewayService } from "../../premiumpay/index.js";
 import { PERIOD_KINDS } from "../../reports/periods.js";
 import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
@@ -11,9 +14,6 @@ import {
 } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { editOrSend } from "../format/edit.js";
-import { formatCount, formatMoney, formatTotals } from "../format/numbers.js";
-import { MAX_MESSAGE_CHARS, renderTable } from "../format/table.js";
-import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
 import { failureText, withPremiumpay } from "../operator.js";
 import { choosePeriod, operatorZone, periodLine, showPeriodScreen, waitForButton } from "./sales.js";

@@ -1,8 +1,8 @@
+import { INTL_LOCALE } from "../../format/numbers.js";
+import { MAX_MESSAGE_CHARS, renderTable, type TableColumn } from "../../format/table.js";
 import type { ChannelResult, Scalar } from "../../premiumpay/index.js";
 import { PERIOD_KINDS } from "../../reports/periods.js";
 import type { FlowContext } from "../context.js";
-import { INTL_LOCALE } from "../format/numbers.js";
-import { MAX_MESSAGE_CHARS, renderTable, type TableColumn } from "../format/table.js";
 import { withPremiumpay } from "../operator.js";
 import { pickChannel } from "./channel-picker.js";
 import { choosePeriod, operatorZone, periodLine, showPeriodScreen } from "./sales.js";

@@ -1,4 +1,6 @@
 import { InlineKeyboard } from "grammy";
+import { formatChange, formatTotals } from "../../format/numbers.js";
+import { buttonLabel } from "../../format/text.js";
 import {
   localBounds,
   PERIOD_KINDS,
@@ -14,8 +16,6 @@ import { periodCallback, salesLinkCallback, salesViewCallback } from "../callbac
 import type { BotDeps, FlowContext } from "../context.js";
 import type { Outcome } from "../errors.js";
 import { editOrSend } from "../format/edit.js";
-import { formatChange, formatTotals } from "../format/numbers.js";
-import { buttonLabel } from "../format/text.js";
 import { retryKeyboard } from "../keyboards/index.js";
 import { failureText, withPremiumpay } from "../operator.js";
 import { type PickedChannel, pickChannel } from "./channel-picker.js";

@@ -1,13 +1,13 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
+import { escapeHtml } from "../../format/html.js";
+import { buttonLabel } from "../../format/text.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { type WelcomeAction, welcomeCallback, welcomeLinkCallback } from "../callback-data/welcome.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { type Outcome, outcomeOf } from "../errors.js";
 import { editOrSend } from "../format/edit.js";
-import { escapeHtml } from "../format/html.js";
-import { buttonLabel } from "../format/text.js";
 import { mainMenuKeyboard, retryKeyboard } from "../keyboards/index.js";
 import { failureText, premiumpayOf } from "../operator.js";
 import { type PickedChannel, pickChannel } from "./channel-picker.js";

@@ -1,25 +1,18 @@
-import type { I18n } from "@grammyjs/i18n";
 import type { Api } from "grammy";
 import type { Locale } from "../config.js";
 import { SUPPORTED_LOCALES, type Translations } from "../i18n/index.js";
-import type { FlowContext } from "./context.js";
+import { FLOWS } from "./flows.js";
 
-export const COMMANDS = [
+/** The command menu: /start, every flow's command in the flow table's order, then the commands of no flow. */
+export const COMMANDS: readonly string[] = [
   "start",
-  "link",
-  "welcome",
-  "sales",
-  "results",
-  "report",
-  "digest",
+  ...FLOWS.map((flow) => flow.command),
   "account",
   "language",
-  "timezone",
-  "login",
   "logout",
   "help",
   "cancel",
-] as const;
+];
 
 /** The command menu in every supported language, plus the default language for everyone else. */
 export async function registerCommands(api: Api, i18n: Translations, defaultLocale: Locale): Promise<void> {

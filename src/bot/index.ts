@@ -1,9 +1,4 @@
-import {
-  type ConversationData,
-  conversations,
-  createConversation,
-  type VersionedStateStorage,
-} from "@grammyjs/conversations";
+import { type ConversationData, conversations, type VersionedStateStorage } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, GrammyError, HttpError, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -11,26 +6,14 @@ import { scrubSecrets } from "../logger.js";
 import { installApiTransformers } from "./api.js";
 import { isStaleQueryError } from "./callback-data/acknowledge.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
-import { DIGEST_SETTINGS, digestSettingsConversation } from "./conversations/digest-settings.js";
-import { LOGIN, loginConversation } from "./conversations/login.js";
-import { PUBLIC_LINK, publicLinkConversation } from "./conversations/public-link.js";
-import { REPORT, reportConversation } from "./conversations/report.js";
-import { RESULTS, resultsConversation } from "./conversations/results.js";
-import { SALES, salesConversation } from "./conversations/sales.js";
-import { TIMEZONE, timezoneConversation } from "./conversations/timezone.js";
-import { WELCOME, welcomeConversation } from "./conversations/welcome.js";
 import { accountFeature } from "./features/account.js";
 import { cancelFeature } from "./features/cancel.js";
 import { channelsFeature } from "./features/channels.js";
-import { digestFeature } from "./features/digest.js";
-import { fallbackFeature } from "./features/fallback.js";
 import { languageFeature } from "./features/language.js";
 import { logoutFeature } from "./features/logout.js";
-import { publicLinkFeature } from "./features/public-link.js";
-import { salesFeature } from "./features/sales.js";
+import { staleButtonsFeature } from "./features/stale.js";
 import { startFeature } from "./features/start.js";
-import { timezoneFeature } from "./features/timezone.js";
-import { welcomeFeature } from "./features/welcome.js";
+import { flowConversations, flowStarters } from "./flows.js";
 import { localeMiddleware } from "./i18n.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
 
@@ -66,12 +49,6 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       return next();
     },
   ];
-  const flow = (builder: Parameters<typeof createConversation<BotContext, FlowContext>>[0], id: string) =>
-    createConversation<BotContext, FlowContext>(builder, {
-      id,
-      plugins: flowPlugins,
-      maxMillisecondsToWait: config.conversationTimeoutMs,
-    });
 
   // 1. One update per chat at a time, so a flow never sees its own updates out of order (needed with the runner).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
@@ -92,32 +69,16 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       },
     }),
   );
-  // 5. /cancel and flow interruptions see every update before an active conversation can take it.
-  bot.use(cancelFeature);
-  // 6. The conversations.
-  bot.use(flow(loginConversation, LOGIN));
-  bot.use(flow(timezoneConversation, TIMEZONE));
-  bot.use(flow(welcomeConversation, WELCOME));
-  bot.use(flow(publicLinkConversation, PUBLIC_LINK));
-  bot.use(flow(salesConversation, SALES));
-  bot.use(flow(resultsConversation, RESULTS));
-  bot.use(flow(reportConversation, REPORT));
-  bot.use(flow(digestSettingsConversation, DIGEST_SETTINGS));
-  // 7. Commands and buttons.
+  // 5. The flows (see flows.ts). An active one sees every update first: its screen refuses stale buttons and closes
+  //    the flow on Cancel, /cancel, another command or a main-menu button, passing the last two on.
   bot.use(
-    startFeature,
-    channelsFeature,
-    accountFeature,
-    languageFeature,
-    timezoneFeature,
-    logoutFeature,
-    publicLinkFeature,
-    welcomeFeature,
-    salesFeature,
-    digestFeature,
+    ...flowConversations({ plugins: flowPlugins, maxMillisecondsToWait: config.conversationTimeoutMs }),
   );
-  // 8. Whatever nobody handled.
-  bot.use(fallbackFeature);
+  // 6. Commands and buttons, with no flow in progress.
+  bot.use(cancelFeature, flowStarters);
+  bot.use(startFeature, channelsFeature, accountFeature, languageFeature, logoutFeature);
+  // 7. Whatever nobody handled: stale buttons lose their keyboard, other text gets a hint.
+  bot.use(staleButtonsFeature);
 
   bot.catch(async (error) => {
     const { ctx } = error;

@@ -4,9 +4,14 @@ import type { ChannelResult, Scalar } from "../../premiumpay/index.js";
 import { PERIOD_KINDS } from "../../reports/periods.js";
 import type { FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
-import { pickChannel } from "./channel-picker.js";
-import { choosePeriod, operatorZone, periodLine, showPeriodScreen } from "./sales.js";
-import type { Flow } from "./types.js";
+import {
+  choosePeriod,
+  operatorZone,
+  periodLine,
+  pickChannel,
+  type Screen,
+  showPeriodScreen,
+} from "../screens/index.js";
 
 export const RESULTS = "results";
 
@@ -80,25 +85,21 @@ function renderResults(
 }
 
 /** /results: a channel and a period, then premiumpay's channel results as a table. */
-export async function resultsConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
-  const { deps } = ctx;
-  const userId = ctx.from!.id;
-  const zone = await operatorZone(conversation, deps, userId);
-  let current = ctx;
+export async function resultsFlow(screen: Screen): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
+  const zone = await operatorZone(screen);
   for (;;) {
-    const picked = await pickChannel(conversation, current, current.html("results-purpose"));
-    if (!picked) return;
-    const { channel } = picked;
-    const chosen = await choosePeriod(
-      conversation,
-      picked.ctx,
-      picked.messageId,
-      picked.ctx.html("results-title", { channel: channel.name }),
+    const channel = await pickChannel(screen, screen.ctx.html("results-purpose"));
+    if (!channel) return;
+    const initial = await choosePeriod(
+      screen,
+      screen.ctx.html("results-title", { channel: channel.name }),
       PERIOD_KINDS,
     );
-    current = await showPeriodScreen(conversation, chosen.ctx, chosen.messageId, zone, {
+    await showPeriodScreen(screen, zone, {
       kinds: PERIOD_KINDS,
-      initial: chosen.kind,
+      initial,
       retryStep: RESULTS,
       fetch: (period) =>
         withPremiumpay(deps, userId, (client) =>

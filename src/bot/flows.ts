@@ -34,7 +34,7 @@ export const FLOWS: readonly FlowEntry[] = [
     command: "link",
     menuItem: "link",
     needsLogin: true,
-    screen: { staleKey: "link-stale-button", buried: "delete" },
+    screen: { buried: "delete" },
   },
   { id: WELCOME, run: welcomeFlow, command: "welcome", menuItem: "welcome", needsLogin: true },
   { id: SALES, run: salesFlow, command: "sales", menuItem: "sales", needsLogin: true },

@@ -164,19 +164,28 @@ async function chooseChannels(screen: Screen, current: number[] | null): Promise
   if (selected.size === 0) for (const id of all) selected.add(id);
   const pages = Math.ceil(channels.length / CHANNELS_PAGE_SIZE);
   let page = 0;
+  let redraw = true;
   for (;;) {
-    const { ctx } = screen;
-    const text = [ctx.html("digest-choose-channels")];
-    if (pages > 1) text.push(ctx.html("digest-channels-page", { page: page + 1, pages }));
-    await screen.show(text.join("\n"), channelsKeyboard(ctx, channels, selected, page));
+    if (redraw) {
+      const { ctx } = screen;
+      const text = [ctx.html("digest-choose-channels")];
+      if (pages > 1) text.push(ctx.html("digest-channels-page", { page: page + 1, pages }));
+      await screen.show(text.join("\n"), channelsKeyboard(ctx, channels, selected, page));
+    }
+    // A refused button changes nothing, so the view stays (and its buttons stay valid).
+    redraw = false;
     const answer = await screen.next();
-    if (answer.kind !== "button") continue;
+    if (answer.kind !== "button") {
+      redraw = true;
+      continue;
+    }
     const choice = digestCallback.unpack(answer.data);
     const [action, value] = choice ?? [];
     if (action === "back") {
       await acknowledge(answer.ctx);
       return;
     }
+    redraw = true;
     if (action === "pg" && value !== undefined) {
       page = Math.min(value, pages - 1);
       await acknowledge(answer.ctx);
@@ -184,10 +193,12 @@ async function chooseChannels(screen: Screen, current: number[] | null): Promise
     }
     if (action === "tg" && value !== undefined && !all.includes(value)) {
       await screen.refuse(answer.ctx, "digest-not-your-channel", true);
+      redraw = false;
       continue;
     }
     if (action === "tg" && value !== undefined && selected.has(value) && selected.size === 1) {
       await screen.refuse(answer.ctx, "digest-keep-one", true);
+      redraw = false;
       continue;
     }
     if (action === "tg" && value !== undefined) {
@@ -197,6 +208,7 @@ async function chooseChannels(screen: Screen, current: number[] | null): Promise
       for (const id of all) selected.add(id);
     } else {
       await screen.refuse(answer.ctx);
+      redraw = false;
       continue;
     }
     await acknowledge(answer.ctx);

@@ -115,6 +115,7 @@ async function ask<T>(
   accept: (data: string) => T | undefined,
   acceptsText = false,
 ): Promise<Answer<T>> {
+  screen.staleKey = "link-stale-button";
   const first = render(screen.ctx);
   await screen.show(first.text, first.keyboard);
   for (;;) {

@@ -64,6 +64,7 @@ function renderPage(
 export async function pickChannel(screen: Screen, purpose: string): Promise<PickedChannel | undefined> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
+  screen.staleKey = "button-expired";
   await screen.send(screen.ctx.html("picker-loading"));
   const channels = await fetchWithRetry(screen, "channels", () => fetchChannels(deps, userId));
   if (channels.length === 0) {

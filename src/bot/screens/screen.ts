@@ -10,8 +10,6 @@ import type { Flow } from "./flow.js";
 import { flowTag, stamp, unstamp } from "./stamp.js";
 
 export interface ScreenOptions {
-  /** Locale key of the notice for a button that is not part of the current step (default `button-expired`). */
-  staleKey?: string;
   /** What happens to the flow's message when a view goes below the operator's text: kept without buttons, or deleted. */
   buried?: "keep" | "delete";
 }
@@ -56,6 +54,8 @@ export class Screen {
   readonly chatId: number;
   private readonly tag: string;
   private step = 0;
+  /** Locale key of the notice for a button that is not part of the current step; a step may set its own. */
+  staleKey = "button-expired";
   /** The current view carries buttons of this flow, to take off when the flow leaves it. */
   private live = false;
 
@@ -190,7 +190,7 @@ export class Screen {
   /** Answers a button that changes nothing here; an old message's buttons are taken off so it stops looking live. */
   async refuse(
     ctx: FlowContext,
-    key = this.options.staleKey ?? "button-expired",
+    key = this.staleKey,
     alert = false,
   ): Promise<void> {
     await acknowledge(ctx, { text: ctx.t(key), ...(alert ? { show_alert: true } : {}) });

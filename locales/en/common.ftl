@@ -70,3 +70,4 @@ error-premiumpay-invalid-request = That request is not valid for premiumpay. Ple
 flow-interrupted = ⏹ I closed the unfinished action. Nothing was changed.
 screen-use-buttons = Please use the buttons above, or /cancel.
 screen-need-text = Please send it as a text message, or /cancel.
+flow-expired-release = Your unfinished action was closed because the bot was updated. Nothing was changed.

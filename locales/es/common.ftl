@@ -70,3 +70,4 @@ error-premiumpay-invalid-request = Esa petición no es válida para premiumpay. 
 flow-interrupted = ⏹ He cerrado la acción sin terminar. No se ha cambiado nada.
 screen-use-buttons = Usa los botones de arriba, o /cancel.
 screen-need-text = Envíalo como mensaje de texto, o /cancel.
+flow-expired-release = Tu acción sin terminar se cerró porque el bot se ha actualizado. No se ha cambiado nada.

@@ -19,8 +19,24 @@ import { allowList, privateChatsOnly } from "./middleware/guards.js";
 
 export type { BotContext, BotDeps, FlowContext } from "./context.js";
 
-/** Bump when a conversation's steps change shape, so flows stored by an older release are dropped, not misread. */
-export const CONVERSATION_STATE_VERSION = 1;
+/**
+ * Bump when a conversation's steps change shape: flows stored by an older release are then closed with a note
+ * (see closeOutdatedFlows), not replayed against steps they were not recorded with. 2: the screen module.
+ */
+export const CONVERSATION_STATE_VERSION = 2;
+
+/** A flow in progress stored by a release with other steps is deleted, and its operator told, before it can load. */
+function closeOutdatedFlows(store: BotDeps["store"]): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const key = ctx.chat?.id.toString();
+    const stored = key === undefined ? undefined : await store.conversationStorage.read(key);
+    if (key !== undefined && stored && stored.version[1] !== CONVERSATION_STATE_VERSION) {
+      await store.conversationStorage.delete(key);
+      await ctx.reply(ctx.html("flow-expired-release"));
+    }
+    return next();
+  };
+}
 
 export interface CreateBotOptions {
   /** Skips getMe at start (tests, and restarts that already know the bot). */
@@ -58,6 +74,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(privateChatsOnly());
   bot.use(allowList(config.allowedUserIds));
   // 4. Conversation state, persisted in the data folder so a restart resumes a flow.
+  bot.use(closeOutdatedFlows(store));
   bot.use(
     conversations<BotContext, FlowContext>({
       storage: {

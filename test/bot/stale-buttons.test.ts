@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { StoredMessage } from "../../src/sandbox/telegram/index.js";
 import {
   buttonsOf,
@@ -142,5 +142,25 @@ describe("stale buttons", () => {
     const zone = await op.send("/timezone", /Your time zone is/);
     await op.click("Madrid", /Time zone set/);
     expect(buttonsOf(current(op, zone))).toEqual([]);
+  });
+
+  it("a flow in progress stored by the previous release is closed with a note, not replayed", async () => {
+    const op = await operator();
+    const picker = await op.send("/link", hasButton(/^cp:c:/));
+    const key = String(op.chatId);
+    const stored = await vi.waitFor(async () => {
+      const state = await h.app.deps.store.conversationStorage.read(key);
+      if (!state) throw new Error("flow not stored yet");
+      return state;
+    });
+    // The same flow as the previous release (state version 1) left it.
+    await h.app.deps.store.conversationStorage.write(key, { ...stored, version: [stored.version[0], 1] });
+    await h.restart();
+    const hint = op.nextBotMessage(/did not understand/);
+    const note = await op.send("Bio", /closed because the bot was updated/);
+    expect(note.text).toContain("Nothing was changed");
+    await hint;
+    expect(await h.app.deps.store.conversationStorage.read(key)).toBeUndefined();
+    expect(await press(op, picker, /Fitness Premium/)).toBe(EXPIRED);
   });
 });

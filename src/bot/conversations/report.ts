@@ -3,7 +3,6 @@ import { formatCount, formatMoney, formatTotals } from "../../format/numbers.js"
 import { MAX_MESSAGE_CHARS, renderTable } from "../../format/table.js";
 import { buttonLabel } from "../../format/text.js";
 import type { AggregatedRow, AggregateField, Gateway, GatewayService } from "../../premiumpay/index.js";
-import { PERIOD_KINDS } from "../../reports/periods.js";
 import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
 import { cancelCallback } from "../callback-data/index.js";
 import {
@@ -14,14 +13,7 @@ import {
 } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
-import {
-  choosePeriod,
-  fetchWithRetry,
-  operatorZone,
-  periodLine,
-  type Screen,
-  showPeriodScreen,
-} from "../screens/index.js";
+import { fetchWithRetry, operatorZone, periodLine, periodReport, type Screen } from "../screens/index.js";
 
 export const REPORT = "report";
 
@@ -88,10 +80,7 @@ function renderAggregated(
 }
 
 async function aggregatedReport(screen: Screen, field: AggregateField, { deps, userId, zone }: Scope) {
-  const initial = await choosePeriod(screen, screen.ctx.html(`report-title-${field}`), PERIOD_KINDS);
-  await showPeriodScreen(screen, zone, {
-    kinds: PERIOD_KINDS,
-    initial,
+  await periodReport(screen, zone, screen.ctx.html(`report-title-${field}`), {
     retryStep: REPORT,
     fetch: (period) =>
       withPremiumpay(deps, userId, (client) =>
@@ -203,11 +192,8 @@ async function gatewayReport(screen: Screen, scope: Scope): Promise<boolean> {
   if (!gateways) return false;
   const gateway = await chooseGateway(screen, gateways);
   const service = await chooseService(screen, gateway);
-  const initial = await choosePeriod(screen, gatewayTitle(screen.ctx, gateway, service), PERIOD_KINDS);
   const { deps, userId, zone } = scope;
-  await showPeriodScreen(screen, zone, {
-    kinds: PERIOD_KINDS,
-    initial,
+  await periodReport(screen, zone, gatewayTitle(screen.ctx, gateway, service), {
     retryStep: REPORT,
     fetch: (range) =>
       withPremiumpay(deps, userId, async (client) =>

@@ -1,16 +1,14 @@
 import { INTL_LOCALE } from "../../format/numbers.js";
 import { MAX_MESSAGE_CHARS, renderTable, type TableColumn } from "../../format/table.js";
 import type { ChannelResult, Scalar } from "../../premiumpay/index.js";
-import { PERIOD_KINDS } from "../../reports/periods.js";
 import type { FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
 import {
-  choosePeriod,
+  forEachPickedChannel,
   operatorZone,
   periodLine,
-  pickChannel,
+  periodReport,
   type Screen,
-  showPeriodScreen,
 } from "../screens/index.js";
 
 export const RESULTS = "results";
@@ -89,17 +87,8 @@ export async function resultsFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
   const zone = await operatorZone(screen);
-  for (;;) {
-    const channel = await pickChannel(screen, screen.ctx.html("results-purpose"));
-    if (!channel) return;
-    const initial = await choosePeriod(
-      screen,
-      screen.ctx.html("results-title", { channel: channel.name }),
-      PERIOD_KINDS,
-    );
-    await showPeriodScreen(screen, zone, {
-      kinds: PERIOD_KINDS,
-      initial,
+  await forEachPickedChannel(screen, screen.ctx.html("results-purpose"), (channel) =>
+    periodReport(screen, zone, screen.ctx.html("results-title", { channel: channel.name }), {
       retryStep: RESULTS,
       fetch: (period) =>
         withPremiumpay(deps, userId, (client) =>
@@ -108,6 +97,6 @@ export async function resultsFlow(screen: Screen): Promise<void> {
       render: (screenCtx, rows, kind, period) =>
         renderResults(screenCtx, channel.name, periodLine(screenCtx, kind, period, zone), rows),
       otherKey: "sales-another-channel",
-    });
-  }
+    }),
+  );
 }

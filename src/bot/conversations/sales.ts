@@ -8,11 +8,11 @@ import { salesLinkCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
 import {
+  forEachPickedChannel,
   operatorZone,
   type PeriodScreen,
   type PickedChannel,
   periodLine,
-  pickChannel,
   type Screen,
   showPeriodScreen,
 } from "../screens/index.js";
@@ -138,9 +138,7 @@ export async function salesFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
   const zone = await operatorZone(screen);
-  for (;;) {
-    const channel = await pickChannel(screen, screen.ctx.html("sales-purpose"));
-    if (!channel) return;
+  await forEachPickedChannel(screen, screen.ctx.html("sales-purpose"), async (channel) => {
     const link = await chooseLink(screen, channel);
     await showPeriodScreen(screen, zone, {
       kinds: SALES_PERIODS,
@@ -151,5 +149,5 @@ export async function salesFlow(screen: Screen): Promise<void> {
         renderSales(screenCtx, channel, link, zone, figures, kind, period),
       otherKey: "sales-another-channel",
     });
-  }
+  });
 }

@@ -128,3 +128,16 @@ export async function pickChannel(screen: Screen, purpose: string): Promise<Pick
     redraw = false;
   }
 }
+
+/** Picks a channel and runs `use` with it, again each time `use` returns (its "another channel"), until none is left. */
+export async function forEachPickedChannel(
+  screen: Screen,
+  purpose: string,
+  use: (channel: PickedChannel) => Promise<void>,
+): Promise<void> {
+  for (;;) {
+    const channel = await pickChannel(screen, purpose);
+    if (!channel) return;
+    await use(channel);
+  }
+}

@@ -1,6 +1,13 @@
-export { type PickedChannel, pickChannel } from "./channel-picker.js";
+export { forEachPickedChannel, type PickedChannel, pickChannel } from "./channel-picker.js";
 export { flowNow } from "./clock.js";
 export type { Flow } from "./flow.js";
-export { choosePeriod, operatorZone, type PeriodScreen, periodLine, showPeriodScreen } from "./periods.js";
+export {
+  choosePeriod,
+  operatorZone,
+  type PeriodScreen,
+  periodLine,
+  periodReport,
+  showPeriodScreen,
+} from "./periods.js";
 export { fetchWithRetry } from "./retry.js";
 export { Screen, type ScreenAnswer, type ScreenOptions, type View } from "./screen.js";

@@ -128,3 +128,14 @@ export async function showPeriodScreen<T>(
     if (isPeriodKind(action)) kind = action;
   }
 }
+
+/** Asks which period under `titleHtml`, then shows its figures with every period to switch to (/results, /report). */
+export async function periodReport<T>(
+  screen: Screen,
+  zone: string,
+  titleHtml: string,
+  spec: Omit<PeriodScreen<T>, "kinds" | "initial">,
+): Promise<void> {
+  const initial = await choosePeriod(screen, titleHtml, PERIOD_KINDS);
+  await showPeriodScreen(screen, zone, { ...spec, kinds: PERIOD_KINDS, initial });
+}

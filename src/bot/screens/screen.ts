@@ -188,11 +188,7 @@ export class Screen {
   }
 
   /** Answers a button that changes nothing here; an old message's buttons are taken off so it stops looking live. */
-  async refuse(
-    ctx: FlowContext,
-    key = this.staleKey,
-    alert = false,
-  ): Promise<void> {
+  async refuse(ctx: FlowContext, key = this.staleKey, alert = false): Promise<void> {
     await acknowledge(ctx, { text: ctx.t(key), ...(alert ? { show_alert: true } : {}) });
     const pressedOn = ctx.callbackQuery?.message?.message_id;
     if (pressedOn !== undefined && pressedOn !== this.messageId) {

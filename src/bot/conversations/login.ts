@@ -2,8 +2,9 @@ import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { cancelCallback, loginRetryCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
-import { failureMessageKey, outcomeOf } from "../errors.js";
+import { failureMessageKey } from "../errors.js";
 import { cancelKeyboard, mainMenuKeyboard } from "../keyboards/index.js";
+import { checkCredentials } from "../operator.js";
 import type { Screen } from "../screens/index.js";
 
 export const LOGIN = "login";
@@ -83,9 +84,7 @@ export async function loginFlow(screen: Screen): Promise<void> {
   for (;;) {
     const token = await askToken(screen);
     await screen.send(screen.ctx.html("login-checking"));
-    const outcome = await screen.conversation.external(() =>
-      outcomeOf(() => deps.premiumpay({ clientId, token }).status()),
-    );
+    const outcome = await screen.conversation.external(() => checkCredentials(deps, { clientId, token }));
     const { ctx } = screen;
     if (outcome.ok) {
       const saved = await screen.conversation.external(async () => {

@@ -11,7 +11,7 @@ import {
 } from "../callback-data/public-link.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import type { Outcome } from "../errors.js";
-import { failureText, withPremiumpay } from "../operator.js";
+import { confirmOnce, failureText } from "../operator.js";
 import { pickChannel, type Screen, type View } from "../screens/index.js";
 
 export const PUBLIC_LINK = "public-link";
@@ -69,36 +69,35 @@ export function linkActionId(chatId: number, callbackQueryId: string): string {
  * Sends the create call at most once per confirming click: the action id comes from that click's callback query,
  * which a redelivered update (after a crash) carries again, so the stored result is returned instead of a new link.
  */
-function createLinkOnce(
+async function createLinkOnce(
   deps: BotDeps,
   userId: number,
   actionId: string,
   draft: LinkDraft,
 ): Promise<Outcome<CreateResult>> {
-  return withPremiumpay(deps, userId, async (client): Promise<CreateResult> => {
-    const run = await deps.store.runOnce(actionId, userId, async (): Promise<CreatedLink> => {
-      const link = await client.createPublicLink({
-        channelId: draft.channel.id,
-        name: draft.name,
-        durationHours: draft.durationHours,
-        requiresApproval: draft.requiresApproval,
-        autoApproval: draft.autoApproval,
-      });
-      return { name: link.name, url: link.url };
+  const run = await confirmOnce(deps, userId, actionId, async (client): Promise<CreatedLink> => {
+    const link = await client.createPublicLink({
+      channelId: draft.channel.id,
+      name: draft.name,
+      durationHours: draft.durationHours,
+      requiresApproval: draft.requiresApproval,
+      autoApproval: draft.autoApproval,
     });
-    if (run.state === "unknown") {
-      deps.logger.warn(
-        { userId, actionId },
-        "public link creation was interrupted earlier; not sending it again",
-      );
-      return { state: "unknown" };
-    }
-    deps.logger.info(
-      { userId, actionId, channelId: draft.channel.id, replayed: run.replayed },
-      "public link created",
-    );
-    return { state: "done", link: run.result };
+    return { name: link.name, url: link.url };
   });
+  if (run.state === "unknown") {
+    deps.logger.warn(
+      { userId, actionId },
+      "public link creation was interrupted earlier; not sending it again",
+    );
+    return { ok: true, value: { state: "unknown" } };
+  }
+  if (!run.outcome.ok) return run.outcome;
+  deps.logger.info(
+    { userId, actionId, channelId: draft.channel.id, replayed: run.replayed },
+    "public link created",
+  );
+  return { ok: true, value: { state: "done", link: run.outcome.value } };
 }
 
 // ---- Asking ----

@@ -6,9 +6,9 @@ import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { type WelcomeAction, welcomeCallback, welcomeLinkCallback } from "../callback-data/welcome.js";
 import type { BotDeps, FlowContext } from "../context.js";
-import { type Outcome, outcomeOf } from "../errors.js";
+import type { Outcome } from "../errors.js";
 import { mainMenuKeyboard, retryKeyboard } from "../keyboards/index.js";
-import { failureText, premiumpayOf } from "../operator.js";
+import { confirmOnce, failureText } from "../operator.js";
 import { type PickedChannel, pickChannel, type Screen } from "../screens/index.js";
 
 export const WELCOME = "welcome";
@@ -100,23 +100,19 @@ async function sendWelcomeOnce(
   channelId: number,
   draft: WelcomeDraft,
 ): Promise<SendResult> {
-  const client = premiumpayOf(deps, userId);
-  if (!client) return { ok: false, kind: "auth" };
-  const run = await deps.store.runOnce(actionId, userId, () =>
-    outcomeOf(() =>
-      client
-        .setWelcomeMessage({
-          channelId,
-          message: draft.message,
-          ...(draft.inviteLink ? { inviteLink: draft.inviteLink.url } : {}),
-          ...(draft.button ? { buttonText: draft.button.text, buttonUrl: draft.button.url } : {}),
-        })
-        .then(() => null),
-    ),
+  const run = await confirmOnce(deps, userId, actionId, (client) =>
+    client
+      .setWelcomeMessage({
+        channelId,
+        message: draft.message,
+        ...(draft.inviteLink ? { inviteLink: draft.inviteLink.url } : {}),
+        ...(draft.button ? { buttonText: draft.button.text, buttonUrl: draft.button.url } : {}),
+      })
+      .then(() => null),
   );
   // "unknown": an earlier attempt started and the bot died before recording how it ended.
   if (run.state === "unknown") return { status: "unknown" };
-  return run.result.ok ? { status: "sent" } : run.result;
+  return run.outcome.ok ? { status: "sent" } : run.outcome;
 }
 
 function cancelOnly(ctx: FlowContext): InlineKeyboard {

@@ -1,8 +1,7 @@
 import { Composer } from "grammy";
 import { menuCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
-import { outcomeOf } from "../errors.js";
-import { failureText, premiumpayOf, requireLogin } from "../operator.js";
+import { failureText, requireLogin, withPremiumpay } from "../operator.js";
 
 export const accountFeature = new Composer<BotContext>();
 
@@ -15,11 +14,10 @@ function describeRateLimit(rateLimit: Record<string, unknown>): string {
 async function showAccount(ctx: BotContext): Promise<void> {
   const userId = ctx.from!.id;
   const operator = ctx.deps.store.getOperator(userId)!;
-  const client = premiumpayOf(ctx.deps, userId)!;
   await ctx.replyWithChatAction("typing").catch(() => undefined);
   const [status, version] = await Promise.all([
-    outcomeOf(() => client.status()),
-    outcomeOf(() => client.version()),
+    withPremiumpay(ctx.deps, userId, (client) => client.status()),
+    withPremiumpay(ctx.deps, userId, (client) => client.version()),
   ]);
   const lines = [
     ctx.html("account-title"),

@@ -307,7 +307,7 @@ describe("duplicate delivery after a hard kill", () => {
     const summaryAfter = await toSummary(after.chat);
     const { update: confirmed, reply: created } = await after.chat.click(
       summaryAfter.messageId,
-      "lk1:confirm",
+      stampedLike(summaryAfter, "lk1:confirm"),
       mentions(/Link created/),
     );
     await bot.killHard();

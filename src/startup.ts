@@ -1,6 +1,6 @@
-import { createI18n } from "./bot/i18n.js";
-import type { BotDeps } from "./bot/index.js";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.js";
+import type { Deps } from "./deps.js";
+import { createI18n } from "./i18n/index.js";
 import type { Logger } from "./logger.js";
 import { createPremiumpayClient, type RetryOptions } from "./premiumpay/index.js";
 import { CredentialsKeyError, createStore, type Store, StoreError } from "./store/index.js";
@@ -68,7 +68,7 @@ export function createDeps(
   logger: Logger,
   now: () => Date,
   retry?: RetryOptions,
-): BotDeps {
+): Deps {
   return {
     config,
     store,

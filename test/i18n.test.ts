@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FluentResource } from "@fluent/bundle";
 import { describe, expect, it } from "vitest";
-import { LOCALES_DIR, SUPPORTED_LOCALES } from "../src/bot/i18n.js";
+import { LOCALES_DIR, SUPPORTED_LOCALES } from "../src/i18n/index.js";
 
 /** Message ids and their attributes ("commands.start") defined by one locale's files. */
 function keysOf(locale: string): Map<string, string> {

@@ -18,7 +18,6 @@ account-client-id = Client id: <code>{ $clientId }</code>
 account-status-ok = API status: ✅ { $status }
 account-status-ko = API status: ⚠️ { $status }
 account-status-failed = API status: unavailable
-account-rate-limit = Rate limit: { $details }
 account-rate-limit-unknown = Rate limit: not reported
 account-rate-limit-left = Rate limit: { $remaining } of { $limit } requests left
 account-rate-limit-resets = Rate limit: { $remaining } of { $limit } requests left; the count resets in { $seconds } s

@@ -70,3 +70,7 @@ error-premiumpay-unavailable = premiumpay cannot be reached right now. Please tr
 error-premiumpay-rejected = premiumpay refused the request: { $message }
 error-premiumpay-bad-response = premiumpay answered in a way I do not understand. Please try again later.
 error-premiumpay-invalid-request = That request is not valid for premiumpay. Please check the values and try again.
+flow-interrupted = ⏹ I closed the unfinished action. Nothing was changed.
+screen-use-buttons = Please use the buttons above, or /cancel.
+screen-need-text = Please send it as a text message, or /cancel.
+flow-expired-release = Your unfinished action was closed because the bot was updated. Nothing was changed.

@@ -18,7 +18,6 @@ account-client-id = ID de cliente: <code>{ $clientId }</code>
 account-status-ok = Estado de la API: ✅ { $status }
 account-status-ko = Estado de la API: ⚠️ { $status }
 account-status-failed = Estado de la API: no disponible
-account-rate-limit = Límite de peticiones: { $details }
 account-rate-limit-unknown = Límite de peticiones: no informado
 account-rate-limit-left = Límite de peticiones: quedan { $remaining } de { $limit }
 account-rate-limit-resets = Límite de peticiones: quedan { $remaining } de { $limit }; el recuento se reinicia en { $seconds } s

@@ -70,3 +70,7 @@ error-premiumpay-unavailable = No se puede contactar con premiumpay ahora mismo.
 error-premiumpay-rejected = premiumpay rechazó la petición: { $message }
 error-premiumpay-bad-response = premiumpay respondió de una forma que no entiendo. Inténtalo más tarde.
 error-premiumpay-invalid-request = Esa petición no es válida para premiumpay. Revisa los valores e inténtalo de nuevo.
+flow-interrupted = ⏹ He cerrado la acción sin terminar. No se ha cambiado nada.
+screen-use-buttons = Usa los botones de arriba, o /cancel.
+screen-need-text = Envíalo como mensaje de texto, o /cancel.
+flow-expired-release = Tu acción sin terminar se cerró porque el bot se ha actualizado. No se ha cambiado nada.

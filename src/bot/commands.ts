@@ -1,37 +1,26 @@
-import type { I18n } from "@grammyjs/i18n";
 import type { Api } from "grammy";
 import type { BotCommand } from "grammy/types";
 import type { Locale } from "../config.js";
-import type { FlowContext } from "./context.js";
-import { SUPPORTED_LOCALES } from "./i18n.js";
+import { SUPPORTED_LOCALES, type Translations } from "../i18n/index.js";
+import { FLOWS } from "./flows.js";
 
-export const COMMANDS = [
+/** The command menu: /start, every flow's command in the flow table's order, then the commands of no flow. */
+export const COMMANDS: readonly string[] = [
   "start",
-  "link",
-  "welcome",
-  "sales",
-  "results",
-  "report",
-  "digest",
+  ...FLOWS.map((flow) => flow.command),
   "account",
   "language",
-  "timezone",
-  "login",
   "logout",
   "help",
   "cancel",
-] as const;
+];
 
-function commandsIn(i18n: I18n<FlowContext>, locale: Locale): BotCommand[] {
+function commandsIn(i18n: Translations, locale: Locale): BotCommand[] {
   return COMMANDS.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
 }
 
 /** The command menu in every supported language, plus the default language for everyone else. */
-export async function registerCommands(
-  api: Api,
-  i18n: I18n<FlowContext>,
-  defaultLocale: Locale,
-): Promise<void> {
+export async function registerCommands(api: Api, i18n: Translations, defaultLocale: Locale): Promise<void> {
   await api.setMyCommands(commandsIn(i18n, defaultLocale));
   for (const locale of SUPPORTED_LOCALES) {
     await api.setMyCommands(commandsIn(i18n, locale), { language_code: locale });
@@ -46,7 +35,7 @@ export async function setChatCommands(
   api: Api,
   chatId: number,
   locale: Locale,
-  i18n: I18n<FlowContext>,
+  i18n: Translations,
 ): Promise<void> {
   await api.setMyCommands(commandsIn(i18n, locale), { scope: { type: "chat", chat_id: chatId } });
 }

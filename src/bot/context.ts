@@ -1,28 +1,13 @@
 import type { ConversationFlavor } from "@grammyjs/conversations";
-import type { I18n, I18nFlavor } from "@grammyjs/i18n";
+import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context } from "grammy";
-import type { Config, Locale } from "../config.js";
-import type { Logger } from "../logger.js";
-import type { PremiumpayClient } from "../premiumpay/index.js";
-import type { Store } from "../store/index.js";
-import type { TranslationVariables } from "./format/html.js";
+import type { Locale } from "../config.js";
+import type { Deps } from "../deps.js";
+import type { TranslationVariables } from "../format/html.js";
 
-export interface PremiumpayCredentials {
-  clientId: string;
-  token: string;
-}
-
-/** Everything the bot needs from the outside world; tests pass local servers and temp folders. */
-export interface BotDeps {
-  config: Config;
-  store: Store;
-  premiumpay: (credentials: PremiumpayCredentials) => PremiumpayClient;
-  /** The clock. Inside conversations read it through `flowNow` (conversations/clock.ts), which replays it. */
-  now: () => Date;
-  logger: Logger;
-  /** Loaded once at start (see i18n.ts); shared by the bot, the command menu and the digest. */
-  i18n: I18n<FlowContext>;
-}
+export type { PremiumpayCredentials } from "../deps.js";
+/** The bot's name for the shared dependencies (see deps.ts). */
+export type BotDeps = Deps;
 
 interface DepsFlavor {
   deps: BotDeps;

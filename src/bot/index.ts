@@ -1,9 +1,4 @@
-import {
-  type ConversationData,
-  conversations,
-  createConversation,
-  type VersionedStateStorage,
-} from "@grammyjs/conversations";
+import { type ConversationData, conversations, type VersionedStateStorage } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, GrammyError, HttpError, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -12,26 +7,14 @@ import { storeFaultOf } from "../store/index.js";
 import { installApiTransformers } from "./api.js";
 import { isStaleQueryError } from "./callback-data/acknowledge.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
-import { DIGEST_SETTINGS, digestSettingsConversation } from "./conversations/digest-settings.js";
-import { LOGIN, loginConversation } from "./conversations/login.js";
-import { PUBLIC_LINK, publicLinkConversation } from "./conversations/public-link.js";
-import { REPORT, reportConversation } from "./conversations/report.js";
-import { RESULTS, resultsConversation } from "./conversations/results.js";
-import { SALES, salesConversation } from "./conversations/sales.js";
-import { TIMEZONE, timezoneConversation } from "./conversations/timezone.js";
-import { WELCOME, welcomeConversation } from "./conversations/welcome.js";
 import { accountFeature } from "./features/account.js";
 import { cancelFeature } from "./features/cancel.js";
 import { channelsFeature } from "./features/channels.js";
-import { digestFeature } from "./features/digest.js";
-import { fallbackFeature } from "./features/fallback.js";
 import { languageFeature } from "./features/language.js";
 import { logoutFeature } from "./features/logout.js";
-import { publicLinkFeature } from "./features/public-link.js";
-import { salesFeature } from "./features/sales.js";
+import { staleButtonsFeature } from "./features/stale.js";
 import { startFeature } from "./features/start.js";
-import { timezoneFeature } from "./features/timezone.js";
-import { welcomeFeature } from "./features/welcome.js";
+import { flowConversations, flowStarters } from "./flows.js";
 import { localeMiddleware } from "./i18n.js";
 import { floodControl } from "./middleware/flood.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
@@ -39,8 +22,24 @@ import { traceUpdates } from "./middleware/trace.js";
 
 export type { BotContext, BotDeps, FlowContext } from "./context.js";
 
-/** Bump when a conversation's steps change shape, so flows stored by an older release are dropped, not misread. */
-export const CONVERSATION_STATE_VERSION = 1;
+/**
+ * Bump when a conversation's steps change shape: flows stored by an older release are then closed with a note
+ * (see closeOutdatedFlows), not replayed against steps they were not recorded with. 2: the screen module.
+ */
+export const CONVERSATION_STATE_VERSION = 2;
+
+/** A flow in progress stored by a release with other steps is deleted, and its operator told, before it can load. */
+function closeOutdatedFlows(store: BotDeps["store"]): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const key = ctx.chat?.id.toString();
+    const stored = key === undefined ? undefined : await store.conversationStorage.read(key);
+    if (key !== undefined && stored && stored.version[1] !== CONVERSATION_STATE_VERSION) {
+      await store.conversationStorage.delete(key);
+      await ctx.reply(ctx.html("flow-expired-release"));
+    }
+    return next();
+  };
+}
 
 export interface CreateBotOptions {
   /** Skips getMe at start (tests, and restarts that already know the bot). */
@@ -69,12 +68,6 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       return next();
     },
   ];
-  const flow = (builder: Parameters<typeof createConversation<BotContext, FlowContext>>[0], id: string) =>
-    createConversation<BotContext, FlowContext>(builder, {
-      id,
-      plugins: flowPlugins,
-      maxMillisecondsToWait: config.conversationTimeoutMs,
-    });
 
   // 0. Traced (ids only); a flooding user or chat is cut off before its updates queue up below and hold the runner's slots.
   bot.use(traceUpdates(logger), floodControl(deps));
@@ -86,6 +79,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(privateChatsOnly());
   bot.use(allowList(config.allowedUserIds));
   // 4. Conversation state, persisted in the data folder so a restart resumes a flow.
+  bot.use(closeOutdatedFlows(store));
   bot.use(
     conversations<BotContext, FlowContext>({
       storage: {
@@ -97,32 +91,16 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       },
     }),
   );
-  // 5. /cancel and flow interruptions see every update before an active conversation can take it.
-  bot.use(cancelFeature);
-  // 6. The conversations.
-  bot.use(flow(loginConversation, LOGIN));
-  bot.use(flow(timezoneConversation, TIMEZONE));
-  bot.use(flow(welcomeConversation, WELCOME));
-  bot.use(flow(publicLinkConversation, PUBLIC_LINK));
-  bot.use(flow(salesConversation, SALES));
-  bot.use(flow(resultsConversation, RESULTS));
-  bot.use(flow(reportConversation, REPORT));
-  bot.use(flow(digestSettingsConversation, DIGEST_SETTINGS));
-  // 7. Commands and buttons.
+  // 5. The flows (see flows.ts). An active one sees every update first: its screen refuses stale buttons and closes
+  //    the flow on Cancel, /cancel, another command or a main-menu button, passing the last two on.
   bot.use(
-    startFeature,
-    channelsFeature,
-    accountFeature,
-    languageFeature,
-    timezoneFeature,
-    logoutFeature,
-    publicLinkFeature,
-    welcomeFeature,
-    salesFeature,
-    digestFeature,
+    ...flowConversations({ plugins: flowPlugins, maxMillisecondsToWait: config.conversationTimeoutMs }),
   );
-  // 8. Whatever nobody handled.
-  bot.use(fallbackFeature);
+  // 6. Commands and buttons, with no flow in progress.
+  bot.use(cancelFeature, flowStarters);
+  bot.use(startFeature, channelsFeature, accountFeature, languageFeature, logoutFeature);
+  // 7. Whatever nobody handled: stale buttons lose their keyboard, other text gets a hint.
+  bot.use(staleButtonsFeature);
 
   /** A storage fault is told as it is: a change not saved, or a login to redo; anything else is generic. */
   const failureNoteKey = (cause: unknown) => {

@@ -1,7 +1,7 @@
 import type { Api } from "grammy";
+import type { TranslationVariables } from "../format/html.js";
+import { negotiateLocale, translate } from "../i18n/index.js";
 import type { BotDeps } from "./context.js";
-import type { TranslationVariables } from "./format/html.js";
-import { negotiateLocale, translate } from "./i18n.js";
 
 /**
  * Tells the operator of a flow (its storage key is their private chat id) something outside any update: a flow

@@ -1,10 +1,11 @@
 import type { MiddlewareFn } from "grammy";
+import type { PremiumpayCredentials } from "../deps.js";
 import type { PremiumpayClient } from "../premiumpay/index.js";
 import type { BotDeps, FlowContext } from "./context.js";
 import { failureMessageKey, type Outcome, outcomeOf } from "./errors.js";
 
 /** The operator's premiumpay client, or undefined when they are not logged in. */
-export async function premiumpayOf(deps: BotDeps, userId: number): Promise<PremiumpayClient | undefined> {
+async function premiumpayOf(deps: BotDeps, userId: number): Promise<PremiumpayClient | undefined> {
   const credentials = await deps.store.getCredentials(userId);
   return credentials ? deps.premiumpay(credentials) : undefined;
 }
@@ -21,6 +22,35 @@ export async function withPremiumpay<T>(
   const client = await premiumpayOf(deps, userId);
   if (!client) return { ok: false, kind: "auth" };
   return outcomeOf(() => call(client));
+}
+
+/** Checks credentials the operator typed (not stored yet) with premiumpay's status endpoint. */
+export function checkCredentials(
+  deps: BotDeps,
+  credentials: PremiumpayCredentials,
+): Promise<Outcome<unknown>> {
+  return outcomeOf(() => deps.premiumpay(credentials).status());
+}
+
+/** How a confirmed call ended: its outcome, or `unknown` when an earlier run of it was cut off mid-call. */
+export type Confirmed<T> = { state: "done"; outcome: Outcome<T>; replayed: boolean } | { state: "unknown" };
+
+/**
+ * The one shape of exactly-once for a confirmed premiumpay call: run at most once per action id (the confirming
+ * click's), its outcome recorded whatever it is. A failure is recorded too: a call that timed out may have worked,
+ * so the same click delivered again never sends it a second time; Retry is a new click, so a new action.
+ */
+export async function confirmOnce<T>(
+  deps: BotDeps,
+  userId: number,
+  actionId: string,
+  call: (client: PremiumpayClient) => Promise<T>,
+): Promise<Confirmed<T>> {
+  const client = await premiumpayOf(deps, userId);
+  if (!client) return { state: "done", outcome: { ok: false, kind: "auth" }, replayed: false };
+  const run = await deps.store.runOnce(actionId, userId, () => outcomeOf(() => call(client)));
+  if (run.state === "unknown") return { state: "unknown" };
+  return { state: "done", outcome: run.result, replayed: run.replayed };
 }
 
 /** Lets only logged-in operators through; the others are told how to log in. */

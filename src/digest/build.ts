@@ -1,13 +1,13 @@
-import type { BotDeps } from "../bot/context.js";
-import type { TranslationVariables } from "../bot/format/html.js";
-import { translate } from "../bot/i18n.js";
+import type { Deps } from "../deps.js";
+import type { TranslationVariables } from "../format/html.js";
+import { translate } from "../i18n/index.js";
 import { CredentialsDamagedError } from "../store/index.js";
 import { composeDigest } from "./compose.js";
 import { fetchDigestData } from "./fetch.js";
 import type { Limiter } from "./limit.js";
 
 /** What the digest needs of the bot's dependencies (the CLI builds the same without a bot). */
-export type DigestDeps = Pick<BotDeps, "config" | "store" | "premiumpay" | "now" | "logger" | "i18n">;
+export type DigestDeps = Pick<Deps, "config" | "store" | "premiumpay" | "now" | "logger" | "i18n">;
 
 /** JSON-safe, so the settings conversation can build a preview inside `conversation.external`. */
 export type BuiltDigest =

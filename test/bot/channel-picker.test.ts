@@ -5,6 +5,7 @@ import {
   callbackDataOf,
   type Harness,
   type OperatorDriver,
+  stampedLike,
   startHarness,
 } from "../support/harness.js";
 
@@ -28,7 +29,11 @@ async function logIn(account: { clientId: string; token: string }): Promise<Oper
 
 const channelLabels = (message: StoredMessage) =>
   buttonsOf(message)
-    .filter((button) => "callback_data" in button && button.callback_data.startsWith("cp:c:"))
+    .filter(
+      (button) =>
+        "callback_data" in button &&
+        callbackDataOf({ ...message, replyMarkup: { inline_keyboard: [[button]] } })[0]!.startsWith("cp:c:"),
+    )
     .map((button) => button.text);
 const labels = (message: StoredMessage) => buttonsOf(message).map((button) => button.text);
 const numbered = (from: number, to: number) =>
@@ -148,12 +153,12 @@ describe("channel picker", () => {
     const list = await op.send("/link", /Page 1 of 4/);
     const someoneElses = h.premiumpay.data(h.premiumpay.demoClient.clientId).channels[0]!.id;
 
-    const foreign = await forge(op, list.messageId, `cp:c:${someoneElses}`);
+    const foreign = await forge(op, list.messageId, stampedLike(list, `cp:c:${someoneElses}`));
     expect(foreign).toMatchObject({
       text: "That channel is not in your list. Pick one of the buttons.",
       showAlert: true,
     });
-    const unknown = await forge(op, list.messageId, "cp:c:999999999");
+    const unknown = await forge(op, list.messageId, stampedLike(list, "cp:c:999999999"));
     expect(unknown.showAlert).toBe(true);
     for (const data of ["cp:c:abc", "cp:c:-5", "cp:x:1", "cp:c:1:2", "lkd1:24"]) {
       expect((await forge(op, list.messageId, data)).text, data).toBe(

@@ -1,7 +1,7 @@
 import { Api } from "grammy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerCommands, setChatCommands } from "../../src/bot/commands.js";
-import { createI18n } from "../../src/bot/i18n.js";
+import { createI18n } from "../../src/i18n/index.js";
 import { type BotApiEmulator, type SimUser, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
 
 const operator: SimUser = { id: 7001, first_name: "Olivia", language_code: "en" };

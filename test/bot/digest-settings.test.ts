@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestCallback } from "../../src/bot/callback-data/digest.js";
-import { type Harness, hasButton, type OperatorDriver, startHarness } from "../support/harness.js";
+import {
+  type Harness,
+  hasButton,
+  type OperatorDriver,
+  stampedLike,
+  startHarness,
+} from "../support/harness.js";
 
 // Twelve hours away from now, so no scheduled digest arrives in the middle of the flow.
 const farTime = `${String((new Date().getUTCHours() + 12) % 24).padStart(2, "0")}:00`;
@@ -53,9 +59,14 @@ describe("/digest settings", () => {
     await operator.click(first.name, (message) => message.text.includes("Tap a channel"));
     expect((await settingsOf()).channelIds).toEqual(channels.slice(1).map((channel) => channel.id));
 
-    h.telegram.clickButton(operator.user, list.messageId, digestCallback.pack("tg", 999_999), {
-      force: true,
-    });
+    h.telegram.clickButton(
+      operator.user,
+      list.messageId,
+      stampedLike(operator.lastMessage(), digestCallback.pack("tg", 999_999)),
+      {
+        force: true,
+      },
+    );
     await h.telegram.waitFor(() =>
       [...h.telegram.callbackQueries.values()].find((query) =>
         query.answer?.text?.includes("not in your list"),

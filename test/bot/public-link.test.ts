@@ -8,6 +8,7 @@ import {
   type Harness,
   hasButton,
   type OperatorDriver,
+  stampedLike,
   startHarness,
 } from "../support/harness.js";
 
@@ -546,7 +547,7 @@ describe("exactly once", () => {
     summary: StoredMessage,
   ): Promise<{ update: Update; created: StoredMessage }> {
     const created = op.nextBotMessage(/Link created/);
-    const update = h.telegram.clickButton(op.user, summary.messageId, "lk1:confirm");
+    const update = h.telegram.clickButton(op.user, summary.messageId, stampedLike(summary, "lk1:confirm"));
     return { update, created: await created };
   }
 
@@ -622,7 +623,7 @@ describe("exactly once", () => {
           text: summary.text,
         } as Message.TextMessage,
         chat_instance: `emulated-${op.chatId}`,
-        data: "lk1:confirm",
+        data: stampedLike(summary, "lk1:confirm"),
       },
     });
     const message = await told;

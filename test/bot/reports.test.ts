@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderTable } from "../../src/bot/format/table.js";
+import { renderTable } from "../../src/format/table.js";
 import type { SandboxRequest, SandboxSale } from "../../src/sandbox/premiumpay/index.js";
 import type { StoredMessage } from "../../src/sandbox/telegram/index.js";
 import {

@@ -7,6 +7,7 @@ import {
   type Harness,
   hasButton,
   type OperatorDriver,
+  stampedLike,
   startHarness,
 } from "../support/harness.js";
 
@@ -387,7 +388,7 @@ describe("welcome message flow", () => {
     expect(beforeConfirm).toBeDefined();
 
     const saved = op.nextBotMessage(SAVED);
-    const confirm = h.telegram.clickButton(op.user, summary.messageId, "wm1:confirm");
+    const confirm = h.telegram.clickButton(op.user, summary.messageId, stampedLike(summary, "wm1:confirm"));
     await saved;
     await settled(op);
     expect(welcomeRequests(op)).toHaveLength(1);
@@ -441,7 +442,7 @@ describe("welcome message flow", () => {
       .channels.find((candidate) => /[<&]/.test(candidate.name))!;
     await op.send("/welcome", hasButton(/^cp:c:/));
     const pick = op.lastMessage()!;
-    const data = `cp:c:${channel.id}`;
+    const data = stampedLike(pick, `cp:c:${channel.id}`);
     const prompt = await op.clickData(pick.messageId, data, ASK_MESSAGE, { force: true });
     expect(prompt.text).toContain(`Welcome message for ${channel.name}`);
   });

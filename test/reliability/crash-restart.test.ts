@@ -14,7 +14,7 @@ import {
 } from "../../src/sandbox/telegram/index.js";
 import { createStore, type Operator } from "../../src/store/index.js";
 import { bundleMain, ChatUser, ChildBot, type ChildBundle, childEnv } from "../support/child-bot.js";
-import { callbackDataOf, hasButton } from "../support/harness.js";
+import { callbackDataOf, hasButton, stampedLike } from "../support/harness.js";
 
 /** Three bots side by side, each killed 11 times: 33 hard kills in the time of 11 restarts. */
 const LANES = 3;
@@ -186,7 +186,7 @@ async function toggleDigest(op: TrackedOperator): Promise<void> {
     const toggle = callbackDataOf(screen).find((data) => /^dg1:(on|off):/.test(data))!;
     await op.chat.click(
       screen.messageId,
-      toggle,
+      stampedLike(screen, toggle),
       (m) => m.messageId === screen.messageId && showsTarget(m),
       STEP_TIMEOUT_MS,
     );
@@ -254,12 +254,16 @@ describe("duplicate delivery after a hard kill", () => {
   async function toSummary(chat: ChatUser): Promise<StoredMessage> {
     const picker = await chat.send("/link", hasButton(/^cp:c:/));
     const channel = callbackDataOf(picker).find((data) => data.startsWith("cp:c:"))!;
-    await chat.click(picker.messageId, channel, mentions(/Send a name/));
+    await chat.click(picker.messageId, stampedLike(picker, channel), mentions(/Send a name/));
     const duration = await chat.send("Bio", mentions(/How long/));
     const preset = callbackDataOf(duration).find((data) => data.startsWith("lkd1:"))!;
-    const approval = await chat.click(duration.messageId, preset, mentions(/approve each join request/));
-    return (await chat.click(approval.reply.messageId, "lky1:approval:no", mentions(/Check the new link/)))
-      .reply;
+    const approval = await chat.click(
+      duration.messageId,
+      stampedLike(duration, preset),
+      mentions(/approve each join request/),
+    );
+    const no = stampedLike(approval.reply, "lky1:approval:no");
+    return (await chat.click(approval.reply.messageId, no, mentions(/Check the new link/))).reply;
   }
 
   it("a confirm of /link delivered again to the restarted bot creates no second link", async () => {
@@ -285,7 +289,11 @@ describe("duplicate delivery after a hard kill", () => {
     // Killed while premiumpay is creating the link: the click's action is marked pending, never done.
     const summary = await toSummary(during.chat);
     premiumpay.faults.set("createPublicLink", { delayMs: 1500 }, { times: 1 });
-    const midCall = telegram.clickButton(during.chat.user, summary.messageId, "lk1:confirm");
+    const midCall = telegram.clickButton(
+      during.chat.user,
+      summary.messageId,
+      stampedLike(summary, "lk1:confirm"),
+    );
     await telegram.waitFor(() => creates(during.account.clientId).length > 0, 10_000);
     await bot.killHard();
     bot = await startBot(env);
@@ -301,7 +309,7 @@ describe("duplicate delivery after a hard kill", () => {
     const summaryAfter = await toSummary(after.chat);
     const { update: confirmed, reply: created } = await after.chat.click(
       summaryAfter.messageId,
-      "lk1:confirm",
+      stampedLike(summaryAfter, "lk1:confirm"),
       mentions(/Link created/),
     );
     await bot.killHard();

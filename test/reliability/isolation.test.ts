@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StoredMessage } from "../../src/sandbox/telegram/index.js";
-import { type Harness, hasButton, type OperatorDriver, startHarness } from "../support/harness.js";
+import {
+  type Harness,
+  hasButton,
+  type OperatorDriver,
+  stampedLike,
+  startHarness,
+} from "../support/harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -99,9 +105,14 @@ describe("isolation between operators", () => {
     const picker = await alpha.op.send("/link", hasButton(/^cp:c:/));
     h.premiumpay.clearRequests();
 
-    const forged = h.telegram.clickButton(alpha.op.user, picker.messageId, `cp:c:${bravo.channelIds[0]}`, {
-      force: true,
-    });
+    const forged = h.telegram.clickButton(
+      alpha.op.user,
+      picker.messageId,
+      stampedLike(picker, `cp:c:${bravo.channelIds[0]}`),
+      {
+        force: true,
+      },
+    );
     const answer = await h.telegram.waitFor(
       () => h.telegram.callbackQueries.get(forged.callback_query!.id)?.answer,
     );

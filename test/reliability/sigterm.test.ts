@@ -10,7 +10,7 @@ import {
   startBotApiEmulator,
 } from "../../src/sandbox/telegram/index.js";
 import { ChatUser, ChildBot, childEnv } from "../support/child-bot.js";
-import { callbackDataOf, hasButton } from "../support/harness.js";
+import { callbackDataOf, hasButton, stampedLike } from "../support/harness.js";
 
 let telegram: BotApiEmulator;
 let premiumpay: PremiumpaySandbox;
@@ -61,7 +61,7 @@ describe("SIGTERM in the middle of a flow", () => {
 
     bot = await ChildBot.start(env);
     const channel = callbackDataOf(shown).find((data) => data.startsWith("cp:c:"))!;
-    await chat.click(shown.messageId, channel, mentions(/Send a name/), 15_000);
+    await chat.click(shown.messageId, stampedLike(shown, channel), mentions(/Send a name/), 15_000);
     await chat.send("Bio", mentions(/How long/));
     // The update the stopped bot had finished is not handled a second time by the new one.
     const pickersStarted = telegram.calls.filter(

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { Locale } from "../../src/config.js";
 import {
   type CurrencyBlockLabels,
   currencyHeading,
   renderCurrencyBlocks,
-} from "../../src/bot/format/currency-blocks.js";
-import { renderTable } from "../../src/bot/format/table.js";
-import { createI18n } from "../../src/bot/i18n.js";
-import type { Locale } from "../../src/config.js";
+} from "../../src/format/currency-blocks.js";
+import { renderTable } from "../../src/format/table.js";
+import { createI18n } from "../../src/i18n/index.js";
 import type { AggregatedRow } from "../../src/premiumpay/index.js";
 import { groupByCurrency } from "../../src/reports/currency-blocks.js";
 

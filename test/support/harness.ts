@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InlineKeyboardButton } from "grammy/types";
 import { type App, startApp } from "../../src/app.js";
+import { stamp, unstamp } from "../../src/bot/screens/stamp.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
@@ -50,8 +51,23 @@ export function buttonsOf(message: StoredMessage | undefined): InlineKeyboardBut
   return message?.replyMarkup?.inline_keyboard.flat() ?? [];
 }
 
+/** The callback data of a message's buttons, without the flow stamp a flow's screen adds (`k3.2|cp:c:7` → `cp:c:7`). */
 export function callbackDataOf(message: StoredMessage | undefined): string[] {
-  return buttonsOf(message).flatMap((button) => ("callback_data" in button ? [button.callback_data] : []));
+  return buttonsOf(message).flatMap((button) =>
+    "callback_data" in button ? [unstamp(button.callback_data)?.data ?? button.callback_data] : [],
+  );
+}
+
+/**
+ * `data` stamped like the buttons of `message` (a flow's screen): what a modified client forging a button of that
+ * screen would send. Unchanged when the message carries no stamped button.
+ */
+export function stampedLike(message: StoredMessage | undefined, data: string): string {
+  for (const button of buttonsOf(message)) {
+    const stamped = "callback_data" in button ? unstamp(button.callback_data) : undefined;
+    if (stamped) return stamp(stamped.flow, stamped.step, data);
+  }
+  return data;
 }
 
 /** A bot message that carries a button with this callback data (e.g. the main menu's "m:channels"). */

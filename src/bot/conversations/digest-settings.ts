@@ -2,17 +2,15 @@ import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { buildDigest } from "../../digest/build.js";
 import { createLimiter } from "../../digest/limit.js";
+import { buttonLabel } from "../../format/text.js";
 import { localDate } from "../../time.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { digestCallback } from "../callback-data/digest.js";
 import { cancelCallback } from "../callback-data/index.js";
+import { fetchChannels, type PickedChannel } from "../channels.js";
 import type { FlowContext } from "../context.js";
-import { editOrSend } from "../format/edit.js";
-import { buttonLabel } from "../format/text.js";
 import { failureText } from "../operator.js";
-import { fetchChannels, type PickedChannel } from "./channel-picker.js";
-import { flowNow } from "./clock.js";
-import type { Flow } from "./types.js";
+import { flowNow, type Screen } from "../screens/index.js";
 
 export const DIGEST_SETTINGS = "digest-settings";
 
@@ -54,12 +52,6 @@ interface Settings {
   timezone: string;
 }
 
-interface Screen {
-  ctx: FlowContext;
-  /** The message the next screen replaces; undefined when it must be a new message (the operator typed). */
-  messageId: number | undefined;
-}
-
 function mainText(ctx: FlowContext, settings: Settings): string {
   return [
     ctx.html("digest-settings-title"),
@@ -99,49 +91,27 @@ function timeKeyboard(ctx: FlowContext): InlineKeyboard {
     .text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
-/** Replaces the flow's message, or sends a new one when the operator's own message is now below it. */
-async function show(
-  ctx: FlowContext,
-  messageId: number | undefined,
-  text: string,
-  keyboard?: InlineKeyboard,
-): Promise<number> {
-  const extra = keyboard ? { reply_markup: keyboard } : {};
-  if (messageId === undefined) return (await ctx.reply(text, extra)).message_id;
-  return editOrSend(ctx.api, ctx.chat!.id, messageId, text, extra);
-}
-
-async function askTime(
-  conversation: Flow,
-  screen: Screen,
-  timezone: string,
-): Promise<Screen & { time?: string }> {
-  let { ctx, messageId } = screen;
-  messageId = await show(ctx, messageId, ctx.html("digest-ask-time", { timezone }), timeKeyboard(ctx));
+/** Back to the settings, or a time of day as HH:MM. */
+async function askTime(screen: Screen, timezone: string): Promise<string | undefined> {
+  await screen.show(screen.ctx.html("digest-ask-time", { timezone }), timeKeyboard(screen.ctx));
   for (;;) {
-    const answer = await conversation.wait();
-    if (answer.callbackQuery) {
-      const choice = digestCallback.unpack(answer.callbackQuery.data);
-      if (choice?.[0] === "back") {
-        await acknowledge(answer);
-        return { ctx: answer, messageId };
+    const answer = await screen.next();
+    if (answer.kind === "button") {
+      const choice = digestCallback.unpack(answer.data);
+      if (choice?.[0] === "back" || (choice?.[0] === "tm" && choice[1] < MINUTES_PER_DAY)) {
+        await acknowledge(answer.ctx);
+        return choice[0] === "tm" ? timeOf(choice[1]) : undefined;
       }
-      if (choice?.[0] === "tm" && choice[1] < MINUTES_PER_DAY) {
-        await acknowledge(answer);
-        return { ctx: answer, messageId, time: timeOf(choice[1]) };
-      }
-      await acknowledge(answer, { text: answer.t("button-expired") });
+      await screen.refuse(answer.ctx);
       continue;
     }
-    const typed = answer.message?.text;
-    if (typed === undefined) continue;
-    const parsed = digestTimeSchema.safeParse(typed);
-    if (parsed.success) return { ctx: answer, messageId: undefined, time: parsed.data };
-    messageId = (
-      await answer.reply(answer.html("digest-invalid-time", { input: typed.trim().slice(0, 32) }), {
-        reply_markup: timeKeyboard(answer),
-      })
-    ).message_id;
+    if (answer.kind !== "text") continue;
+    const parsed = digestTimeSchema.safeParse(answer.text);
+    if (parsed.success) return parsed.data;
+    await screen.show(
+      answer.ctx.html("digest-invalid-time", { input: answer.text.trim().slice(0, 32) }),
+      timeKeyboard(answer.ctx),
+    );
   }
 }
 
@@ -172,23 +142,21 @@ function channelsKeyboard(
 }
 
 /** Toggles channels in and out; every change is saved at once. All selected is stored as null (new ones too). */
-async function chooseChannels(conversation: Flow, screen: Screen, current: number[] | null): Promise<Screen> {
+async function chooseChannels(screen: Screen, current: number[] | null): Promise<void> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
-  let { ctx, messageId } = screen;
-  const outcome = await conversation.external(() => fetchChannels(deps, userId));
-  const backOnly = () =>
-    new InlineKeyboard()
-      .text(ctx.t("button-back"), digestCallback.pack("back", 0))
-      .text(ctx.t("button-cancel"), cancelCallback.pack());
+  const outcome = await screen.conversation.external(() => fetchChannels(deps, userId));
   if (!outcome.ok || outcome.value.length === 0) {
+    const { ctx } = screen;
     const text = outcome.ok ? ctx.html("picker-empty") : failureText(ctx, outcome);
-    messageId = await show(ctx, messageId, text, backOnly());
-    const back = await conversation.waitForCallbackQuery(digestCallback.pattern, {
-      otherwise: (other) => other.callbackQuery && acknowledge(other),
-    });
-    await acknowledge(back);
-    return { ctx: back, messageId };
+    await screen.show(
+      text,
+      new InlineKeyboard()
+        .text(ctx.t("button-back"), digestCallback.pack("back", 0))
+        .text(ctx.t("button-cancel"), cancelCallback.pack()),
+    );
+    await screen.button(digestCallback, { accept: ([action]) => action === "back" });
+    return;
   }
   const channels = outcome.value;
   const all = channels.map((channel) => channel.id);
@@ -196,55 +164,64 @@ async function chooseChannels(conversation: Flow, screen: Screen, current: numbe
   if (selected.size === 0) for (const id of all) selected.add(id);
   const pages = Math.ceil(channels.length / CHANNELS_PAGE_SIZE);
   let page = 0;
+  let redraw = true;
   for (;;) {
-    const text = [ctx.html("digest-choose-channels")];
-    if (pages > 1) text.push(ctx.html("digest-channels-page", { page: page + 1, pages }));
-    messageId = await show(ctx, messageId, text.join("\n"), channelsKeyboard(ctx, channels, selected, page));
-    const answer = await conversation.wait();
-    ctx = answer;
-    const choice = digestCallback.unpack(answer.callbackQuery?.data);
-    if (!choice) {
-      if (answer.callbackQuery) await acknowledge(answer, { text: answer.t("button-expired") });
-      else messageId = undefined;
+    if (redraw) {
+      const { ctx } = screen;
+      const text = [ctx.html("digest-choose-channels")];
+      if (pages > 1) text.push(ctx.html("digest-channels-page", { page: page + 1, pages }));
+      await screen.show(text.join("\n"), channelsKeyboard(ctx, channels, selected, page));
+    }
+    // A refused button changes nothing, so the view stays (and its buttons stay valid).
+    redraw = false;
+    const answer = await screen.next();
+    if (answer.kind !== "button") {
+      redraw = true;
       continue;
     }
-    const [action, value] = choice;
+    const choice = digestCallback.unpack(answer.data);
+    const [action, value] = choice ?? [];
     if (action === "back") {
-      await acknowledge(answer);
-      return { ctx: answer, messageId };
+      await acknowledge(answer.ctx);
+      return;
     }
-    if (action === "pg") {
+    redraw = true;
+    if (action === "pg" && value !== undefined) {
       page = Math.min(value, pages - 1);
-      await acknowledge(answer);
+      await acknowledge(answer.ctx);
       continue;
     }
-    if (action === "tg" && !all.includes(value)) {
-      await acknowledge(answer, { text: answer.t("digest-not-your-channel"), show_alert: true });
+    if (action === "tg" && value !== undefined && !all.includes(value)) {
+      await screen.refuse(answer.ctx, "digest-not-your-channel", true);
+      redraw = false;
       continue;
     }
-    if (action === "tg" && selected.has(value) && selected.size === 1) {
-      await acknowledge(answer, { text: answer.t("digest-keep-one"), show_alert: true });
+    if (action === "tg" && value !== undefined && selected.has(value) && selected.size === 1) {
+      await screen.refuse(answer.ctx, "digest-keep-one", true);
+      redraw = false;
       continue;
     }
-    if (action === "tg") {
+    if (action === "tg" && value !== undefined) {
       if (selected.has(value)) selected.delete(value);
       else selected.add(value);
     } else if (action === "all") {
       for (const id of all) selected.add(id);
     } else {
-      await acknowledge(answer, { text: answer.t("button-expired") });
+      await screen.refuse(answer.ctx);
+      redraw = false;
       continue;
     }
-    await acknowledge(answer);
+    await acknowledge(answer.ctx);
     const channelIds = selected.size === all.length ? null : all.filter((id) => selected.has(id));
-    await conversation.external(() =>
+    await screen.conversation.external(() =>
       deps.store.updateOperator(userId, { digest: { channelIds } }).then(() => undefined),
     );
   }
 }
 
 /** Sends the digest as it would look today; the day is not marked as sent, so the scheduled one still comes. */
-async function sendPreview(conversation: Flow, ctx: FlowContext, timezone: string): Promise<void> {
+async function sendPreview(screen: Screen, timezone: string): Promise<void> {
+  const { ctx, conversation } = screen;
   const { deps } = ctx;
   const userId = ctx.from!.id;
   const preparing = await ctx.reply(ctx.html("digest-preview-sending"));
@@ -264,11 +241,11 @@ async function sendPreview(conversation: Flow, ctx: FlowContext, timezone: strin
 }
 
 /** On/off, time, channels and a preview; each change is saved immediately and the screen redrawn in place. */
-export async function digestSettingsConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
-  const { deps } = ctx;
-  const userId = ctx.from!.id;
+export async function digestSettingsFlow(screen: Screen): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
   const load = () =>
-    conversation.external(async (): Promise<Settings> => {
+    screen.conversation.external(async (): Promise<Settings> => {
       const operator = await deps.store.getOperator(userId);
       return {
         enabled: operator?.digest.enabled ?? false,
@@ -278,61 +255,37 @@ export async function digestSettingsConversation(conversation: Flow, ctx: FlowCo
       };
     });
   const save = (patch: { enabled?: boolean; time?: string }) =>
-    conversation.external(() => deps.store.updateOperator(userId, { digest: patch }).then(() => undefined));
+    screen.conversation.external(() =>
+      deps.store.updateOperator(userId, { digest: patch }).then(() => undefined),
+    );
 
   let settings = await load();
-  let screen: Screen = { ctx, messageId: undefined };
+  let below = false;
   for (;;) {
-    const current = screen.ctx;
-    screen.messageId = await show(
-      current,
-      screen.messageId,
-      mainText(current, settings),
-      mainKeyboard(current, settings),
-    );
-    const answer = await conversation.wait();
-    const choice = digestCallback.unpack(answer.callbackQuery?.data);
-    if (!choice) {
-      if (answer.callbackQuery) await acknowledge(answer, { text: answer.t("button-expired") });
-      else screen = { ctx: answer, messageId: undefined };
-      continue;
-    }
-    const [action] = choice;
+    const view = { text: mainText(screen.ctx, settings), keyboard: mainKeyboard(screen.ctx, settings) };
+    if (below) await screen.send(view.text, view.keyboard);
+    else await screen.show(view.text, view.keyboard);
+    below = false;
+    const { ctx: answer, value } = await screen.button(digestCallback, {
+      accept: ([action]) => ["on", "off", "time", "chs", "pv", "done"].includes(action),
+      hintKey: "sales-use-buttons",
+    });
+    const [action] = value;
     if (action === "on" || action === "off") {
-      await acknowledge(answer);
       await save({ enabled: action === "on" });
-      screen = { ctx: answer, messageId: screen.messageId };
     } else if (action === "time") {
-      await acknowledge(answer);
-      const picked = await askTime(
-        conversation,
-        { ctx: answer, messageId: screen.messageId },
-        settings.timezone,
-      );
-      if (picked.time !== undefined) await save({ time: picked.time });
-      screen = { ctx: picked.ctx, messageId: picked.messageId };
+      const time = await askTime(screen, settings.timezone);
+      if (time !== undefined) await save({ time });
     } else if (action === "chs") {
-      await acknowledge(answer);
-      screen = await chooseChannels(
-        conversation,
-        { ctx: answer, messageId: screen.messageId },
-        settings.channelIds,
-      );
+      await chooseChannels(screen, settings.channelIds);
     } else if (action === "pv") {
-      await acknowledge(answer);
-      await sendPreview(conversation, answer, settings.timezone);
+      await screen.retire();
+      await sendPreview(screen, settings.timezone);
       // The settings come back below the preview, so they stay in view.
-      screen = { ctx: answer, messageId: undefined };
-    } else if (action === "done") {
-      await acknowledge(answer);
-      await show(
-        answer,
-        screen.messageId,
-        `${mainText(answer, settings)}\n\n${answer.html("digest-settings-closed")}`,
-      );
-      return;
+      below = true;
     } else {
-      await acknowledge(answer, { text: answer.t("button-expired") });
+      await screen.close(`${mainText(answer, settings)}\n\n${answer.html("digest-settings-closed")}`);
+      return;
     }
     settings = await load();
   }

@@ -1,11 +1,11 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
-import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, loginRetryCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
-import { failureMessageKey, outcomeOf } from "../errors.js";
+import { failureMessageKey } from "../errors.js";
 import { cancelKeyboard, mainMenuKeyboard } from "../keyboards/index.js";
-import type { Flow } from "./types.js";
+import { checkCredentials } from "../operator.js";
+import type { Screen } from "../screens/index.js";
 
 export const LOGIN = "login";
 
@@ -31,58 +31,65 @@ export const tokenSchema = z
       .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/),
   );
 
-/** A question that was answered keeps no Cancel button: only the current step's can be pressed. */
-async function retireCancelButton(ctx: FlowContext, promptId: number): Promise<void> {
-  await ctx.api.editMessageReplyMarkup(ctx.chat!.id, promptId).catch(() => undefined);
+async function askClientId(screen: Screen): Promise<string> {
+  await screen.send(screen.ctx.html("login-ask-client-id"), cancelKeyboard(screen.ctx));
+  const { value } = await screen.text(
+    clientIdSchema,
+    ({ ctx }) => ({ text: ctx.html("login-invalid-client-id"), keyboard: cancelKeyboard(ctx) }),
+    "login-need-text",
+  );
+  await screen.retire();
+  return value;
 }
 
-async function askClientId(conversation: Flow, ctx: FlowContext): Promise<string> {
-  let prompt = await ctx.reply(ctx.html("login-ask-client-id"), { reply_markup: cancelKeyboard(ctx) });
+async function askToken(screen: Screen): Promise<string> {
+  await screen.send(screen.ctx.html("login-ask-token"), cancelKeyboard(screen.ctx));
   for (;;) {
-    const answer = await conversation.waitFor("message:text", {
-      otherwise: (other) => other.reply(other.html("login-need-text")),
-    });
-    await retireCancelButton(answer, prompt.message_id);
-    const parsed = clientIdSchema.safeParse(answer.message.text);
-    if (parsed.success) return parsed.data;
-    prompt = await answer.reply(answer.html("login-invalid-client-id"), {
-      reply_markup: cancelKeyboard(answer),
-    });
-  }
-}
-
-async function askToken(conversation: Flow, ctx: FlowContext): Promise<string> {
-  let prompt = await ctx.reply(ctx.html("login-ask-token"), { reply_markup: cancelKeyboard(ctx) });
-  for (;;) {
-    const answer = await conversation.waitFor("message:text", {
-      otherwise: (other) => other.reply(other.html("login-need-text")),
-    });
+    const answer = await screen.next();
+    if (answer.kind === "button") {
+      await screen.refuse(answer.ctx);
+      continue;
+    }
     // The token must not stay in the chat history; a failed delete (message too old, already gone) is harmless.
-    await answer.deleteMessage().catch(() => undefined);
-    await retireCancelButton(answer, prompt.message_id);
-    const parsed = tokenSchema.safeParse(answer.message.text);
+    await answer.ctx.deleteMessage().catch(() => undefined);
+    if (answer.kind === "other") {
+      await answer.ctx.reply(answer.ctx.html("login-need-text"));
+      continue;
+    }
+    const parsed = tokenSchema.safeParse(answer.text);
+    await screen.retire();
     if (parsed.success) return parsed.data;
-    prompt = await answer.reply(answer.html("login-invalid-token"), { reply_markup: cancelKeyboard(answer) });
+    await screen.send(answer.ctx.html("login-invalid-token"), cancelKeyboard(answer.ctx));
   }
+}
+
+function failureChoices(ctx: FlowContext): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t("login-retry-token"), loginRetryCallback.pack("token"))
+    .row()
+    .text(ctx.t("login-retry-client"), loginRetryCallback.pack("client"))
+    .row()
+    .text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
 /** Asks for the client id and token, checks them with premiumpay's status endpoint, and only then stores them. */
-export async function loginConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
-  const { deps } = ctx;
-  const userId = ctx.from!.id;
-  const current = await conversation.external(
+export async function loginFlow(screen: Screen): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
+  const current = await screen.conversation.external(
     async () => (await deps.store.getOperator(userId))?.clientId ?? null,
   );
-  await ctx.reply(current ? ctx.html("login-replace", { clientId: current }) : ctx.html("login-intro"));
-  let clientId = await askClientId(conversation, ctx);
+  await screen.ctx.reply(
+    current ? screen.ctx.html("login-replace", { clientId: current }) : screen.ctx.html("login-intro"),
+  );
+  let clientId = await askClientId(screen);
   for (;;) {
-    const token = await askToken(conversation, ctx);
-    const checking = await ctx.reply(ctx.html("login-checking"));
-    const outcome = await conversation.external(() =>
-      outcomeOf(() => deps.premiumpay({ clientId, token }).status()),
-    );
+    const token = await askToken(screen);
+    await screen.send(screen.ctx.html("login-checking"));
+    const outcome = await screen.conversation.external(() => checkCredentials(deps, { clientId, token }));
+    const { ctx } = screen;
     if (outcome.ok) {
-      const saved = await conversation.external(async () => {
+      const saved = await screen.conversation.external(async () => {
         const operator = await deps.store.saveCredentials(
           userId,
           { clientId, token },
@@ -90,11 +97,7 @@ export async function loginConversation(conversation: Flow, ctx: FlowContext): P
         );
         return { time: operator.digest.time, timezone: operator.timezone ?? deps.config.defaultTimezone };
       });
-      await ctx.api.editMessageText(
-        ctx.chat!.id,
-        checking.message_id,
-        ctx.html("login-success", { clientId, ...saved }),
-      );
+      await screen.show(ctx.html("login-success", { clientId, ...saved }));
       await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
       return;
     }
@@ -104,20 +107,9 @@ export async function loginConversation(conversation: Flow, ctx: FlowContext): P
         : outcome.kind === "unavailable" || outcome.kind === "rate_limited"
           ? ctx.html("login-unavailable")
           : `${ctx.html(failureMessageKey(outcome.kind), { seconds: 0, message: outcome.message })}\n${ctx.html("login-failed")}`;
-    const choices = new InlineKeyboard()
-      .text(ctx.t("login-retry-token"), loginRetryCallback.pack("token"))
-      .row()
-      .text(ctx.t("login-retry-client"), loginRetryCallback.pack("client"))
-      .row()
-      .text(ctx.t("button-cancel"), cancelCallback.pack());
-    await ctx.api.editMessageText(ctx.chat!.id, checking.message_id, text, { reply_markup: choices });
-    const choice = await conversation.waitForCallbackQuery(loginRetryCallback.pattern, {
-      otherwise: (other) => other.reply(other.html("login-need-text")),
-    });
-    await acknowledge(choice);
-    await choice.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-    if (loginRetryCallback.unpack(choice.callbackQuery.data)?.[0] === "client") {
-      clientId = await askClientId(conversation, choice);
-    }
+    await screen.show(text, failureChoices(ctx));
+    const { value } = await screen.button(loginRetryCallback, { hintKey: "login-need-text" });
+    await screen.retire();
+    if (value[0] === "client") clientId = await askClientId(screen);
   }
 }

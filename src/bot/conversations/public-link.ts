@@ -11,10 +11,8 @@ import {
 } from "../callback-data/public-link.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import type { Outcome } from "../errors.js";
-import { editOrSend } from "../format/edit.js";
-import { failureText, withPremiumpay } from "../operator.js";
-import { pickChannel } from "./channel-picker.js";
-import type { Flow } from "./types.js";
+import { confirmOnce, failureText } from "../operator.js";
+import { pickChannel, type Screen, type View } from "../screens/index.js";
 
 export const PUBLIC_LINK = "public-link";
 
@@ -71,105 +69,68 @@ export function linkActionId(chatId: number, callbackQueryId: string): string {
  * Sends the create call at most once per confirming click: the action id comes from that click's callback query,
  * which a redelivered update (after a crash) carries again, so the stored result is returned instead of a new link.
  */
-function createLinkOnce(
+async function createLinkOnce(
   deps: BotDeps,
   userId: number,
   actionId: string,
   draft: LinkDraft,
 ): Promise<Outcome<CreateResult>> {
-  return withPremiumpay(deps, userId, async (client): Promise<CreateResult> => {
-    const run = await deps.store.runOnce(actionId, userId, async (): Promise<CreatedLink> => {
-      const link = await client.createPublicLink({
-        channelId: draft.channel.id,
-        name: draft.name,
-        durationHours: draft.durationHours,
-        requiresApproval: draft.requiresApproval,
-        autoApproval: draft.autoApproval,
-      });
-      return { name: link.name, url: link.url };
+  const run = await confirmOnce(deps, userId, actionId, async (client): Promise<CreatedLink> => {
+    const link = await client.createPublicLink({
+      channelId: draft.channel.id,
+      name: draft.name,
+      durationHours: draft.durationHours,
+      requiresApproval: draft.requiresApproval,
+      autoApproval: draft.autoApproval,
     });
-    if (run.state === "unknown") {
-      deps.logger.warn(
-        { userId, actionId },
-        "public link creation was interrupted earlier; not sending it again",
-      );
-      return { state: "unknown" };
-    }
-    deps.logger.info(
-      { userId, actionId, channelId: draft.channel.id, replayed: run.replayed },
-      "public link created",
-    );
-    return { state: "done", link: run.result };
+    return { name: link.name, url: link.url };
   });
-}
-
-// ---- The flow's single message ----
-
-interface View {
-  text: string;
-  keyboard?: InlineKeyboard;
-}
-
-/**
- * The message the flow keeps editing. Once the operator has typed something below it, the next view is sent as a
- * new message (and the old one deleted) so the current step stays at the bottom of the chat.
- */
-interface Screen {
-  readonly chatId: number;
-  messageId: number;
-  buried: boolean;
-}
-
-async function show(ctx: FlowContext, screen: Screen, view: View): Promise<void> {
-  const options = view.keyboard ? { reply_markup: view.keyboard } : {};
-  if (!screen.buried) {
-    screen.messageId = await editOrSend(ctx.api, screen.chatId, screen.messageId, view.text, options);
-    return;
+  if (run.state === "unknown") {
+    deps.logger.warn(
+      { userId, actionId },
+      "public link creation was interrupted earlier; not sending it again",
+    );
+    return { ok: true, value: { state: "unknown" } };
   }
-  await ctx.api.deleteMessage(screen.chatId, screen.messageId).catch(() => undefined);
-  screen.messageId = (await ctx.reply(view.text, options)).message_id;
-  screen.buried = false;
+  if (!run.outcome.ok) return run.outcome;
+  deps.logger.info(
+    { userId, actionId, channelId: draft.channel.id, replayed: run.replayed },
+    "public link created",
+  );
+  return { ok: true, value: { state: "done", link: run.outcome.value } };
 }
+
+// ---- Asking ----
 
 type Answer<T> = { ctx: FlowContext; value: T } | { ctx: FlowContext; text: string };
 
 /**
- * Shows a step and waits for one of its buttons (on the current message, understood by `accept`) or, when the step
- * takes text, a text message. Other buttons (stale, forged, from another step) are refused with a notice; other
- * messages get the step again below them with a hint. Every callback query is answered.
+ * Shows a step and waits for one of its buttons (understood by `accept`) or, when the step takes text, a text
+ * message. Other buttons are refused by the screen; other messages get the step again below them with a hint.
  */
 async function ask<T>(
-  conversation: Flow,
   screen: Screen,
-  ctx: FlowContext,
   render: (ctx: FlowContext, hint?: string) => View,
   accept: (data: string) => T | undefined,
   acceptsText = false,
 ): Promise<Answer<T>> {
-  await show(ctx, screen, render(ctx));
+  screen.staleKey = "link-stale-button";
+  const first = render(screen.ctx);
+  await screen.show(first.text, first.keyboard);
   for (;;) {
-    const answer = await conversation.wait();
-    const query = answer.callbackQuery;
-    if (query) {
-      const onScreen = query.message?.message_id === screen.messageId;
-      const value = onScreen && query.data !== undefined ? accept(query.data) : undefined;
-      // A redelivered click (after a crash) was answered already, or is too old to answer: that must not stop the flow.
+    const answer = await screen.next();
+    if (answer.kind === "button") {
+      const value = accept(answer.data);
       if (value === undefined) {
-        await acknowledge(answer, { text: answer.t("link-stale-button") });
+        await screen.refuse(answer.ctx);
         continue;
       }
-      await acknowledge(answer);
-      return { ctx: answer, value };
+      await acknowledge(answer.ctx);
+      return { ctx: answer.ctx, value };
     }
-    if (!answer.message) continue;
-    screen.buried = true;
-    const text = answer.message.text;
-    if (acceptsText && text !== undefined) return { ctx: answer, text };
-    await show(
-      answer,
-      screen,
-      render(answer, answer.html(acceptsText ? "link-need-text" : "link-use-buttons")),
-    );
+    if (acceptsText && answer.kind === "text") return { ctx: answer.ctx, text: answer.text };
+    const again = render(answer.ctx, answer.ctx.html(acceptsText ? "link-need-text" : "link-use-buttons"));
+    await screen.show(again.text, again.keyboard);
   }
 }
 
@@ -205,13 +166,7 @@ const acceptBack = (data: string) =>
 
 // ---- Steps ----
 
-async function askName(
-  conversation: Flow,
-  screen: Screen,
-  ctx: FlowContext,
-  channel: LinkDraft["channel"],
-  current?: string,
-): Promise<{ ctx: FlowContext; name: string }> {
+async function askName(screen: Screen, channel: LinkDraft["channel"], current?: string): Promise<string> {
   let problem: string | undefined;
   for (;;) {
     const render = (c: FlowContext, hint?: string): View => ({
@@ -224,25 +179,18 @@ async function askName(
       ),
       keyboard: closingRow(c, new InlineKeyboard(), current !== undefined),
     });
-    const answer = await ask(conversation, screen, ctx, render, acceptBack, true);
-    ctx = answer.ctx;
-    if ("value" in answer) return { ctx, name: current! };
+    const answer = await ask(screen, render, acceptBack, true);
+    if ("value" in answer) return current!;
     const parsed = linkNameSchema.safeParse(answer.text);
-    if (parsed.success) return { ctx, name: parsed.data };
-    problem = ctx.html(parsed.error.issues[0]!.message, {
+    if (parsed.success) return parsed.data;
+    problem = answer.ctx.html(parsed.error.issues[0]!.message, {
       length: [...answer.text.trim()].length,
       max: LINK_NAME_MAX_LENGTH,
     });
   }
 }
 
-async function askDuration(
-  conversation: Flow,
-  screen: Screen,
-  ctx: FlowContext,
-  channel: LinkDraft["channel"],
-  current?: number,
-): Promise<{ ctx: FlowContext; hours: number }> {
+async function askDuration(screen: Screen, channel: LinkDraft["channel"], current?: number): Promise<number> {
   let problem: string | undefined;
   for (;;) {
     const render = (c: FlowContext, hint?: string): View => {
@@ -268,12 +216,11 @@ async function askDuration(
       const preset = linkDurationCallback.unpack(data)?.[0];
       return preset === undefined ? acceptBack(data) : Number(preset);
     };
-    const answer = await ask(conversation, screen, ctx, render, accept, true);
-    ctx = answer.ctx;
-    if ("value" in answer) return { ctx, hours: answer.value === "back" ? current! : answer.value };
+    const answer = await ask(screen, render, accept, true);
+    if ("value" in answer) return answer.value === "back" ? current! : answer.value;
     const parsed = durationHoursSchema.safeParse(answer.text);
-    if (parsed.success) return { ctx, hours: parsed.data };
-    problem = ctx.html(parsed.error.issues[0]!.message, {
+    if (parsed.success) return parsed.data;
+    problem = answer.ctx.html(parsed.error.issues[0]!.message, {
       input: answer.text.trim().slice(0, 32),
       max: MAX_DURATION_HOURS,
     });
@@ -281,13 +228,11 @@ async function askDuration(
 }
 
 async function askYesNo(
-  conversation: Flow,
   screen: Screen,
-  ctx: FlowContext,
   channel: LinkDraft["channel"],
   question: "approval" | "auto",
   editing: boolean,
-): Promise<{ ctx: FlowContext; value: boolean | "back" }> {
+): Promise<boolean | "back"> {
   const render = (c: FlowContext, hint?: string): View => ({
     text: lines(
       header(c, channel),
@@ -308,23 +253,23 @@ async function askYesNo(
     const [asked, answer] = choice;
     return asked === question ? answer === "yes" : undefined;
   };
-  const answer = await ask(conversation, screen, ctx, render, accept);
-  return { ctx: answer.ctx, value: "value" in answer ? answer.value : "back" };
+  const answer = await ask(screen, render, accept);
+  return "value" in answer ? answer.value : "back";
 }
+
+type Approval = Pick<LinkDraft, "requiresApproval" | "autoApproval">;
 
 /** Requires approval, then (only when it does) auto approval. Back while editing keeps both values. */
 async function askApproval(
-  conversation: Flow,
   screen: Screen,
-  ctx: FlowContext,
   channel: LinkDraft["channel"],
-  current?: { requiresApproval: boolean; autoApproval: boolean },
-): Promise<{ ctx: FlowContext; requiresApproval: boolean; autoApproval: boolean }> {
-  const required = await askYesNo(conversation, screen, ctx, channel, "approval", current !== undefined);
-  if (required.value === "back") return { ctx: required.ctx, ...current! };
-  if (!required.value) return { ctx: required.ctx, requiresApproval: false, autoApproval: false };
-  const auto = await askYesNo(conversation, screen, required.ctx, channel, "auto", false);
-  return { ctx: auto.ctx, requiresApproval: true, autoApproval: auto.value === true };
+  current?: Approval,
+): Promise<Approval> {
+  const required = await askYesNo(screen, channel, "approval", current !== undefined);
+  if (required === "back") return current!;
+  if (!required) return { requiresApproval: false, autoApproval: false };
+  const auto = await askYesNo(screen, channel, "auto", false);
+  return { requiresApproval: true, autoApproval: auto === true };
 }
 
 /** Channel, name, duration and approval; auto approval only when approval is required (it means nothing otherwise). */
@@ -347,12 +292,7 @@ function summaryText(ctx: FlowContext, draft: LinkDraft): string {
 
 type Field = "channel" | "name" | "duration" | "approval";
 
-async function askField(
-  conversation: Flow,
-  screen: Screen,
-  ctx: FlowContext,
-  draft: LinkDraft,
-): Promise<{ ctx: FlowContext; field: Field | "back" }> {
+async function askField(screen: Screen, draft: LinkDraft): Promise<Field | "back"> {
   const render = (c: FlowContext, hint?: string): View => ({
     text: lines(summaryText(c, draft), c.html("link-edit-choose"), hint),
     keyboard: closingRow(
@@ -367,50 +307,36 @@ async function askField(
     ),
   });
   const accept = (data: string) => linkEditCallback.unpack(data)?.[0] ?? acceptBack(data);
-  const answer = await ask(conversation, screen, ctx, render, accept);
-  return { ctx: answer.ctx, field: "value" in answer ? answer.value : "back" };
+  const answer = await ask(screen, render, accept);
+  return "value" in answer ? answer.value : "back";
 }
 
 /** Changes one field of the draft; the others are kept. Undefined when the operator has no channel left to pick. */
-async function editDraft(
-  conversation: Flow,
-  screen: Screen,
-  ctx: FlowContext,
-  draft: LinkDraft,
-): Promise<{ ctx: FlowContext; draft: LinkDraft } | undefined> {
-  const choice = await askField(conversation, screen, ctx, draft);
-  ctx = choice.ctx;
-  switch (choice.field) {
+async function editDraft(screen: Screen, draft: LinkDraft): Promise<LinkDraft | undefined> {
+  const field = await askField(screen, draft);
+  switch (field) {
     case "back":
-      return { ctx, draft };
+      return draft;
     case "channel": {
-      // The picker opens its own message; the summary's is removed so only one screen stays.
-      await ctx.api.deleteMessage(screen.chatId, screen.messageId).catch(() => undefined);
-      const picked = await pickChannel(conversation, ctx, ctx.html("link-title"));
-      if (!picked) return undefined;
-      screen.messageId = picked.messageId;
-      screen.buried = false;
-      return {
-        ctx: picked.ctx,
-        draft: { ...draft, channel: { id: picked.channel.id, name: picked.channel.name } },
-      };
+      const picked = await pickLinkChannel(screen);
+      return picked && { ...draft, channel: picked };
     }
-    case "name": {
-      const named = await askName(conversation, screen, ctx, draft.channel, draft.name);
-      return { ctx: named.ctx, draft: { ...draft, name: named.name } };
-    }
-    case "duration": {
-      const timed = await askDuration(conversation, screen, ctx, draft.channel, draft.durationHours);
-      return { ctx: timed.ctx, draft: { ...draft, durationHours: timed.hours } };
-    }
-    case "approval": {
-      const approval = await askApproval(conversation, screen, ctx, draft.channel, draft);
-      return {
-        ctx: approval.ctx,
-        draft: { ...draft, requiresApproval: approval.requiresApproval, autoApproval: approval.autoApproval },
-      };
-    }
+    case "name":
+      return { ...draft, name: await askName(screen, draft.channel, draft.name) };
+    case "duration":
+      return { ...draft, durationHours: await askDuration(screen, draft.channel, draft.durationHours) };
+    case "approval":
+      return { ...draft, ...(await askApproval(screen, draft.channel, draft)) };
   }
+}
+
+/** The picker opens its own message; the flow's previous one is removed so only one screen stays. */
+async function pickLinkChannel(screen: Screen): Promise<LinkDraft["channel"] | undefined> {
+  if (screen.messageId !== undefined) {
+    await screen.ctx.api.deleteMessage(screen.chatId, screen.messageId).catch(() => undefined);
+  }
+  const picked = await pickChannel(screen, screen.ctx.html("link-title"));
+  return picked && { id: picked.id, name: picked.name };
 }
 
 function shareUrl(link: string): string {
@@ -419,43 +345,39 @@ function shareUrl(link: string): string {
 
 /**
  * Creates the link once per confirming click. A failure offers Retry (a new click, so a new action) or Edit;
- * an authentication failure ends the flow with the way to log in again. Returns the context to go on editing with,
- * or undefined when the flow is over.
+ * an authentication failure ends the flow with the way to log in again. Returns "edit" to go on editing, or
+ * "over" when the flow is over.
  */
-async function createLink(
-  conversation: Flow,
-  screen: Screen,
-  press: FlowContext,
-  draft: LinkDraft,
-): Promise<FlowContext | undefined> {
-  const { deps } = press;
-  const userId = press.from!.id;
+async function createLink(screen: Screen, draft: LinkDraft): Promise<"edit" | "over"> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
   for (;;) {
-    await show(press, screen, { text: lines(header(press, draft.channel), press.html("link-creating")) });
+    const press = screen.ctx;
+    await screen.show(lines(header(press, draft.channel), press.html("link-creating")));
     const actionId = linkActionId(screen.chatId, press.callbackQuery!.id);
-    const outcome = await conversation.external(() => createLinkOnce(deps, userId, actionId, draft));
+    const outcome = await screen.conversation.external(() => createLinkOnce(deps, userId, actionId, draft));
     if (outcome.ok && outcome.value.state === "done") {
       const { link } = outcome.value;
-      await show(press, screen, {
-        text: lines(press.html("link-created", { url: link.url }), settingsText(press, draft, link.name)),
-        keyboard: new InlineKeyboard()
+      await screen.show(
+        lines(press.html("link-created", { url: link.url }), settingsText(press, draft, link.name)),
+        new InlineKeyboard()
           .url(press.t("link-button-share"), shareUrl(link.url))
           .row()
           .text(press.t("link-button-another"), menuCallback.pack("link")),
-      });
-      return undefined;
+      );
+      return "over";
     }
     if (outcome.ok) {
-      await show(press, screen, {
-        text: lines(header(press, draft.channel), press.html("link-create-unknown")),
-        keyboard: new InlineKeyboard().text(press.t("link-button-another"), menuCallback.pack("link")),
-      });
-      return undefined;
+      await screen.show(
+        lines(header(press, draft.channel), press.html("link-create-unknown")),
+        new InlineKeyboard().text(press.t("link-button-another"), menuCallback.pack("link")),
+      );
+      return "over";
     }
     const failure = outcome;
     if (failure.kind === "auth") {
-      await show(press, screen, { text: lines(header(press, draft.channel), failureText(press, failure)) });
-      return undefined;
+      await screen.show(lines(header(press, draft.channel), failureText(press, failure)));
+      return "over";
     }
     // No answer, or one we cannot read, does not prove that nothing was created: the operator is not told it was not.
     const unconfirmed = failure.kind === "unavailable" || failure.kind === "bad_response";
@@ -476,9 +398,8 @@ async function createLink(
       const action = linkActionCallback.unpack(data)?.[0];
       return action === "retry" || action === "edit" ? action : undefined;
     };
-    const answer = await ask(conversation, screen, press, render, accept);
-    if (!("value" in answer) || answer.value === "edit") return answer.ctx;
-    press = answer.ctx;
+    const answer = await ask(screen, render, accept);
+    if (!("value" in answer) || answer.value === "edit") return "edit";
   }
 }
 
@@ -486,22 +407,13 @@ async function createLink(
  * /link: channel → name → duration → approval (→ auto approval) → summary with Confirm / Edit / Cancel →
  * createPublicLink exactly once → the link with a share button. Every step edits the same message where it can.
  */
-export async function publicLinkConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
-  const picked = await pickChannel(conversation, ctx, ctx.html("link-title"));
+export async function publicLinkFlow(screen: Screen): Promise<void> {
+  const picked = await pickChannel(screen, screen.ctx.html("link-title"));
   if (!picked) return;
-  const screen: Screen = { chatId: ctx.chat!.id, messageId: picked.messageId, buried: false };
-  const channel = { id: picked.channel.id, name: picked.channel.name };
-  const named = await askName(conversation, screen, picked.ctx, channel);
-  const timed = await askDuration(conversation, screen, named.ctx, channel);
-  const approval = await askApproval(conversation, screen, timed.ctx, channel);
-  let draft: LinkDraft = {
-    channel,
-    name: named.name,
-    durationHours: timed.hours,
-    requiresApproval: approval.requiresApproval,
-    autoApproval: approval.autoApproval,
-  };
-  let current = approval.ctx;
+  const channel = { id: picked.id, name: picked.name };
+  const name = await askName(screen, channel);
+  const durationHours = await askDuration(screen, channel);
+  let draft: LinkDraft = { channel, name, durationHours, ...(await askApproval(screen, channel)) };
   for (;;) {
     const render = (c: FlowContext, hint?: string): View => ({
       text: lines(summaryText(c, draft), c.html("link-confirm-question"), hint),
@@ -515,15 +427,11 @@ export async function publicLinkConversation(conversation: Flow, ctx: FlowContex
       const action = linkActionCallback.unpack(data)?.[0];
       return action === "confirm" || action === "edit" ? action : undefined;
     };
-    const answer = await ask(conversation, screen, current, render, accept);
-    current = answer.ctx;
-    if ("value" in answer && answer.value === "confirm") {
-      const next = await createLink(conversation, screen, current, draft);
-      if (!next) return;
-      current = next;
-    }
-    const edited = await editDraft(conversation, screen, current, draft);
+    const answer = await ask(screen, render, accept);
+    if ("value" in answer && answer.value === "confirm" && (await createLink(screen, draft)) === "over")
+      return;
+    const edited = await editDraft(screen, draft);
     if (!edited) return;
-    ({ ctx: current, draft } = edited);
+    draft = edited;
   }
 }

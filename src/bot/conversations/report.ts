@@ -1,8 +1,10 @@
 import { InlineKeyboard } from "grammy";
+import { formatCount, formatMoney, formatTotals } from "../../format/numbers.js";
+import { MAX_MESSAGE_CHARS, renderTable } from "../../format/table.js";
+import { buttonLabel } from "../../format/text.js";
 import type { AggregatedRow, AggregateField, Gateway, GatewayService } from "../../premiumpay/index.js";
-import { PERIOD_KINDS } from "../../reports/periods.js";
 import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
-import { cancelCallback, retryCallback } from "../callback-data/index.js";
+import { cancelCallback } from "../callback-data/index.js";
 import {
   gatewayCallback,
   REPORT_KINDS,
@@ -10,14 +12,8 @@ import {
   serviceCallback,
 } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
-import { editOrSend } from "../format/edit.js";
-import { formatCount, formatMoney, formatTotals } from "../format/numbers.js";
-import { MAX_MESSAGE_CHARS, renderTable } from "../format/table.js";
-import { buttonLabel } from "../format/text.js";
-import { retryKeyboard } from "../keyboards/index.js";
-import { failureText, withPremiumpay } from "../operator.js";
-import { choosePeriod, operatorZone, periodLine, showPeriodScreen, waitForButton } from "./sales.js";
-import type { Flow } from "./types.js";
+import { withPremiumpay } from "../operator.js";
+import { fetchWithRetry, operatorZone, periodLine, periodReport, type Screen } from "../screens/index.js";
 
 export const REPORT = "report";
 
@@ -83,23 +79,8 @@ function renderAggregated(
   return lines.join("\n");
 }
 
-async function aggregatedReport(
-  conversation: Flow,
-  ctx: FlowContext,
-  messageId: number,
-  field: AggregateField,
-  { deps, userId, zone }: Scope,
-): Promise<FlowContext> {
-  const chosen = await choosePeriod(
-    conversation,
-    ctx,
-    messageId,
-    ctx.html(`report-title-${field}`),
-    PERIOD_KINDS,
-  );
-  return showPeriodScreen(conversation, chosen.ctx, chosen.messageId, zone, {
-    kinds: PERIOD_KINDS,
-    initial: chosen.kind,
+async function aggregatedReport(screen: Screen, field: AggregateField, { deps, userId, zone }: Scope) {
+  await periodReport(screen, zone, screen.ctx.html(`report-title-${field}`), {
     retryStep: REPORT,
     fetch: (period) =>
       withPremiumpay(deps, userId, (client) =>
@@ -111,71 +92,42 @@ async function aggregatedReport(
   });
 }
 
-/**
- * The operator's gateways with their services, retried on failure, and the message showing the flow now; undefined
- * when there are none.
- */
-async function loadGateways(
-  conversation: Flow,
-  ctx: FlowContext,
-  messageId: number,
-  { deps, userId }: Scope,
-): Promise<{ ctx: FlowContext; gateways: Gateway[]; messageId: number } | undefined> {
-  const chatId = ctx.chat!.id;
-  let current = ctx;
-  let shownIn = await editOrSend(current.api, chatId, messageId, current.html("report-loading"));
-  for (;;) {
-    const outcome = await conversation.external(() =>
-      withPremiumpay(deps, userId, (client) => client.gateways({ includeServices: true })),
-    );
-    if (outcome.ok) {
-      if (outcome.value.length > 0) return { ctx: current, gateways: outcome.value, messageId: shownIn };
-      await editOrSend(current.api, chatId, shownIn, current.html("report-no-gateways"));
-      return undefined;
-    }
-    shownIn = await editOrSend(current.api, chatId, shownIn, failureText(current, outcome), {
-      reply_markup: retryKeyboard(current, REPORT),
-    });
-    current = (await waitForButton(conversation, retryCallback)).ctx;
-  }
+/** The operator's gateways with their services, retried on failure; undefined when there are none. */
+async function loadGateways(screen: Screen, { deps, userId }: Scope): Promise<Gateway[] | undefined> {
+  await screen.show(screen.ctx.html("report-loading"));
+  const gateways = await fetchWithRetry(screen, REPORT, () =>
+    withPremiumpay(deps, userId, (client) => client.gateways({ includeServices: true })),
+  );
+  if (gateways.length > 0) return gateways;
+  await screen.show(screen.ctx.html("report-no-gateways"));
+  return undefined;
 }
 
-async function chooseGateway(
-  conversation: Flow,
-  ctx: FlowContext,
-  messageId: number,
-  gateways: readonly Gateway[],
-): Promise<{ ctx: FlowContext; gateway: Gateway; messageId: number }> {
+async function chooseGateway(screen: Screen, gateways: readonly Gateway[]): Promise<Gateway> {
+  const { ctx } = screen;
   const offered = gateways.slice(0, MAX_GATEWAY_BUTTONS);
   const keyboard = new InlineKeyboard();
   for (const gateway of offered) {
     keyboard.text(buttonLabel(gateway.name || `#${gateway.id}`), gatewayCallback.pack(gateway.id)).row();
   }
   keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
-  const shownIn = await editOrSend(ctx.api, ctx.chat!.id, messageId, ctx.html("report-choose-gateway"), {
-    reply_markup: keyboard,
-  });
+  await screen.show(ctx.html("report-choose-gateway"), keyboard);
   // A gateway id that is not in the operator's own list (forged or stale) is refused.
-  const { ctx: answer, value } = await waitForButton(conversation, gatewayCallback, ([id]) =>
-    offered.some((gateway) => gateway.id === id),
-  );
-  return { ctx: answer, gateway: offered.find((gateway) => gateway.id === value[0])!, messageId: shownIn };
+  const { value } = await screen.button(gatewayCallback, {
+    accept: ([id]) => offered.some((gateway) => gateway.id === id),
+    hintKey: "sales-use-buttons",
+  });
+  return offered.find((gateway) => gateway.id === value[0])!;
 }
 
 /** A gateway's services, 8 a page, plus "All services". Returns null for the whole gateway. */
-async function chooseService(
-  conversation: Flow,
-  ctx: FlowContext,
-  messageId: number,
-  gateway: Gateway,
-): Promise<{ ctx: FlowContext; service: GatewayService | null; messageId: number }> {
+async function chooseService(screen: Screen, gateway: Gateway): Promise<GatewayService | null> {
   const { services } = gateway;
-  if (services.length === 0) return { ctx, service: null, messageId };
+  if (services.length === 0) return null;
   const pages = Math.ceil(services.length / SERVICES_PAGE_SIZE);
-  let current = ctx;
   let page = 0;
-  let shownIn = messageId;
   for (;;) {
+    const current = screen.ctx;
     const keyboard = new InlineKeyboard()
       .text(current.t("report-all-services"), serviceCallback.pack("all", 0))
       .row();
@@ -191,22 +143,20 @@ async function chooseService(
       current.html("report-choose-service", { gateway: gateway.name || `#${gateway.id}` }),
       ...(pages > 1 ? [current.html("picker-page", { page: page + 1, pages })] : []),
     ].join("\n");
-    shownIn = await editOrSend(current.api, current.chat!.id, shownIn, text, { reply_markup: keyboard });
-    const { ctx: answer, value } = await waitForButton(conversation, serviceCallback, ([action, id]) => {
-      if (action === "page") return id < pages;
-      return action === "all" || services.some((service) => service.id === id);
+    await screen.show(text, keyboard);
+    const { value } = await screen.button(serviceCallback, {
+      accept: ([action, id]) => {
+        if (action === "page") return id < pages;
+        return action === "all" || services.some((service) => service.id === id);
+      },
+      hintKey: "sales-use-buttons",
     });
     const [action, id] = value;
-    current = answer;
     if (action === "page") {
       page = id;
       continue;
     }
-    return {
-      ctx: answer,
-      service: action === "all" ? null : services.find((service) => service.id === id)!,
-      messageId: shownIn,
-    };
+    return action === "all" ? null : services.find((service) => service.id === id)!;
   }
 }
 
@@ -236,30 +186,14 @@ function renderGatewaySales(
   ].join("\n");
 }
 
-/** Undefined when the operator has no gateways (the flow then ends). */
-async function gatewayReport(
-  conversation: Flow,
-  ctx: FlowContext,
-  messageId: number,
-  scope: Scope,
-): Promise<FlowContext | undefined> {
-  const loaded = await loadGateways(conversation, ctx, messageId, scope);
-  if (!loaded) return undefined;
-  const picked = await chooseGateway(conversation, loaded.ctx, loaded.messageId, loaded.gateways);
-  const { gateway } = picked;
-  const chosen = await chooseService(conversation, picked.ctx, picked.messageId, gateway);
-  const { service } = chosen;
-  const period = await choosePeriod(
-    conversation,
-    chosen.ctx,
-    chosen.messageId,
-    gatewayTitle(chosen.ctx, gateway, service),
-    PERIOD_KINDS,
-  );
+/** False when the operator has no gateways (the flow then ends). */
+async function gatewayReport(screen: Screen, scope: Scope): Promise<boolean> {
+  const gateways = await loadGateways(screen, scope);
+  if (!gateways) return false;
+  const gateway = await chooseGateway(screen, gateways);
+  const service = await chooseService(screen, gateway);
   const { deps, userId, zone } = scope;
-  return showPeriodScreen(conversation, period.ctx, period.messageId, zone, {
-    kinds: PERIOD_KINDS,
-    initial: period.kind,
+  await periodReport(screen, zone, gatewayTitle(screen.ctx, gateway, service), {
     retryStep: REPORT,
     fetch: (range) =>
       withPremiumpay(deps, userId, async (client) =>
@@ -276,28 +210,25 @@ async function gatewayReport(
       renderGatewaySales(screenCtx, gateway, service, periodLine(screenCtx, kind, range, zone), summary),
     otherKey: "report-another",
   });
+  return true;
 }
 
 /**
  * /report: sales aggregated by country, payment method or service for a period, largest amount first; or the sales
  * of one gateway (and optionally one of its services).
  */
-export async function reportConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
-  const { deps } = ctx;
-  const userId = ctx.from!.id;
-  const scope: Scope = { deps, userId, zone: await operatorZone(conversation, deps, userId) };
-  let current = ctx;
+export async function reportFlow(screen: Screen): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
+  const scope: Scope = { deps, userId, zone: await operatorZone(screen) };
   for (;;) {
-    const screen = await current.reply(current.html("report-choose-kind"), {
-      reply_markup: kindKeyboard(current),
-    });
-    const { ctx: answer, value } = await waitForButton(conversation, reportKindCallback);
+    await screen.send(screen.ctx.html("report-choose-kind"), kindKeyboard(screen.ctx));
+    const { value } = await screen.button(reportKindCallback, { hintKey: "sales-use-buttons" });
     const [kind] = value;
-    const next =
-      kind === "gateway"
-        ? await gatewayReport(conversation, answer, screen.message_id, scope)
-        : await aggregatedReport(conversation, answer, screen.message_id, kind, scope);
-    if (!next) return;
-    current = next;
+    if (kind === "gateway") {
+      if (!(await gatewayReport(screen, scope))) return;
+    } else {
+      await aggregatedReport(screen, kind, scope);
+    }
   }
 }

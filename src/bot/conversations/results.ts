@@ -1,12 +1,15 @@
+import { INTL_LOCALE } from "../../format/numbers.js";
+import { MAX_MESSAGE_CHARS, renderTable, type TableColumn } from "../../format/table.js";
 import type { ChannelResult, Scalar } from "../../premiumpay/index.js";
-import { PERIOD_KINDS } from "../../reports/periods.js";
 import type { FlowContext } from "../context.js";
-import { INTL_LOCALE } from "../format/numbers.js";
-import { MAX_MESSAGE_CHARS, renderTable, type TableColumn } from "../format/table.js";
 import { withPremiumpay } from "../operator.js";
-import { pickChannel } from "./channel-picker.js";
-import { choosePeriod, operatorZone, periodLine, showPeriodScreen } from "./sales.js";
-import type { Flow } from "./types.js";
+import {
+  forEachPickedChannel,
+  operatorZone,
+  periodLine,
+  periodReport,
+  type Screen,
+} from "../screens/index.js";
 
 export const RESULTS = "results";
 
@@ -80,25 +83,12 @@ function renderResults(
 }
 
 /** /results: a channel and a period, then premiumpay's channel results as a table. */
-export async function resultsConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
-  const { deps } = ctx;
-  const userId = ctx.from!.id;
-  const zone = await operatorZone(conversation, deps, userId);
-  let current = ctx;
-  for (;;) {
-    const picked = await pickChannel(conversation, current, current.html("results-purpose"));
-    if (!picked) return;
-    const { channel } = picked;
-    const chosen = await choosePeriod(
-      conversation,
-      picked.ctx,
-      picked.messageId,
-      picked.ctx.html("results-title", { channel: channel.name }),
-      PERIOD_KINDS,
-    );
-    current = await showPeriodScreen(conversation, chosen.ctx, chosen.messageId, zone, {
-      kinds: PERIOD_KINDS,
-      initial: chosen.kind,
+export async function resultsFlow(screen: Screen): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
+  const zone = await operatorZone(screen);
+  await forEachPickedChannel(screen, screen.ctx.html("results-purpose"), (channel) =>
+    periodReport(screen, zone, screen.ctx.html("results-title", { channel: channel.name }), {
       retryStep: RESULTS,
       fetch: (period) =>
         withPremiumpay(deps, userId, (client) =>
@@ -107,6 +97,6 @@ export async function resultsConversation(conversation: Flow, ctx: FlowContext):
       render: (screenCtx, rows, kind, period) =>
         renderResults(screenCtx, channel.name, periodLine(screenCtx, kind, period, zone), rows),
       otherKey: "sales-another-channel",
-    });
-  }
+    }),
+  );
 }

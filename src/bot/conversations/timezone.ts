@@ -3,8 +3,7 @@ import { isValidTimezone, localTime } from "../../time.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, timezoneCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
-import { flowNow } from "./clock.js";
-import type { Flow } from "./types.js";
+import { flowNow, type Screen } from "../screens/index.js";
 
 export const TIMEZONE = "timezone";
 
@@ -42,40 +41,41 @@ function timezoneKeyboard(ctx: FlowContext): InlineKeyboard {
 }
 
 /** Shows the current zone; the operator picks a common one or types any IANA name. */
-export async function timezoneConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
-  const { deps } = ctx;
-  const userId = ctx.from!.id;
-  const current = await conversation.external(
+export async function timezoneFlow(screen: Screen): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
+  const current = await screen.conversation.external(
     async () => (await deps.store.getOperator(userId))?.timezone ?? deps.config.defaultTimezone,
   );
-  const now = await flowNow(conversation, deps);
-  await ctx.reply(ctx.html("timezone-current", { timezone: current, time: localTime(now, current) }), {
-    reply_markup: timezoneKeyboard(ctx),
-  });
-  for (;;) {
-    const answer = await conversation.wait();
-    let zone: string | undefined;
-    if (answer.callbackQuery?.data) {
-      const index = timezoneCallback.unpack(answer.callbackQuery.data)?.[0];
+  const now = await flowNow(screen.conversation, deps);
+  await screen.show(
+    screen.ctx.html("timezone-current", { timezone: current, time: localTime(now, current) }),
+    timezoneKeyboard(screen.ctx),
+  );
+  let zone: string | undefined;
+  while (zone === undefined) {
+    const answer = await screen.next();
+    if (answer.kind === "button") {
+      const index = timezoneCallback.unpack(answer.data)?.[0];
       zone = index === undefined ? undefined : COMMON_TIMEZONES[index];
-      await acknowledge(answer);
-    } else if (answer.message?.text) {
-      const typed = answer.message.text.trim();
-      zone = isValidTimezone(typed) ? typed : undefined;
-      if (!zone) {
-        await answer.reply(answer.html("timezone-invalid", { input: typed.slice(0, 64) }), {
-          reply_markup: timezoneKeyboard(answer),
-        });
-        continue;
+      if (zone === undefined) await screen.refuse(answer.ctx);
+      else await acknowledge(answer.ctx);
+    } else if (answer.kind === "text") {
+      const typed = answer.text.trim();
+      if (isValidTimezone(typed)) zone = typed;
+      else {
+        await screen.show(
+          answer.ctx.html("timezone-invalid", { input: typed.slice(0, 64) }),
+          timezoneKeyboard(answer.ctx),
+        );
       }
     }
-    if (!zone) continue;
-    const chosen = zone;
-    await conversation.external(() =>
-      deps.store.updateOperator(userId, { timezone: chosen }).then(() => undefined),
-    );
-    const at = await flowNow(conversation, deps);
-    await answer.reply(answer.html("timezone-set", { timezone: chosen, time: localTime(at, chosen) }));
-    return;
   }
+  const chosen = zone;
+  await screen.conversation.external(() =>
+    deps.store.updateOperator(userId, { timezone: chosen }).then(() => undefined),
+  );
+  const at = await flowNow(screen.conversation, deps);
+  await screen.retire();
+  await screen.ctx.reply(screen.ctx.html("timezone-set", { timezone: chosen, time: localTime(at, chosen) }));
 }

@@ -1,17 +1,15 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
+import { escapeHtml } from "../../format/html.js";
+import { buttonLabel } from "../../format/text.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { type WelcomeAction, welcomeCallback, welcomeLinkCallback } from "../callback-data/welcome.js";
 import type { BotDeps, FlowContext } from "../context.js";
-import { type Outcome, outcomeOf } from "../errors.js";
-import { editOrSend } from "../format/edit.js";
-import { escapeHtml } from "../format/html.js";
-import { buttonLabel } from "../format/text.js";
+import type { Outcome } from "../errors.js";
 import { mainMenuKeyboard, retryKeyboard } from "../keyboards/index.js";
-import { failureText, premiumpayOf } from "../operator.js";
-import { type PickedChannel, pickChannel } from "./channel-picker.js";
-import type { Flow } from "./types.js";
+import { confirmOnce, failureText } from "../operator.js";
+import { type PickedChannel, pickChannel, type Screen } from "../screens/index.js";
 
 export const WELCOME = "welcome";
 
@@ -89,12 +87,6 @@ interface WelcomeDraft {
   button: WelcomeButton | null;
 }
 
-/** The flow's current message: steps answered with a button edit it, steps answered by typing move it below. */
-interface Screen {
-  chatId: number;
-  messageId: number;
-}
-
 type SendResult = { status: "sent" } | { status: "unknown" } | Extract<Outcome<unknown>, { ok: false }>;
 
 /**
@@ -108,47 +100,19 @@ async function sendWelcomeOnce(
   channelId: number,
   draft: WelcomeDraft,
 ): Promise<SendResult> {
-  const client = await premiumpayOf(deps, userId);
-  if (!client) return { ok: false, kind: "auth" };
-  const run = await deps.store.runOnce(actionId, userId, () =>
-    outcomeOf(() =>
-      client
-        .setWelcomeMessage({
-          channelId,
-          message: draft.message,
-          ...(draft.inviteLink ? { inviteLink: draft.inviteLink.url } : {}),
-          ...(draft.button ? { buttonText: draft.button.text, buttonUrl: draft.button.url } : {}),
-        })
-        .then(() => null),
-    ),
+  const run = await confirmOnce(deps, userId, actionId, (client) =>
+    client
+      .setWelcomeMessage({
+        channelId,
+        message: draft.message,
+        ...(draft.inviteLink ? { inviteLink: draft.inviteLink.url } : {}),
+        ...(draft.button ? { buttonText: draft.button.text, buttonUrl: draft.button.url } : {}),
+      })
+      .then(() => null),
   );
   // "unknown": an earlier attempt started and the bot died before recording how it ended.
   if (run.state === "unknown") return { status: "unknown" };
-  return run.result.ok ? { status: "sent" } : run.result;
-}
-
-/** Shows a step in the flow's message; if the operator deleted that message, the step is sent anew. */
-async function show(ctx: FlowContext, screen: Screen, text: string, keyboard: InlineKeyboard): Promise<void> {
-  screen.messageId = await editOrSend(ctx.api, screen.chatId, screen.messageId, text, {
-    reply_markup: keyboard,
-  });
-}
-
-/** After the operator typed something, the next step goes below their message so it stays in view. */
-async function showBelow(
-  ctx: FlowContext,
-  screen: Screen,
-  text: string,
-  keyboard: InlineKeyboard,
-): Promise<void> {
-  // The old message's buttons belong to a step that is over; a failure here (already gone) changes nothing.
-  await ctx.api.editMessageReplyMarkup(screen.chatId, screen.messageId).catch(() => undefined);
-  screen.messageId = (await ctx.reply(text, { reply_markup: keyboard })).message_id;
-}
-
-/** A step reached by a button click edits the flow's message; one reached by typing goes below the typed text. */
-function present(ctx: FlowContext, screen: Screen, text: string, keyboard: InlineKeyboard): Promise<void> {
-  return ctx.message ? showBelow(ctx, screen, text, keyboard) : show(ctx, screen, text, keyboard);
+  return run.outcome.ok ? { status: "sent" } : run.outcome;
 }
 
 function cancelOnly(ctx: FlowContext): InlineKeyboard {
@@ -158,48 +122,45 @@ function cancelOnly(ctx: FlowContext): InlineKeyboard {
 type Answer =
   | { ctx: FlowContext; text: string }
   | { ctx: FlowContext; action: WelcomeAction }
-  | {
-      ctx: FlowContext;
-      linkIndex: number;
-    };
+  | { ctx: FlowContext; linkIndex: number };
 
 /**
- * Waits for what this step accepts: typed text (when `accepts.text`) or one of `accepts.actions`. A button of another
- * step, or a forged one, is answered as expired; anything else gets `hintKey` and the step keeps waiting.
+ * Waits for what this step accepts: typed text (when `accepts.text`) or one of `accepts.actions`. Any other button
+ * is refused by the screen; anything else gets `hintKey` and the step keeps waiting.
  */
 async function waitForAnswer(
-  conversation: Flow,
+  screen: Screen,
   accepts: { text: boolean; actions: readonly WelcomeAction[]; linkCount?: number },
   hintKey: string,
 ): Promise<Answer> {
   for (;;) {
-    const ctx = await conversation.wait();
-    const data = ctx.callbackQuery?.data;
-    if (data !== undefined) {
-      const action = welcomeCallback.unpack(data)?.[0];
+    const answer = await screen.next();
+    const { ctx } = answer;
+    if (answer.kind === "button") {
+      const action = welcomeCallback.unpack(answer.data)?.[0];
       if (action !== undefined && accepts.actions.includes(action)) {
         await acknowledge(ctx);
         return { ctx, action };
       }
-      const linkIndex = welcomeLinkCallback.unpack(data)?.[0];
+      const linkIndex = welcomeLinkCallback.unpack(answer.data)?.[0];
       if (linkIndex !== undefined && linkIndex < (accepts.linkCount ?? 0)) {
         await acknowledge(ctx);
         return { ctx, linkIndex };
       }
-      await acknowledge(ctx, { text: ctx.t("button-expired") });
+      await screen.refuse(ctx);
       continue;
     }
-    const text = ctx.message?.text;
-    if (accepts.text && text !== undefined) return { ctx, text };
-    if (ctx.message) await ctx.reply(ctx.html(hintKey));
+    if (accepts.text && answer.kind === "text") return { ctx, text: answer.text };
+    await ctx.reply(ctx.html(hintKey));
   }
 }
 
-async function askMessage(conversation: Flow, ctx: FlowContext, screen: Screen, channel: PickedChannel) {
+async function askMessage(screen: Screen, channel: PickedChannel) {
+  const { ctx } = screen;
   const prompt = ctx.html("welcome-ask-message", { channel: channel.name, max: WELCOME_MESSAGE_MAX });
-  await present(ctx, screen, prompt, cancelOnly(ctx));
+  await screen.show(prompt, cancelOnly(ctx));
   for (;;) {
-    const answer = await waitForAnswer(conversation, { text: true, actions: [] }, "welcome-need-text");
+    const answer = await waitForAnswer(screen, { text: true, actions: [] }, "welcome-need-text");
     if (!("text" in answer)) continue;
     const parsed = welcomeMessageSchema.safeParse(answer.text);
     if (parsed.success) return { ctx: answer.ctx, message: parsed.data };
@@ -207,12 +168,13 @@ async function askMessage(conversation: Flow, ctx: FlowContext, screen: Screen, 
       length: answer.text.length,
       max: WELCOME_MESSAGE_MAX,
     });
-    await showBelow(answer.ctx, screen, `${problem}\n\n${prompt}`, cancelOnly(answer.ctx));
+    await screen.send(`${problem}\n\n${prompt}`, cancelOnly(answer.ctx));
   }
 }
 
 /** Returns the chosen link, or null when skipped or when the channel has none (there is nothing to choose). */
-async function askInviteLink(conversation: Flow, ctx: FlowContext, screen: Screen, channel: PickedChannel) {
+async function askInviteLink(screen: Screen, channel: PickedChannel) {
+  const { ctx } = screen;
   const links = channel.links.slice(0, LINK_BUTTONS_MAX);
   if (links.length === 0) return { ctx, inviteLink: null };
   const keyboard = new InlineKeyboard();
@@ -221,9 +183,9 @@ async function askInviteLink(conversation: Flow, ctx: FlowContext, screen: Scree
   });
   keyboard.text(ctx.t("welcome-skip-link"), welcomeCallback.pack("skip-link")).row();
   keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
-  await present(ctx, screen, ctx.html("welcome-ask-link", { channel: channel.name }), keyboard);
+  await screen.show(ctx.html("welcome-ask-link", { channel: channel.name }), keyboard);
   const answer = await waitForAnswer(
-    conversation,
+    screen,
     { text: false, actions: ["skip-link"], linkCount: links.length },
     "welcome-need-link",
   );
@@ -235,22 +197,19 @@ async function askInviteLink(conversation: Flow, ctx: FlowContext, screen: Scree
 }
 
 /** Returns the button, or null when the operator chose none. */
-async function askButton(conversation: Flow, ctx: FlowContext, screen: Screen) {
+async function askButton(screen: Screen) {
+  const { ctx } = screen;
   const textKeyboard = (at: FlowContext) =>
     new InlineKeyboard()
       .text(at.t("welcome-no-button"), welcomeCallback.pack("skip-button"))
       .row()
       .text(at.t("button-cancel"), cancelCallback.pack());
   const textPrompt = ctx.html("welcome-ask-button-text", { max: BUTTON_TEXT_MAX });
-  await present(ctx, screen, textPrompt, textKeyboard(ctx));
+  await screen.show(textPrompt, textKeyboard(ctx));
   let text: string;
   let current: FlowContext;
   for (;;) {
-    const answer = await waitForAnswer(
-      conversation,
-      { text: true, actions: ["skip-button"] },
-      "welcome-need-text",
-    );
+    const answer = await waitForAnswer(screen, { text: true, actions: ["skip-button"] }, "welcome-need-text");
     if ("action" in answer) return { ctx: answer.ctx, button: null };
     if (!("text" in answer)) continue;
     const parsed = buttonTextSchema.safeParse(answer.text);
@@ -263,13 +222,13 @@ async function askButton(conversation: Flow, ctx: FlowContext, screen: Screen) {
       length: answer.text.trim().length,
       max: BUTTON_TEXT_MAX,
     });
-    await showBelow(answer.ctx, screen, `${problem}\n\n${textPrompt}`, textKeyboard(answer.ctx));
+    await screen.send(`${problem}\n\n${textPrompt}`, textKeyboard(answer.ctx));
   }
 
   const urlPrompt = current.html("welcome-ask-button-url", { text });
-  await showBelow(current, screen, urlPrompt, cancelOnly(current));
+  await screen.send(urlPrompt, cancelOnly(current));
   for (;;) {
-    const answer = await waitForAnswer(conversation, { text: true, actions: [] }, "welcome-need-text");
+    const answer = await waitForAnswer(screen, { text: true, actions: [] }, "welcome-need-text");
     if (!("text" in answer)) continue;
     const parsed = buttonUrlSchema.safeParse(answer.text);
     if (parsed.success) return { ctx: answer.ctx, button: { text, url: parsed.data } };
@@ -279,7 +238,7 @@ async function askButton(conversation: Flow, ctx: FlowContext, screen: Screen) {
       scheme: /^([a-z][a-z0-9+.-]*):/i.exec(typed)?.[1]?.toLowerCase() ?? "",
       max: BUTTON_URL_MAX,
     });
-    await showBelow(answer.ctx, screen, `${problem}\n\n${urlPrompt}`, cancelOnly(answer.ctx));
+    await screen.send(`${problem}\n\n${urlPrompt}`, cancelOnly(answer.ctx));
   }
 }
 
@@ -330,96 +289,70 @@ async function sendPreview(ctx: FlowContext, draft: WelcomeDraft): Promise<numbe
  * `/welcome`: channel → message → optional invitation link → optional URL button → preview → Confirm / Edit →
  * `setWelcomeMessage` exactly once → confirmation.
  */
-export async function welcomeConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
-  const { deps } = ctx;
-  const userId = ctx.from!.id;
-  const picked = await pickChannel(conversation, ctx, ctx.html("welcome-title"));
-  if (!picked) return;
-  const { channel } = picked;
-  const screen: Screen = { chatId: ctx.chat!.id, messageId: picked.messageId };
+export async function welcomeFlow(screen: Screen): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
+  const channel = await pickChannel(screen, screen.ctx.html("welcome-title"));
+  if (!channel) return;
 
-  const written = await askMessage(conversation, picked.ctx, screen, channel);
-  const linked = await askInviteLink(conversation, written.ctx, screen, channel);
-  const buttoned = await askButton(conversation, linked.ctx, screen);
+  const written = await askMessage(screen, channel);
+  const linked = await askInviteLink(screen, channel);
+  const buttoned = await askButton(screen);
   const draft: WelcomeDraft = {
     message: written.message,
     inviteLink: linked.inviteLink,
     button: buttoned.button,
   };
-  let current = buttoned.ctx;
 
   for (;;) {
-    const previewId = await sendPreview(current, draft);
-    await showBelow(current, screen, summaryText(current, channel, draft), summaryKeyboard(current));
+    const previewId = await sendPreview(screen.ctx, draft);
+    await screen.send(summaryText(screen.ctx, channel, draft), summaryKeyboard(screen.ctx));
     const decision = await waitForAnswer(
-      conversation,
+      screen,
       { text: false, actions: ["confirm", "edit"] },
       "welcome-need-choice",
     );
-    current = decision.ctx;
     if ("action" in decision && decision.action === "confirm") break;
 
     // The preview no longer matches what is being edited; a new one follows the change.
-    await current.api.deleteMessage(screen.chatId, previewId).catch(() => undefined);
-    await show(current, screen, current.html("welcome-edit-choose"), editKeyboard(current, channel));
+    await screen.ctx.api.deleteMessage(screen.chatId, previewId).catch(() => undefined);
+    await screen.show(screen.ctx.html("welcome-edit-choose"), editKeyboard(screen.ctx, channel));
     const choice = await waitForAnswer(
-      conversation,
+      screen,
       { text: false, actions: ["edit-message", "edit-link", "edit-button"] },
       "welcome-need-choice",
     );
     if (!("action" in choice)) continue;
-    if (choice.action === "edit-message") {
-      const edited = await askMessage(conversation, choice.ctx, screen, channel);
-      draft.message = edited.message;
-      current = edited.ctx;
-    } else if (choice.action === "edit-link") {
-      const edited = await askInviteLink(conversation, choice.ctx, screen, channel);
-      draft.inviteLink = edited.inviteLink;
-      current = edited.ctx;
-    } else {
-      const edited = await askButton(conversation, choice.ctx, screen);
-      draft.button = edited.button;
-      current = edited.ctx;
-    }
+    if (choice.action === "edit-message") draft.message = (await askMessage(screen, channel)).message;
+    else if (choice.action === "edit-link")
+      draft.inviteLink = (await askInviteLink(screen, channel)).inviteLink;
+    else draft.button = (await askButton(screen)).button;
   }
 
   // Each confirming click (the first one, then each retry) is one action: its redelivery sends nothing more.
-  let actionId = `welcome:${current.callbackQuery!.id}`;
   for (;;) {
-    await show(current, screen, current.html("welcome-sending"), new InlineKeyboard());
-    const id = actionId;
-    const result = await conversation.external(() => sendWelcomeOnce(deps, userId, id, channel.id, draft));
+    const current = screen.ctx;
+    const actionId = `welcome:${current.callbackQuery!.id}`;
+    await screen.show(current.html("welcome-sending"));
+    const result = await screen.conversation.external(() =>
+      sendWelcomeOnce(deps, userId, actionId, channel.id, draft),
+    );
     if ("status" in result && result.status === "sent") {
-      await show(
-        current,
-        screen,
-        current.html("welcome-saved", { channel: channel.name }),
-        mainMenuKeyboard(current),
-      );
+      await screen.show(current.html("welcome-saved", { channel: channel.name }), mainMenuKeyboard(current));
       return;
     }
     if ("kind" in result && result.kind === "auth") {
       // Retrying cannot help until the operator logs in again, which the message tells them to do.
-      await show(current, screen, failureText(current, result), new InlineKeyboard());
+      await screen.show(failureText(current, result));
       return;
     }
     const problem = "kind" in result ? failureText(current, result) : current.html("welcome-outcome-unknown");
     // No answer, or one we cannot read, does not prove that premiumpay did not save it (a late answer often did).
     const refused = "kind" in result && result.kind !== "unavailable" && result.kind !== "bad_response";
-    await show(
-      current,
-      screen,
+    await screen.show(
       `${problem}\n${current.html(refused ? "welcome-not-saved" : "welcome-not-confirmed")}`,
       retryKeyboard(current, "welcome"),
     );
-    const retry = await conversation.waitForCallbackQuery(retryCallback.pattern, {
-      otherwise: (other) =>
-        other.callbackQuery
-          ? acknowledge(other, { text: other.t("button-expired") })
-          : other.reply(other.html("welcome-need-choice")),
-    });
-    await acknowledge(retry);
-    current = retry;
-    actionId = `welcome:${retry.callbackQuery.id}`;
+    await screen.button(retryCallback, { hintKey: "welcome-need-choice" });
   }
 }

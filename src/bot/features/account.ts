@@ -1,25 +1,18 @@
 import { Composer } from "grammy";
+import { rateLimitMessage } from "../../format/rate-limit.js";
 import { menuCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
-import { outcomeOf } from "../errors.js";
-import { failureText, premiumpayOf, requireLogin } from "../operator.js";
+import { failureText, requireLogin, withPremiumpay } from "../operator.js";
 
 export const accountFeature = new Composer<BotContext>();
-
-function describeRateLimit(rateLimit: Record<string, unknown>): string {
-  return Object.entries(rateLimit)
-    .map(([name, value]) => `${name}: ${String(value)}`)
-    .join(", ");
-}
 
 async function showAccount(ctx: BotContext): Promise<void> {
   const userId = ctx.from!.id;
   const operator = (await ctx.deps.store.getOperator(userId))!;
-  const client = (await premiumpayOf(ctx.deps, userId))!;
   await ctx.replyWithChatAction("typing").catch(() => undefined);
   const [status, version] = await Promise.all([
-    outcomeOf(() => client.status()),
-    outcomeOf(() => client.version()),
+    withPremiumpay(ctx.deps, userId, (client) => client.status()),
+    withPremiumpay(ctx.deps, userId, (client) => client.version()),
   ]);
   const lines = [
     ctx.html("account-title"),
@@ -28,11 +21,8 @@ async function showAccount(ctx: BotContext): Promise<void> {
   if (status.ok) {
     const key = status.value.ok ? "account-status-ok" : "account-status-ko";
     lines.push(ctx.html(key, { status: status.value.status }));
-    lines.push(
-      status.value.rateLimit && Object.keys(status.value.rateLimit).length > 0
-        ? ctx.html("account-rate-limit", { details: describeRateLimit(status.value.rateLimit) })
-        : ctx.html("account-rate-limit-unknown"),
-    );
+    const rateLimit = rateLimitMessage(status.value.rateLimit, ctx.locale, ctx.deps.now().getTime());
+    lines.push(ctx.html(rateLimit.key, rateLimit.variables));
   } else {
     lines.push(ctx.html("account-status-failed"));
     lines.push(failureText(ctx, status));

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { menuCallback } from "../callback-data/index.js";
+import { fetchChannels } from "../channels.js";
 import type { BotContext } from "../context.js";
-import { fetchChannels } from "../conversations/channel-picker.js";
 import { failureText, requireLogin } from "../operator.js";
 
 export const channelsFeature = new Composer<BotContext>();

@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from "grammy";
+import { SUPPORTED_LOCALES } from "../../i18n/index.js";
 import { languageCallback, menuCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
-import { SUPPORTED_LOCALES } from "../i18n.js";
 import { mainMenuKeyboard } from "../keyboards/index.js";
 
 export const languageFeature = new Composer<BotContext>();

@@ -14,9 +14,6 @@ startFeature.command("start", async (ctx) => {
   await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
 });
 
-/** Logs in again (a token premiumpay stopped accepting) or switches account; settings are kept. */
-startFeature.command("login", (ctx) => ctx.conversation.enter(LOGIN));
-
 startFeature.command("help", (ctx) => ctx.reply(ctx.html("help"), { reply_markup: mainMenuKeyboard(ctx) }));
 startFeature.command("menu", (ctx) =>
   ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) }),

@@ -1,7 +1,7 @@
 import { limit } from "@grammyjs/ratelimiter";
 import { Composer, type MiddlewareFn } from "grammy";
+import { negotiateLocale, translate } from "../../i18n/index.js";
 import type { BotContext, BotDeps } from "../context.js";
-import { negotiateLocale, translate } from "../i18n.js";
 
 export interface FloodLimits {
   /** Updates one user may send per window; the rest of the window's updates are dropped. */

@@ -1,4 +1,4 @@
-import type { Locale } from "../../config.js";
+import type { Locale } from "../config.js";
 
 /**
  * City names where a language writes them differently from the zone id, from CLDR's exemplar cities. Intl

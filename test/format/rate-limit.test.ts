@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { rateLimitMessage } from "../../../src/bot/format/rate-limit.js";
-import { createI18n, translate } from "../../../src/bot/i18n.js";
-import type { Locale } from "../../../src/config.js";
-import type { Scalar } from "../../../src/premiumpay/types.js";
+import type { Locale } from "../../src/config.js";
+import { rateLimitMessage } from "../../src/format/rate-limit.js";
+import { createI18n, translate } from "../../src/i18n/index.js";
+import type { Scalar } from "../../src/premiumpay/types.js";
 
 const i18n = createI18n("en");
 const line = (rateLimit: Parameters<typeof rateLimitMessage>[0], locale: Locale, nowMs?: number) => {

@@ -1,5 +1,5 @@
-import type { Locale } from "../../config.js";
-import type { CurrencyTotal } from "../../reports/sales-summary.js";
+import type { Locale } from "../config.js";
+import type { CurrencyTotal } from "../reports/sales-summary.js";
 
 /** The Intl locale each bot language formats numbers and dates with. */
 export const INTL_LOCALE: Record<Locale, string> = { en: "en-US", es: "es-ES" };

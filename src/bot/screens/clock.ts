@@ -1,5 +1,5 @@
 import type { BotDeps } from "../context.js";
-import type { Flow } from "./types.js";
+import type { Flow } from "./flow.js";
 
 /**
  * The bot's clock read once and replayed, like `conversation.now()` — which would read the process clock instead:

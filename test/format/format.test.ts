@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { cbEnum, cbInt, defineCallback } from "../../../src/bot/callback-data/codec.js";
-import { escapeHtml, escapeVariables, trusted } from "../../../src/bot/format/html.js";
-import { formatChange, formatCount, formatMoney, formatTotals } from "../../../src/bot/format/numbers.js";
-import { buttonLabel } from "../../../src/bot/format/text.js";
+import { cbEnum, cbInt, defineCallback } from "../../src/bot/callback-data/codec.js";
+import { escapeHtml, escapeVariables, trusted } from "../../src/format/html.js";
+import { formatChange, formatCount, formatMoney, formatTotals } from "../../src/format/numbers.js";
+import { buttonLabel } from "../../src/format/text.js";
 
 describe("formatMoney", () => {
   it("formats known currencies for each locale", () => {

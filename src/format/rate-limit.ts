@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Locale } from "../../config.js";
-import type { Scalar } from "../../premiumpay/types.js";
+import type { Locale } from "../config.js";
+import type { Scalar } from "../premiumpay/types.js";
 import { formatCount } from "./numbers.js";
 
 /** A translation key and its variables, for `ctx.html(...)` or `translate(i18n, locale, ...)`. */

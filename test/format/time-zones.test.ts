@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_TIMEZONES } from "../../../src/bot/conversations/timezone.js";
-import { timezoneName } from "../../../src/bot/format/timezone.js";
-import { canonicalTimezone, localTime } from "../../../src/time.js";
+import { COMMON_TIMEZONES } from "../../src/bot/conversations/timezone.js";
+import { timezoneName } from "../../src/format/timezone.js";
+import { canonicalTimezone, localTime } from "../../src/time.js";
 
 describe("canonicalTimezone", () => {
   it("stores the IANA name whatever case or spacing the operator typed", () => {

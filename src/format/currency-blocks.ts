@@ -1,5 +1,5 @@
-import type { Locale } from "../../config.js";
-import type { CurrencyBlock } from "../../reports/currency-blocks.js";
+import type { Locale } from "../config.js";
+import type { CurrencyBlock } from "../reports/currency-blocks.js";
 import { escapeHtml } from "./html.js";
 import { formatCount, formatMoney, INTL_LOCALE } from "./numbers.js";
 import { renderTable } from "./table.js";

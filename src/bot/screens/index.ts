@@ -1,0 +1,13 @@
+export { forEachPickedChannel, type PickedChannel, pickChannel } from "./channel-picker.js";
+export { flowNow } from "./clock.js";
+export type { Flow } from "./flow.js";
+export {
+  choosePeriod,
+  operatorZone,
+  type PeriodScreen,
+  periodLine,
+  periodReport,
+  showPeriodScreen,
+} from "./periods.js";
+export { fetchWithRetry } from "./retry.js";
+export { Screen, type ScreenAnswer, type ScreenOptions, type View } from "./screen.js";

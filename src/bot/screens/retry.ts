@@ -1,0 +1,19 @@
+import { retryCallback } from "../callback-data/index.js";
+import type { Outcome } from "../errors.js";
+import { retryKeyboard } from "../keyboards/index.js";
+import { failureText } from "../operator.js";
+import type { Screen } from "./screen.js";
+
+/** Runs a premiumpay call (in `conversation.external`) until it succeeds; each failure is shown with Retry. */
+export async function fetchWithRetry<T>(
+  screen: Screen,
+  retryStep: string,
+  call: () => Promise<Outcome<T>>,
+): Promise<T> {
+  for (;;) {
+    const outcome = await screen.conversation.external(call);
+    if (outcome.ok) return outcome.value;
+    await screen.show(failureText(screen.ctx, outcome), retryKeyboard(screen.ctx, retryStep));
+    await screen.button(retryCallback, { hintKey: "screen-use-buttons" });
+  }
+}

@@ -1,4 +1,4 @@
-/** The data files cannot be used as they are; `main` prints the message and exits without touching them. */
+/** The data cannot be used as it is, or a caller passed an invalid value; `main` prints the message and exits. */
 export class StoreError extends Error {
   override name = "StoreError";
 }
@@ -6,4 +6,17 @@ export class StoreError extends Error {
 /** The configured CREDENTIALS_KEY (or CREDENTIALS_KEY_PREVIOUS) cannot decrypt what is on disk. */
 export class CredentialsKeyError extends StoreError {
   override name = "CredentialsKeyError";
+}
+
+/** One operator's stored token cannot be decrypted (damaged or copied from another record): they must /login again. */
+export class CredentialsDamagedError extends StoreError {
+  override name = "CredentialsDamagedError";
+  constructor(readonly telegramId: number) {
+    super(`the stored token of user ${telegramId} is damaged; they must /login again`);
+  }
+}
+
+/** A change could not be made durable (read-only folder, full disk, ...); it was undone in memory too. */
+export class StoreWriteError extends StoreError {
+  override name = "StoreWriteError";
 }

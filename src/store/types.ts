@@ -1,0 +1,148 @@
+/**
+ * The bot's storage, as every backend (lowdb files today, PostgreSQL next) must provide it. Every method returns a
+ * Promise, reads included, because a database cannot answer synchronously. The behaviour each method promises is
+ * pinned down by the contract suite in test/store/contract.ts, which every backend must pass.
+ *
+ * Errors every backend throws (src/store/errors.ts):
+ * - StoreWriteError: the change could not be made durable. Nothing of it stays visible to later reads; the
+ *   operator must be told it was NOT saved.
+ * - CredentialsDamagedError: one operator's stored token cannot be decrypted (damaged or moved); only that operator
+ *   is affected and must /login again, which replaces the token.
+ * - CredentialsKeyError: the configured CREDENTIALS_KEY (or _PREVIOUS) did not seal the stored data; a
+ *   configuration problem, reported at open.
+ * - StoreError: anything else the caller did wrong (an invalid id or setting) or data that cannot be used at all.
+ */
+import type { DigestSettings, Locale } from "./schema.js";
+
+export type { DigestSettings, Locale };
+
+/** An operator as the bot sees it: never the token, only whether one is stored. */
+export interface Operator {
+  telegramId: number;
+  clientId?: string;
+  hasCredentials: boolean;
+  locale?: Locale;
+  timezone?: string;
+  digest: DigestSettings;
+  lastChannelId: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Credentials {
+  clientId: string;
+  token: string;
+}
+
+/** Settings a first login fills in when the operator has none yet. */
+export interface CredentialDefaults {
+  locale?: Locale;
+  timezone: string;
+  digestTime: string;
+}
+
+export interface OperatorPatch {
+  locale?: Locale;
+  timezone?: string;
+  lastChannelId?: number | null;
+  digest?: Partial<DigestSettings>;
+}
+
+/** Operators, their settings and their premiumpay credentials (encrypted at rest, bound to the operator). */
+export interface OperatorStore {
+  getOperator(telegramId: number): Promise<Operator | undefined>;
+  listOperators(): Promise<Operator[]>;
+  /** Throws CredentialsDamagedError when this operator's token cannot be decrypted. */
+  getCredentials(telegramId: number): Promise<Credentials | undefined>;
+  /** Stores (replaces) the credentials; a first login turns the digest on with `defaults`. */
+  saveCredentials(telegramId: number, creds: Credentials, defaults: CredentialDefaults): Promise<Operator>;
+  /** Creates the operator (logged out, digest off) when unknown. Throws StoreError on an invalid setting. */
+  updateOperator(telegramId: number, patch: OperatorPatch): Promise<Operator>;
+  /** Forgets the operator, credentials and confirmed actions included; false when there was nothing to delete. */
+  deleteOperator(telegramId: number): Promise<boolean>;
+}
+
+/**
+ * - `done`: the action ran (now, or earlier when `replayed`) and `result` is its stored JSON result.
+ * - `unknown`: a previous run was marked pending but never recorded as done (the process died while the action
+ *   was running), so it may or may not have happened. It is not run again; tell the operator to check.
+ */
+export type RunOnceOutcome<T> =
+  | { state: "done"; result: T; replayed: boolean }
+  | { state: "unknown"; result: undefined; replayed: true; startedAt: string };
+
+/** Confirmed premiumpay actions (a link created, a welcome message set) run exactly once per action id. */
+export interface ConfirmedActions {
+  /**
+   * Records the action as pending durably, runs it, records its JSON result. Concurrent calls with one id share
+   * one run; a later call gets the stored result (`replayed`), or `unknown` after a crash mid-action. An action
+   * that throws leaves no record (a retry may run it). Records are kept at least 7 days, for redeliveries.
+   * Throws StoreWriteError (without running the action) when the pending mark cannot be written.
+   */
+  runOnce<T>(actionId: string, telegramId: number, action: () => Promise<T>): Promise<RunOnceOutcome<T>>;
+}
+
+/** Structurally identical to @grammyjs/conversations' VersionedState / VersionedStateStorage. */
+export interface VersionedState<S> {
+  version: [0, string | number];
+  state: S;
+}
+export interface VersionedStateStorage<K, S> {
+  read(key: K): VersionedState<S> | undefined | Promise<VersionedState<S> | undefined>;
+  write(key: K, state: VersionedState<S>): void | Promise<void>;
+  delete(key: K): void | Promise<void>;
+}
+
+export interface ConversationMaintenance {
+  /** Keys whose flow was last written more than `olderThanMs` (default: the store's conversation TTL) ago. */
+  listExpired(olderThanMs?: number): Promise<string[]>;
+  /** Removes those flows durably and returns their keys, so the bot can tell each user their flow expired. */
+  expire(olderThanMs?: number): Promise<string[]>;
+  /**
+   * Keys of flows found damaged (cannot be decrypted or parsed) and removed since the last call, each returned
+   * once, so the bot can log a warning and tell their operator. A damaged flow never stops the store opening;
+   * `read` answers undefined for it.
+   */
+  takeDamaged(): Promise<string[]>;
+}
+
+/** The state of flows in progress (@grammyjs/conversations), encrypted at rest: it can hold a typed token. */
+export interface ConversationStateStore {
+  conversationStorage: VersionedStateStorage<string, unknown>;
+  conversations: ConversationMaintenance;
+}
+
+export interface KeyRotation {
+  /**
+   * Opens every stored token. Throws CredentialsKeyError when one was sealed with a key that is not configured;
+   * returns the operators whose token is damaged (each of them must /login again).
+   */
+  verifyCredentials(): Promise<number[]>;
+  /** Re-encrypts every token and conversation still under CREDENTIALS_KEY_PREVIOUS with CREDENTIALS_KEY. */
+  rotateKeys(): Promise<{ operators: number; conversations: number }>;
+}
+
+export interface StoreLifecycle {
+  /** Where the data lives, for log lines and error messages (a folder, a database name; never a password). */
+  readonly location: string;
+  /** Resolves once every change made so far is durable. */
+  flush(): Promise<void>;
+  /** Flushes and releases the backend; the store cannot be used afterwards. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface Store
+  extends OperatorStore,
+    ConfirmedActions,
+    ConversationStateStore,
+    KeyRotation,
+    StoreLifecycle {}
+
+/** What every backend's factory accepts besides its own location (a data folder, a database URL). */
+export interface StoreKeyOptions {
+  credentialsKey: Buffer;
+  previousCredentialsKey?: Buffer;
+  now?: () => Date;
+  /** Flows untouched for longer than this are reported by conversations.listExpired/expire. Default 30 min. */
+  conversationTtlMs?: number;
+}

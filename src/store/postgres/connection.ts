@@ -1,0 +1,59 @@
+import pg from "pg";
+
+/** The database a URL names, for log lines and errors: host, port and database, never the user or password. */
+export function databaseLocation(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `postgres://${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "postgres (DATABASE_URL is not a URL)";
+  }
+}
+
+export interface PoolOptions {
+  /** Connections kept open at most. */
+  max?: number;
+  /** Where an idle connection's error goes (the server restarted, the network dropped); the pool replaces it. */
+  onError?: (error: Error) => void;
+  applicationName?: string;
+}
+
+/**
+ * A pg pool that survives a PostgreSQL restart: a broken connection is dropped and the next query opens a new
+ * one. Keepalives let both sides notice a peer that vanished without closing its socket.
+ */
+export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    application_name: options.applicationName ?? "premiumpay-bot",
+  });
+  pool.on("error", (error) => options.onError?.(error));
+  return pool;
+}
+
+/** Runs `work` in one transaction on one connection; rolls back and rethrows when it throws. */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    // A connection whose rollback failed is not given back to the pool: its state is unknown.
+    client.release(broken);
+  }
+}

@@ -16,6 +16,8 @@ export interface PoolOptions {
   /** Where an idle connection's error goes (the server restarted, the network dropped); the pool replaces it. */
   onError?: (error: Error) => void;
   applicationName?: string;
+  /** Session settings for every connection, as `-c name=value ...`. */
+  sessionOptions?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: options.applicationName ?? "premiumpay-bot",
+    ...(options.sessionOptions ? { options: options.sessionOptions } : {}),
   });
   pool.on("error", (error) => options.onError?.(error));
   return pool;

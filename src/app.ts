@@ -6,6 +6,7 @@ import { registerCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
 import { createBot } from "./bot/index.js";
+import { reportStorageDamage } from "./bot/notify.js";
 import type { Config } from "./config.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import type { Logger } from "./logger.js";
@@ -65,6 +66,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const deps = createDeps(config, store, logger, now);
   const bot = createBot(deps, options.botInfo ? { botInfo: options.botInfo } : {});
   await bot.init();
+  await reportStorageDamage(deps, bot.api);
   await registerCommands(bot.api, deps.i18n, config.defaultLocale).catch((error: unknown) =>
     logger.warn({ err: error }, "could not register the command menu; continuing"),
   );

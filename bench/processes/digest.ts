@@ -84,8 +84,7 @@ async function start(): Promise<void> {
     stop: async (message) => {
       await service.stop();
       const date = String(message.date);
-      const marked = store
-        .listOperators()
+      const marked = (await store.listOperators())
         .filter((operator) => operator.digest.lastSentLocalDate === date)
         .map((operator) => operator.telegramId);
       await store.close();

@@ -57,6 +57,9 @@ unknown-input = I did not understand that. Use the menu or /help.
 button-expired = This button has expired. Send /start for a fresh menu.
 flow-expired = Your unfinished action was closed after { $minutes } minutes without a reply. Nothing was changed.
 error-generic = Something went wrong on my side. Please try again in a moment.
+error-not-saved = ⚠️ Your change was <b>not saved</b>: I cannot write my data right now. Nothing was changed; please try again later.
+error-credentials-damaged = Your saved premiumpay login can no longer be read on my side. Please send /login to log in again; your settings are kept.
+flow-damaged = Your unfinished action could not be resumed after a restart and was closed. Nothing was changed; please start it again.
 
 error-premiumpay-auth = premiumpay no longer accepts your credentials (the token may have expired). Send /login to log in again.
 error-premiumpay-rate-limited = premiumpay is limiting requests right now. Please try again { $seconds ->

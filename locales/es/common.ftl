@@ -57,6 +57,9 @@ unknown-input = No te he entendido. Usa el menú o /help.
 button-expired = Este botón ha caducado. Envía /start para ver un menú nuevo.
 flow-expired = Tu acción sin terminar se cerró tras { $minutes } minutos sin respuesta. No se ha cambiado nada.
 error-generic = Algo ha fallado por mi parte. Inténtalo de nuevo en un momento.
+error-not-saved = ⚠️ Tu cambio <b>no se ha guardado</b>: ahora mismo no puedo escribir mis datos. No se ha cambiado nada; inténtalo de nuevo más tarde.
+error-credentials-damaged = Tu inicio de sesión de premiumpay guardado ya no se puede leer por mi parte. Envía /login para volver a entrar; tus ajustes se conservan.
+flow-damaged = Tu acción sin terminar no se pudo reanudar tras un reinicio y se ha cerrado. No se ha cambiado nada; vuelve a empezarla.
 
 error-premiumpay-auth = premiumpay ya no acepta tus credenciales (puede que el token haya caducado). Envía /login para volver a iniciar sesión.
 error-premiumpay-rate-limited = premiumpay está limitando las peticiones. Inténtalo de nuevo { $seconds ->

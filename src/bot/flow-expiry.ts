@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 import type { Api } from "grammy";
 import type { BotDeps } from "./context.js";
-import { negotiateLocale, translate } from "./i18n.js";
+import { notifyFlowOwner } from "./notify.js";
 
 export interface FlowExpiry {
   /** Closes every flow idle for longer than the timeout and tells its operator; returns how many were closed. */
@@ -19,14 +19,8 @@ export function startFlowExpiry(deps: BotDeps, api: Api): FlowExpiry {
   const sweepOnce = async (): Promise<number> => {
     const keys = await store.conversations.expire(config.conversationTimeoutMs);
     for (const key of keys) {
-      const chatId = Number(key);
-      if (!Number.isSafeInteger(chatId) || chatId <= 0) continue;
-      const locale = negotiateLocale(store, config.defaultLocale, chatId, undefined);
-      const text = translate(deps.i18n, locale, "flow-expired", {
+      await notifyFlowOwner(deps, api, key, "flow-expired", {
         minutes: Math.round(config.conversationTimeoutMs / 60_000),
-      });
-      await api.sendMessage(chatId, text).catch((error: unknown) => {
-        logger.warn({ err: error, chatId }, "could not tell an operator their flow expired");
       });
     }
     return keys.length;

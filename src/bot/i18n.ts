@@ -14,13 +14,13 @@ export function isSupportedLocale(value: string | undefined): value is Locale {
 }
 
 /** Saved choice first, then the language Telegram reports (its region part dropped), then the default. */
-export function negotiateLocale(
+export async function negotiateLocale(
   store: Store,
   defaultLocale: Locale,
   userId: number | undefined,
   telegramLanguage: string | undefined,
-): Locale {
-  const saved = userId === undefined ? undefined : store.getOperator(userId)?.locale;
+): Promise<Locale> {
+  const saved = userId === undefined ? undefined : (await store.getOperator(userId))?.locale;
   if (saved) return saved;
   const base = telegramLanguage?.split("-")[0]?.toLowerCase();
   return isSupportedLocale(base) ? base : defaultLocale;
@@ -57,8 +57,8 @@ export function localeMiddleware(
   defaultLocale: Locale,
 ): MiddlewareFn<FlowContext> {
   const i18nMiddleware = i18n.middleware();
-  return (ctx, next) => {
-    ctx.locale = negotiateLocale(store, defaultLocale, ctx.from?.id, ctx.from?.language_code);
+  return async (ctx, next) => {
+    ctx.locale = await negotiateLocale(store, defaultLocale, ctx.from?.id, ctx.from?.language_code);
     ctx.html = (key, variables) => ctx.t(key, escapeVariables(variables));
     return i18nMiddleware(ctx, next);
   };

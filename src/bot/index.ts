@@ -8,6 +8,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, GrammyError, HttpError, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { scrubSecrets } from "../logger.js";
+import { CredentialsDamagedError, StoreWriteError } from "../store/index.js";
 import { installApiTransformers } from "./api.js";
 import { isStaleQueryError } from "./callback-data/acknowledge.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
@@ -119,6 +120,14 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   // 8. Whatever nobody handled.
   bot.use(fallbackFeature);
 
+  /** A storage fault is told as it is: a change not saved, or a login to redo; anything else is generic. */
+  const failureNoteKey = (cause: unknown) =>
+    cause instanceof StoreWriteError
+      ? "error-not-saved"
+      : cause instanceof CredentialsDamagedError
+        ? "error-credentials-damaged"
+        : "error-generic";
+
   bot.catch(async (error) => {
     const { ctx } = error;
     const cause = error.error;
@@ -137,7 +146,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     if (ctx.chat?.type !== "private") return;
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-      const text = typeof ctx.html === "function" ? ctx.html("error-generic") : "⚠️";
+      const text = typeof ctx.html === "function" ? ctx.html(failureNoteKey(cause)) : "⚠️";
       await ctx.reply(text);
     } catch (replyError) {
       logger.warn(

@@ -1,6 +1,7 @@
 import type { BotDeps } from "../bot/context.js";
 import type { TranslationVariables } from "../bot/format/html.js";
 import { translate } from "../bot/i18n.js";
+import { CredentialsDamagedError } from "../store/index.js";
 import { composeDigest } from "./compose.js";
 import { fetchDigestData } from "./fetch.js";
 import type { Limiter } from "./limit.js";
@@ -18,10 +19,6 @@ export type BuiltDigest =
   /** Logged out since: nothing to send. */
   | { kind: "no-credentials" };
 
-export function operatorZone(deps: DigestDeps, userId: number): string {
-  return deps.store.getOperator(userId)?.timezone ?? deps.config.defaultTimezone;
-}
-
 /** Fetches and composes the digest of local `date` for one operator, in their language and time zone. */
 export async function buildDigest(
   deps: DigestDeps,
@@ -29,11 +26,16 @@ export async function buildDigest(
   date: string,
   limit: Limiter,
 ): Promise<BuiltDigest> {
-  const operator = deps.store.getOperator(userId);
-  const credentials = deps.store.getCredentials(userId);
-  if (!operator || !credentials) return { kind: "no-credentials" };
+  const operator = await deps.store.getOperator(userId);
+  if (!operator) return { kind: "no-credentials" };
   const locale = operator.locale ?? deps.config.defaultLocale;
   const t = (key: string, variables?: TranslationVariables) => translate(deps.i18n, locale, key, variables);
+  const credentials = await deps.store.getCredentials(userId).catch((error: unknown) => {
+    if (error instanceof CredentialsDamagedError) return "damaged" as const;
+    throw error;
+  });
+  if (credentials === "damaged") return { kind: "login-again", messages: [t("digest-login-again")] };
+  if (!credentials) return { kind: "no-credentials" };
   const fetched = await fetchDigestData(
     deps.premiumpay(credentials),
     { date, zone: operator.timezone ?? deps.config.defaultTimezone, channelIds: operator.digest.channelIds },

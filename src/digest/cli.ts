@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const store = await openStoreOrExit(PROGRAM, config, now);
   const service = createDigestService({ deps: createDeps(config, store, logger, now) });
   const userId = values.user === undefined ? undefined : Number(values.user);
-  if (userId !== undefined && !store.getOperator(userId)?.hasCredentials)
+  if (userId !== undefined && !(await store.getOperator(userId))?.hasCredentials)
     exitWith(PROGRAM, `user ${userId} is not logged in`);
   const report = await service.runNow(userId === undefined ? {} : { userId });
   await service.stop();

@@ -105,7 +105,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
 
   async function markSent(userId: number, date: string): Promise<void> {
     // A logout during delivery deleted the operator; updating would create an empty record again.
-    if (!store.getOperator(userId)) return;
+    if (!(await store.getOperator(userId))) return;
     await store.updateOperator(userId, { digest: { lastSentLocalDate: date } });
   }
 
@@ -126,7 +126,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     if (!entry) return undefined;
     prefetched.delete(userId);
     const fresh = deps.now().getTime() - entry.startedAt <= PREFETCH_MAX_AGE_MS;
-    const operator = store.getOperator(userId);
+    const operator = await store.getOperator(userId);
     if (!operator || entry.date !== date || entry.settings !== settingsOf(operator) || !fresh)
       return undefined;
     return entry.built;
@@ -149,7 +149,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     if (stopped) return "skipped";
     const result = await queue.deliver({ chatId: userId, messages: built.messages });
     if (result.status === "blocked") {
-      if (store.getOperator(userId)) await store.updateOperator(userId, { digest: { enabled: false } });
+      if (await store.getOperator(userId)) await store.updateOperator(userId, { digest: { enabled: false } });
       logger.info({ userId }, "user blocked the bot; digest switched off");
       return "blocked";
     }
@@ -181,13 +181,13 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     return run.finally(() => runs.delete(run));
   }
 
-  function prefetch(): Promise<DigestPrefetchReport> {
+  async function prefetch(): Promise<DigestPrefetchReport> {
     const report: DigestPrefetchReport = { built: 0, notBuilt: 0 };
-    if (stopped) return Promise.resolve(report);
+    if (stopped) return report;
     const now = deps.now();
     for (const [userId, entry] of prefetched)
       if (now.getTime() - entry.startedAt > PREFETCH_MAX_AGE_MS) prefetched.delete(userId);
-    const targets = store.listOperators().flatMap((operator) => {
+    const targets = (await store.listOperators()).flatMap((operator) => {
       const userId = operator.telegramId;
       if (!operator.hasCredentials || !operator.digest.enabled || inProgress.has(userId)) return [];
       const upcoming = upcomingDigest(now, operator.digest, zoneOf(operator.timezone), PREFETCH_WINDOW_MS);
@@ -219,9 +219,9 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     return turn.finally(() => prefetching.delete(turn));
   }
 
-  function runDue(): Promise<DigestRunReport> {
+  async function runDue(): Promise<DigestRunReport> {
     const now = deps.now();
-    const targets = store.listOperators().flatMap((operator) => {
+    const targets = (await store.listOperators()).flatMap((operator) => {
       if (!operator.hasCredentials || !operator.digest.enabled) return [];
       const date = pendingDigestDate(now, operator.digest, zoneOf(operator.timezone), catchUpMs);
       return date ? [{ userId: operator.telegramId, date }] : [];
@@ -262,12 +262,14 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     },
     runDue,
     prefetch,
-    runNow({ userId } = {}) {
+    async runNow({ userId } = {}) {
       const now = deps.now();
       const operators =
         userId === undefined
-          ? store.listOperators().filter((operator) => operator.hasCredentials && operator.digest.enabled)
-          : [store.getOperator(userId)].filter((operator) => operator?.hasCredentials === true);
+          ? (await store.listOperators()).filter(
+              (operator) => operator.hasCredentials && operator.digest.enabled,
+            )
+          : [await store.getOperator(userId)].filter((operator) => operator?.hasCredentials === true);
       return runFor(
         operators.map((operator) => ({
           userId: operator!.telegramId,

@@ -1,4 +1,5 @@
-export { CredentialsKeyError, StoreError } from "./errors.js";
+export { CredentialsDamagedError, CredentialsKeyError, StoreError, StoreWriteError } from "./errors.js";
+export { createStore, type LowdbStore, type StoreOptions } from "./lowdb/index.js";
 export type {
   ConversationMaintenance,
   CredentialDefaults,
@@ -9,8 +10,7 @@ export type {
   OperatorPatch,
   RunOnceOutcome,
   Store,
-  StoreOptions,
+  StoreKeyOptions,
   VersionedState,
   VersionedStateStorage,
-} from "./store.js";
-export { createStore } from "./store.js";
+} from "./types.js";

@@ -17,5 +17,5 @@ it("admits listed users and refuses the others once, politely", async () => {
   // The listed user's reply proves the stranger's second message was handled (updates are processed in order).
   await h.operator({ id: 4343 }).send("/help", /What I can do/);
   expect(h.telegram.chat(stranger.chatId).botMessages()).toHaveLength(1);
-  expect(h.app.deps.store.getOperator(5151)).toBeUndefined();
+  expect(await h.app.deps.store.getOperator(5151)).toBeUndefined();
 });

@@ -162,11 +162,11 @@ describe("channel picker", () => {
     }
     // Still the same list, nothing picked.
     expect(op.lastMessage()?.text).toContain("Page 1 of 4");
-    expect(h.app.deps.store.getOperator(op.user.id)?.lastChannelId).toBeNull();
+    expect((await h.app.deps.store.getOperator(op.user.id))?.lastChannelId).toBeNull();
 
     const picked = await op.click("Channel 03", /Send a name/);
     expect(picked.text).toContain("New public link · Channel 03");
-    expect(h.app.deps.store.getOperator(op.user.id)?.lastChannelId).toBe(
+    expect((await h.app.deps.store.getOperator(op.user.id))?.lastChannelId).toBe(
       h.premiumpay.data(op.account.clientId).channels[2]!.id,
     );
   });

@@ -7,7 +7,7 @@ const farTime = `${String((new Date().getUTCHours() + 12) % 24).padStart(2, "0")
 
 let h: Harness;
 let operator: OperatorDriver;
-const settingsOf = () => h.app.deps.store.getOperator(operator.chatId)!.digest;
+const settingsOf = async () => (await h.app.deps.store.getOperator(operator.chatId))!.digest;
 
 beforeAll(async () => {
   h = await startHarness({ env: { DIGEST_DEFAULT_TIME: farTime } });
@@ -29,21 +29,21 @@ describe("/digest settings", () => {
 
   it("turns the digest off and on again, editing the same message", async () => {
     const off = await operator.click("Turn off", /Status: ⏸ off/);
-    expect(settingsOf().enabled).toBe(false);
+    expect((await settingsOf()).enabled).toBe(false);
     const on = await operator.click("Turn on", /Status: ✅ on/);
     expect(on.messageId).toBe(off.messageId);
-    expect(settingsOf().enabled).toBe(true);
+    expect((await settingsOf()).enabled).toBe(true);
   });
 
   it("refuses a typed time that is not HH:MM and accepts a valid one", async () => {
     await operator.click("Change time", /At what local time/);
     await operator.send("25:99", /“25:99” is not a time/);
-    expect(settingsOf().time).toBe(farTime);
+    expect((await settingsOf()).time).toBe(farTime);
     await operator.send("7.30", /Time: 07:30 in UTC/);
-    expect(settingsOf().time).toBe("07:30");
+    expect((await settingsOf()).time).toBe("07:30");
     await operator.click("Change time", /At what local time/);
     await operator.click("08:00", /Time: 08:00 in UTC/);
-    expect(settingsOf().time).toBe("08:00");
+    expect((await settingsOf()).time).toBe("08:00");
   });
 
   it("toggles channels from the operator's premiumpay list and refuses a forged one", async () => {
@@ -51,7 +51,7 @@ describe("/digest settings", () => {
     const list = await operator.click("Choose channels", /Tap a channel/);
     const first = channels[0]!;
     await operator.click(first.name, (message) => message.text.includes("Tap a channel"));
-    expect(settingsOf().channelIds).toEqual(channels.slice(1).map((channel) => channel.id));
+    expect((await settingsOf()).channelIds).toEqual(channels.slice(1).map((channel) => channel.id));
 
     h.telegram.clickButton(operator.user, list.messageId, digestCallback.pack("tg", 999_999), {
       force: true,
@@ -61,12 +61,12 @@ describe("/digest settings", () => {
         query.answer?.text?.includes("not in your list"),
       ),
     );
-    expect(settingsOf().channelIds).toHaveLength(channels.length - 1);
+    expect((await settingsOf()).channelIds).toHaveLength(channels.length - 1);
 
     await operator.click("Back", /Channels: 5 chosen/);
     await operator.click("Choose channels", /Tap a channel/);
     await operator.click("All channels", (message) => message.text.includes("Tap a channel"));
-    expect(settingsOf().channelIds).toBeNull();
+    expect((await settingsOf()).channelIds).toBeNull();
     await operator.click("Back", /Channels: all/);
   });
 
@@ -74,7 +74,7 @@ describe("/digest settings", () => {
     const settingsAgain = operator.nextBotMessage(hasButton(digestCallback.pack("pv", 0)));
     await operator.click("Send me a preview now", /Your sales on/);
     await settingsAgain;
-    expect(settingsOf().lastSentLocalDate).toBeNull();
+    expect((await settingsOf()).lastSentLocalDate).toBeNull();
     const preview = operator.botMessages().find((message) => message.text.startsWith("🗞 Your sales on"))!;
     for (const channel of h.premiumpay.data(h.premiumpay.demoClient.clientId).channels) {
       expect(preview.text).toContain(channel.name);

@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LowdbStore } from "../../src/store/index.js";
 import { type Harness, hasButton, startHarness } from "../support/harness.js";
 
 let h: Harness;
@@ -19,7 +20,7 @@ describe("login", () => {
     const checked = statusRequests().slice(before);
     expect(checked).toHaveLength(1);
     expect(checked[0]).toMatchObject({ clientId: op.account.clientId, tokenMatched: true });
-    const stored = h.app.deps.store.getCredentials(op.user.id);
+    const stored = await h.app.deps.store.getCredentials(op.user.id);
     expect(stored?.clientId).toBe(op.account.clientId);
     expect(stored?.token === op.account.token).toBe(true);
     const success = op.botMessages().find((message) => message.text.includes("Logged in as"));
@@ -40,7 +41,10 @@ describe("login", () => {
     const op = h.operator();
     await op.login();
     await h.app.deps.store.flush();
-    for (const file of [h.app.deps.store.filePath, h.app.deps.store.conversationsFilePath]) {
+    for (const file of [
+      (h.app.deps.store as LowdbStore).filePath,
+      (h.app.deps.store as LowdbStore).conversationsFilePath,
+    ]) {
       const content = await readFile(file, "utf8");
       expect(content).not.toContain(op.account.token);
       expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -54,14 +58,16 @@ describe("login", () => {
     const [header, payload] = op.account.token.split(".");
     const refused = await op.send(`${header}.${payload}.forgedsignature`, /did not accept/);
     expect(hasButton("lr:token")(refused)).toBe(true);
-    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials ?? false).toBe(false);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials ?? false).toBe(false);
     // While the flow waits, the wrong token sits in its state: that state is encrypted on disk.
     await h.app.deps.store.flush();
-    expect(await readFile(h.app.deps.store.conversationsFilePath, "utf8")).not.toContain("forgedsignature");
+    expect(await readFile((h.app.deps.store as LowdbStore).conversationsFilePath, "utf8")).not.toContain(
+      "forgedsignature",
+    );
     await op.click("Enter the token again", hasButton("x"));
     const menu = await op.send(op.account.token, hasButton("m:channels"));
     expect(menu.text).toContain("what would you like to do");
-    expect(h.app.deps.store.getCredentials(op.user.id)?.token === op.account.token).toBe(true);
+    expect((await h.app.deps.store.getCredentials(op.user.id))?.token === op.account.token).toBe(true);
   });
 
   it("lets the operator change the client id after a refusal", async () => {
@@ -73,7 +79,7 @@ describe("login", () => {
     await op.click("Change the client id", /client id/);
     await op.send(op.account.clientId, hasButton("x"));
     await op.send(op.account.token, hasButton("m:channels"));
-    expect(h.app.deps.store.getOperator(op.user.id)?.clientId).toBe(op.account.clientId);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.clientId).toBe(op.account.clientId);
   });
 
   it("says premiumpay is down, keeps nothing half-saved, and succeeds on retry", async () => {
@@ -83,11 +89,11 @@ describe("login", () => {
     h.premiumpay.faults.set("status", { status: 503 }, { times: 20 });
     const down = await op.send(op.account.token, /cannot be reached/, 15_000);
     expect(down.text).toContain("Nothing was saved");
-    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials ?? false).toBe(false);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials ?? false).toBe(false);
     h.premiumpay.faults.clear();
     await op.click("Enter the token again", hasButton("x"));
     await op.send(op.account.token, hasButton("m:channels"));
-    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials).toBe(true);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials).toBe(true);
   });
 
   it("asks again for a malformed client id or token without calling premiumpay", async () => {
@@ -102,7 +108,7 @@ describe("login", () => {
     // A token pasted with line breaks is still accepted: white space is never part of a JWT.
     const [a, b, c] = op.account.token.split(".");
     await op.send(`${a}.\n${b}.\n${c}`, hasButton("m:channels"));
-    expect(h.app.deps.store.getCredentials(op.user.id)?.token === op.account.token).toBe(true);
+    expect((await h.app.deps.store.getCredentials(op.user.id))?.token === op.account.token).toBe(true);
   });
 
   it("can be cancelled at any step, with the command or the button", async () => {
@@ -114,7 +120,7 @@ describe("login", () => {
     await op.click("Cancel", /Cancelled/);
     // After cancelling, text is no longer read as a token.
     await op.send(op.account.token, /did not understand/);
-    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials ?? false).toBe(false);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials ?? false).toBe(false);
   });
 });
 
@@ -141,12 +147,14 @@ describe("after login", () => {
     await op.login();
     await op.send("/logout", /cannot be undone/);
     await op.click("No, keep me logged in", /still logged in/);
-    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials).toBe(true);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials).toBe(true);
     await op.send("/logout", /cannot be undone/);
     await op.click("Yes, log me out", /logged out/);
-    expect(h.app.deps.store.getOperator(op.user.id)).toBeUndefined();
+    expect(await h.app.deps.store.getOperator(op.user.id)).toBeUndefined();
     await h.app.deps.store.flush();
-    expect(await readFile(h.app.deps.store.filePath, "utf8")).not.toContain(`"${op.user.id}"`);
+    expect(await readFile((h.app.deps.store as LowdbStore).filePath, "utf8")).not.toContain(
+      `"${op.user.id}"`,
+    );
     await op.send("/account", /not logged in/);
   });
 
@@ -177,7 +185,7 @@ describe("after login", () => {
     await h.app.deps.store.updateOperator(op.user.id, { timezone: "Europe/Madrid" });
     await op.send("/login", /You are logged in as/);
     await op.send("/cancel", /Cancelled/);
-    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials).toBe(true);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials).toBe(true);
 
     const other = h.premiumpay.clients[1]!;
     await op.send("/login", hasButton("x"));
@@ -185,7 +193,7 @@ describe("after login", () => {
     expect(intro?.text).toContain(op.account.clientId);
     await op.send(other.clientId, hasButton("x"));
     await op.send(other.token, hasButton("m:channels"));
-    const operator = h.app.deps.store.getOperator(op.user.id);
+    const operator = await h.app.deps.store.getOperator(op.user.id);
     expect(operator?.clientId).toBe(other.clientId);
     expect(operator?.timezone).toBe("Europe/Madrid");
   });

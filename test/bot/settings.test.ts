@@ -52,10 +52,10 @@ describe("time zone", () => {
     // Visible text keeps the tags: the operator's input was escaped, not rendered.
     await op.send("<b>bold</b>", /“<b>bold<\/b>” is not a time zone/);
     await op.send("America/Mexico_City", /Time zone set to America\/Mexico_City/);
-    expect(h.app.deps.store.getOperator(op.user.id)?.timezone).toBe("America/Mexico_City");
+    expect((await h.app.deps.store.getOperator(op.user.id))?.timezone).toBe("America/Mexico_City");
     await op.send("/timezone", /America\/Mexico_City/);
     await op.click("Madrid", /Time zone set to Europe\/Madrid/);
-    expect(h.app.deps.store.getOperator(op.user.id)?.timezone).toBe("Europe/Madrid");
+    expect((await h.app.deps.store.getOperator(op.user.id))?.timezone).toBe("Europe/Madrid");
   });
 });
 
@@ -180,6 +180,6 @@ describe("cancel buttons", () => {
       .messages.find((message) => message.messageId === oldPrompt.messageId);
     expect(prompt?.replyMarkup?.inline_keyboard.flat() ?? []).toEqual([]);
     expect(op.botMessages().some((message) => message.text.includes("Cancelled"))).toBe(false);
-    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials).toBe(true);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials).toBe(true);
   });
 });

@@ -60,7 +60,7 @@ describe("the demo with BOT_TOKEN set", () => {
       logger: quiet(),
     });
     try {
-      expect(demo.app.deps.store.getOperator(operator.id)?.hasCredentials).toBe(true);
+      expect((await demo.app.deps.store.getOperator(operator.id))?.hasCredentials).toBe(true);
       await say("/start", "what would you like to do?");
       // The saved token still decrypts and the sandbox still accepts it: the channel picker lists its channels.
       const picker = await say("/link", "New public link");

@@ -61,7 +61,7 @@ describe("npm run digest -- --now", () => {
     expect(digest.length).toBeGreaterThanOrEqual(1);
     expect(digest[0]?.text).toContain("🗞");
     const store = await createStore({ dataDir, credentialsKey: Buffer.from(credentialsKey, "hex") });
-    expect(store.getOperator(OPERATOR)?.digest.lastSentLocalDate).toBe(
+    expect((await store.getOperator(OPERATOR))?.digest.lastSentLocalDate).toBe(
       localDate(new Date(), "Europe/Madrid"),
     );
     await store.close();

@@ -37,14 +37,14 @@ describe("digests built ahead of their minute", () => {
     expect((await service.runDue()).sent).toBe(0);
     expect(await service.prefetch()).toEqual({ built: 0, notBuilt: 0 });
     expect(botTexts(world, 601)).toEqual([]);
-    expect(world.store.getOperator(601)?.digest.lastSentLocalDate).toBeNull();
+    expect((await world.store.getOperator(601))?.digest.lastSentLocalDate).toBeNull();
 
     world.clock.now = NINE;
     expect(await requestsDuring(async () => expect((await service.runDue()).sent).toBe(1))).toBe(0);
     const texts = botTexts(world, 601);
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(/^🗞 Your sales on Sunday, October 26/);
-    expect(world.store.getOperator(601)?.digest.lastSentLocalDate).toBe("2025-10-27");
+    expect((await world.store.getOperator(601))?.digest.lastSentLocalDate).toBe("2025-10-27");
     // Sent: the next turns neither build nor send it again.
     world.clock.now = at(minutes(1));
     expect(await service.prefetch()).toEqual({ built: 0, notBuilt: 0 });
@@ -114,7 +114,7 @@ describe("digests built ahead of their minute", () => {
     world.clock.now = at(minutes(1));
     expect((await after.runDue()).sent).toBe(0);
     expect(botTexts(world, 606)).toHaveLength(1);
-    expect(world.store.getOperator(606)?.digest.lastSentLocalDate).toBe("2025-10-27");
+    expect((await world.store.getOperator(606))?.digest.lastSentLocalDate).toBe("2025-10-27");
   });
 
   it("premiumpay down while building ahead: nothing kept, the digest is built and sent when due", async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { localDate, startOfLocalDayOffset } from "../../src/time.js";
 import { botTexts, type DigestWorld, startDigestWorld } from "./support.js";
 
@@ -81,7 +81,7 @@ describe("digest content", () => {
       (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
     )[0]!;
     expect(text).toMatch(new RegExp(`Top countries: ${topCountry} ${topCount} \\(`));
-    expect(world.store.getOperator(501)?.digest.lastSentLocalDate).toBe("2025-10-27");
+    expect((await world.store.getOperator(501))?.digest.lastSentLocalDate).toBe("2025-10-27");
   });
 
   it("when premiumpay fails for one channel, that channel says so and the others are delivered", async () => {
@@ -120,7 +120,7 @@ describe("digest reliability", () => {
     // The next day's digest still comes.
     world.clock.now = new Date(MONDAY_9_MADRID.getTime() + 24 * 3_600_000);
     expect((await world.service().runDue()).sent).toBe(1);
-    expect(world.store.getOperator(503)?.digest.lastSentLocalDate).toBe("2025-10-28");
+    expect((await world.store.getOperator(503))?.digest.lastSentLocalDate).toBe("2025-10-28");
   });
 
   it("on start, sends digests missed less than the catch-up window ago and skips older ones", async () => {
@@ -129,13 +129,14 @@ describe("digest reliability", () => {
     await world.addOperator({ id: 505, time: "08:00" }); // 7 h late
     const service = world.service();
     service.start();
-    await world.telegram.waitFor(
-      () => world.store.getOperator(504)?.digest.lastSentLocalDate === "2025-10-27",
+    await vi.waitFor(
+      async () => expect((await world.store.getOperator(504))?.digest.lastSentLocalDate).toBe("2025-10-27"),
+      { timeout: 5000 },
     );
     await service.stop();
     expect(botTexts(world, 504)).toHaveLength(1);
     expect(botTexts(world, 505)).toHaveLength(0);
-    expect(world.store.getOperator(505)?.digest.lastSentLocalDate).toBeNull();
+    expect((await world.store.getOperator(505))?.digest.lastSentLocalDate).toBeNull();
   });
 
   it("expired credentials: one message asking to log in again instead of the digest, not repeated", async () => {
@@ -157,7 +158,7 @@ describe("digest reliability", () => {
     world.telegram.faults.blockUser(507);
     const service = world.service();
     expect((await service.runDue()).blocked).toBe(1);
-    expect(world.store.getOperator(507)?.digest.enabled).toBe(false);
+    expect((await world.store.getOperator(507))?.digest.enabled).toBe(false);
     const attempts = () => world.telegram.calls.filter((call) => call.method === "sendMessage").length;
     const before = attempts();
     world.clock.now = new Date(MONDAY_9_MADRID.getTime() + 60_000);
@@ -171,7 +172,7 @@ describe("digest reliability", () => {
     world.premiumpay.faults.set("channels", { status: 503 }, { times: 1 });
     const service = world.service();
     expect((await service.runDue()).failed).toBe(1);
-    expect(world.store.getOperator(508)?.digest.lastSentLocalDate).toBeNull();
+    expect((await world.store.getOperator(508))?.digest.lastSentLocalDate).toBeNull();
     world.clock.now = new Date(MONDAY_9_MADRID.getTime() + 60_000);
     expect((await service.runDue()).sent).toBe(1);
   });
@@ -235,7 +236,9 @@ describe("digest delivery at Telegram's pace", () => {
     expect(service.deliveryStats.sent).toBe(300);
     for (const id of ids) {
       expect(botTexts(world, id)).toHaveLength(1);
-      expect(world.store.getOperator(id)?.digest.lastSentLocalDate).toBe(localDate(world.clock.now, ZONE));
+      expect((await world.store.getOperator(id))?.digest.lastSentLocalDate).toBe(
+        localDate(world.clock.now, ZONE),
+      );
     }
     const sends = world.telegram.calls.filter((call) => call.method === "sendMessage");
     expect(sends.filter((call) => call.ok)).toHaveLength(300);

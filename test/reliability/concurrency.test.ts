@@ -60,13 +60,13 @@ describe("200 operators at once", () => {
     // Every settings write survives a restart: none was overwritten by another operator's concurrent write.
     await h.restart();
     for (const { op, locale, timezone } of plans) {
-      const stored = h.app.deps.store.getOperator(op.user.id);
+      const stored = await h.app.deps.store.getOperator(op.user.id);
       expect({ clientId: stored?.clientId, locale: stored?.locale, timezone: stored?.timezone }).toEqual({
         clientId: op.account.clientId,
         locale,
         timezone,
       });
-      expect(h.app.deps.store.getCredentials(op.user.id)).toEqual(op.account);
+      expect(await h.app.deps.store.getCredentials(op.user.id)).toEqual(op.account);
     }
     expect(unhandled).toEqual([]);
     expect(h.logs.filter((line) => /unhandled|"level":(50|60)/i.test(line))).toEqual([]);

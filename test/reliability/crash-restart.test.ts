@@ -93,7 +93,7 @@ class Lane {
       const store = await createStore({ dataDir: copy, credentialsKey: Buffer.from(this.key, "hex") });
       try {
         for (const op of this.operators) {
-          const stored = store.getOperator(op.chat.user.id);
+          const stored = await store.getOperator(op.chat.user.id);
           for (const [field, tracked] of Object.entries(op.fields) as Array<[Field, Tracked]>) {
             if (tracked.confirmed === undefined) continue;
             const allowed = exact ? [tracked.confirmed] : [tracked.confirmed, tracked.pending];
@@ -105,7 +105,7 @@ class Lane {
             }
           }
           if (op.fields.clientId.confirmed !== undefined) {
-            expect(store.getCredentials(op.chat.user.id)).toEqual(op.account);
+            expect(await store.getCredentials(op.chat.user.id)).toEqual(op.account);
           }
         }
       } finally {

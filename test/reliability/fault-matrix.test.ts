@@ -125,8 +125,8 @@ function requestsTo(h: Harness, endpoint: EndpointName) {
   return h.premiumpay.requests.filter((request) => request.endpoint === endpoint).length;
 }
 
-function operatorRecord(env: FlowEnv, op: OperatorDriver = env.op): string {
-  return JSON.stringify(env.h.app.deps.store.getOperator(op.user.id) ?? null);
+async function operatorRecord(env: FlowEnv, op: OperatorDriver = env.op): Promise<string> {
+  return JSON.stringify((await env.h.app.deps.store.getOperator(op.user.id)) ?? null);
 }
 
 /** The bot's messages in the chat since `from` (by position in the chat's history), as they are now. */
@@ -200,7 +200,7 @@ function chatFlow(flow: ChatFlow): FlowDriver {
       const { h } = env;
       const op = flow.freshOperator ? h.operator() : env.op;
       const action = await flow.reach(env, op);
-      const before = operatorRecord(env, op);
+      const before = await operatorRecord(env, op);
       const chatFrom = chatLength(env, op);
       const logsFrom = h.logs.length;
       const callsFrom = requestsTo(h, flow.endpoint);
@@ -208,7 +208,7 @@ function chatFlow(flow: ChatFlow): FlowDriver {
       await check.arm();
       const expected = flow.failureText?.(fault.kind) ?? FAILURE_TEXT[fault.kind];
       const failure = await action(expected);
-      expect(operatorRecord(env, op)).toBe(before);
+      expect(await operatorRecord(env, op)).toBe(before);
       checkWhatTheOperatorSees(check, op, botMessagesSince(env, op, chatFrom), failure, logsFrom);
 
       if (flow.stored) {
@@ -413,7 +413,7 @@ function digestFlow(column: string, endpoint: EndpointName): FlowDriver {
       await check.arm();
       const report: DigestRunReport = await digest.runNow({ userId });
       const shown = botMessagesSince(env, op, chatFrom);
-      const lastSent = () => h.app.deps.store.getOperator(userId)?.digest.lastSentLocalDate;
+      const lastSent = async () => (await h.app.deps.store.getOperator(userId))?.digest.lastSentLocalDate;
       for (const message of shown) expect(message.text).not.toMatch(SECRET_OR_TRACE);
       expect(h.logs.slice(logsFrom).join("\n")).not.toContain(op.account.token);
       const noChannelList = endpoint === "channels" || fault.fault === undefined;
@@ -423,12 +423,12 @@ function digestFlow(column: string, endpoint: EndpointName): FlowDriver {
         expect(shown.map((message) => message.text)).toEqual([
           expect.stringMatching(/could not prepare your daily digest[\s\S]*\/login to log in again/),
         ]);
-        expect(lastSent()).toBe(TODAY);
+        expect(await lastSent()).toBe(TODAY);
       } else if (noChannelList) {
         // Nothing half-sent: no message, the day stays open for the next turn.
         expect(report).toMatchObject({ failed: 1, sent: 0 });
         expect(shown).toEqual([]);
-        expect(lastSent()).toBeNull();
+        expect(await lastSent()).toBeNull();
       } else {
         // The digest goes out with the figures it has and says which ones are missing.
         expect(report).toMatchObject({ sent: 1, failed: 0 });
@@ -436,7 +436,7 @@ function digestFlow(column: string, endpoint: EndpointName): FlowDriver {
         expect(text).toMatch(/Your sales on/);
         const channels = h.premiumpay.data(op.account.clientId).channels.length;
         expect(text.match(/premiumpay did not answer for this channel/g)).toHaveLength(channels);
-        expect(lastSent()).toBe(TODAY);
+        expect(await lastSent()).toBe(TODAY);
       }
 
       await check.disarm();
@@ -444,7 +444,7 @@ function digestFlow(column: string, endpoint: EndpointName): FlowDriver {
         const next = op.nextBotMessage(/Your sales on/, FAILURE_WAIT_MS);
         expect(await digest.runNow({ userId })).toMatchObject({ sent: 1 });
         expect((await next).text).not.toMatch(/did not answer/);
-        expect(lastSent()).toBe(TODAY);
+        expect(await lastSent()).toBe(TODAY);
       }
       await stillUp(expect, op);
     },

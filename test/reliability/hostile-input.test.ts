@@ -78,7 +78,7 @@ describe("10,000-character messages get a clear answer at every text step", () =
     await op.send(op.account.clientId, /API token/);
     await sendRaw(op, HUGE, /does not look like a premiumpay token/);
     expect(premiumpayCalls("status")).toEqual([]);
-    expect(h.app.deps.store.getOperator(op.user.id)?.hasCredentials).not.toBe(true);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials).not.toBe(true);
     await op.send(op.account.token, hasButton("m:channels"));
     expect(rejectedByTelegram()).toEqual([]);
   });
@@ -122,7 +122,7 @@ describe("10,000-character messages get a clear answer at every text step", () =
     await op.click("Change time", /At what local time/);
     await sendRaw(op, HUGE, /is not a time/);
     await op.send("/cancel", /Cancelled/);
-    expect(h.app.deps.store.getOperator(op.user.id)?.timezone).toBe("UTC");
+    expect((await h.app.deps.store.getOperator(op.user.id))?.timezone).toBe("UTC");
     expect(rejectedByTelegram()).toEqual([]);
   });
 });

@@ -146,7 +146,7 @@ describe("secrets", () => {
     expect(bot.output().join("\n")).not.toContain(newKey);
     // Nothing was rewritten: the original key still opens the data.
     const store = await createStore({ dataDir, credentialsKey: Buffer.from(oldKey, "hex") });
-    expect(store.getCredentials(910_001)).toEqual(account);
+    expect(await store.getCredentials(910_001)).toEqual(account);
     await store.close();
   }, 40_000);
 
@@ -166,7 +166,7 @@ describe("secrets", () => {
       CredentialsKeyError,
     );
     const store = await createStore({ dataDir, credentialsKey: Buffer.from(newKey, "hex") });
-    expect(store.getCredentials(910_001)).toEqual(account);
+    expect(await store.getCredentials(910_001)).toEqual(account);
     await store.close();
 
     // And the bot starts on the new key alone.

@@ -207,7 +207,7 @@ describe("Telegram faults", () => {
     expect(asked.messageId).not.toBe(screen.messageId);
     const set = await op.click("08:00", /Time: 08:00/);
     expect(set.messageId).toBe(asked.messageId);
-    expect(h.app.deps.store.getOperator(op.user.id)?.digest.time).toBe("08:00");
+    expect((await h.app.deps.store.getOperator(op.user.id))?.digest.time).toBe("08:00");
     expectRecovered(op, logsFrom);
   });
 
@@ -234,7 +234,7 @@ describe("Telegram faults", () => {
     // The daily digest to them is switched off instead of being retried every day.
     const report = await h.app.digest.runNow({ userId: blocker.user.id });
     expect(report).toMatchObject({ blocked: 1, sent: 0 });
-    expect(h.app.deps.store.getOperator(blocker.user.id)?.digest.enabled).toBe(false);
+    expect((await h.app.deps.store.getOperator(blocker.user.id))?.digest.enabled).toBe(false);
     h.telegram.faults.unblockUser(blocker.user.id);
     await blocker.send("/help", /What I can do/);
   });

@@ -32,7 +32,7 @@ describe("atomic, durable writes", () => {
     await writeFile(join(dir, "operators.json.tmp-999999999-3"), '{"schemaVersion":1,"operators":{"1":');
 
     const reopened = await openStore({ dataDir: dir });
-    expect(reopened.getOperator(1)?.locale).toBe("es");
+    expect((await reopened.getOperator(1))?.locale).toBe("es");
     expect((await readdir(dir)).some((name) => name.includes(".tmp-"))).toBe(false);
   });
 
@@ -67,8 +67,8 @@ describe("atomic, durable writes", () => {
     expect((await stat(journalOf(dir))).size).toBeGreaterThan(0);
 
     const restarted = await createStore({ dataDir: dir, credentialsKey: KEY });
-    expect(restarted.getOperator(1)?.timezone).toBe("Asia/Kolkata");
-    expect(restarted.getOperator(2)).toBeUndefined();
+    expect((await restarted.getOperator(1))?.timezone).toBe("Asia/Kolkata");
+    expect(await restarted.getOperator(2)).toBeUndefined();
     expect((await stat(journalOf(dir))).size).toBe(0);
     const file = JSON.parse(await readFile(join(dir, "operators.json"), "utf8"));
     expect(Object.keys(file.operators)).toEqual(["1"]);
@@ -89,13 +89,12 @@ describe("atomic, durable writes", () => {
     expect(compacted).toBe(true);
     await store.updateOperator(9, { locale: "en" });
     const restarted = await createStore({ dataDir: dir, credentialsKey: KEY });
-    expect(
-      restarted
-        .listOperators()
-        .map((operator) => operator.telegramId)
-        .sort(),
-    ).toEqual([1, 2, 3, 9]);
-    expect(restarted.getOperator(1)?.digest.channelIds).toEqual(store.getOperator(1)?.digest.channelIds);
+    expect((await restarted.listOperators()).map((operator) => operator.telegramId).sort()).toEqual([
+      1, 2, 3, 9,
+    ]);
+    expect((await restarted.getOperator(1))?.digest.channelIds).toEqual(
+      (await store.getOperator(1))?.digest.channelIds,
+    );
     await restarted.close();
   });
 
@@ -106,11 +105,11 @@ describe("atomic, durable writes", () => {
     await writeFile(journalOf(dir), '{"seq":99,"ops":[["operators","1",{"telegr', { flag: "a" });
 
     const restarted = await createStore({ dataDir: dir, credentialsKey: KEY });
-    expect(restarted.getOperator(1)?.locale).toBe("es");
+    expect((await restarted.getOperator(1))?.locale).toBe("es");
     await restarted.updateOperator(1, { locale: "en" });
     await restarted.close();
     const again = await openStore({ dataDir: dir });
-    expect(again.getOperator(1)?.locale).toBe("en");
+    expect((await again.getOperator(1))?.locale).toBe("en");
   });
 
   it("refuses a journal damaged before its last line, touching neither file", async () => {
@@ -171,7 +170,7 @@ describe("hard kill", () => {
       JSON.parse(await readFile(join(dir, "operators.json"), "utf8"));
       const store = await createStore({ dataDir: dir, credentialsKey: KEY });
       for (const [id, round] of confirmed) {
-        expect(store.getOperator(id)?.lastChannelId, `operator ${id}`).toBeGreaterThanOrEqual(round);
+        expect((await store.getOperator(id))?.lastChannelId, `operator ${id}`).toBeGreaterThanOrEqual(round);
       }
       await store.close();
     }

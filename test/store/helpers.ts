@@ -1,18 +1,14 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { createStore, type Store, type StoreOptions } from "../../src/store/index.js";
+import { createStore, type LowdbStore, type StoreOptions } from "../../src/store/index.js";
+import { KEY } from "./contract.js";
 
-export const KEY = randomBytes(32);
-export const OTHER_KEY = randomBytes(32);
-export const DEFAULTS = { timezone: "Europe/Madrid", digestTime: "09:00" } as const;
-/** JWT-shaped, long and unique enough that finding it in a file cannot be a coincidence. */
-export const TOKEN = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcGVyYXRvci0${randomBytes(24).toString("hex")}.c2lnbmF0dXJl`;
+export { DEFAULTS, KEY, OTHER_KEY, TOKEN } from "./contract.js";
 
 const dirs: string[] = [];
-const stores: Store[] = [];
+const stores: LowdbStore[] = [];
 
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close().catch(() => {})));
@@ -26,7 +22,7 @@ export async function tempDir(): Promise<string> {
 }
 
 /** Opens a store that the test's teardown closes; `dataDir` defaults to a fresh folder. */
-export async function openStore(options: Partial<StoreOptions> & { dataDir: string }): Promise<Store> {
+export async function openStore(options: Partial<StoreOptions> & { dataDir: string }): Promise<LowdbStore> {
   const store = await createStore({ credentialsKey: KEY, ...options });
   stores.push(store);
   return store;
@@ -37,4 +33,12 @@ export async function allFilesText(dir: string): Promise<string> {
   const names = await readdir(dir);
   const texts = await Promise.all(names.map((name) => readFile(join(dir, name), "utf8")));
   return texts.join("\n");
+}
+
+/** Changes the first character of a sealed value's ciphertext, as bit rot would: same shape, other bytes. */
+export function rot(sealed: string): string {
+  const parts = sealed.split(".");
+  const ciphertext = parts[4]!;
+  parts[4] = (ciphertext[0] === "A" ? "B" : "A") + ciphertext.slice(1);
+  return parts.join(".");
 }

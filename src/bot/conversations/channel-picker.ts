@@ -125,7 +125,9 @@ export async function pickChannel(
     await show(ctx.html("picker-empty"));
     return undefined;
   }
-  const lastId = await conversation.external(() => deps.store.getOperator(userId)?.lastChannelId ?? null);
+  const lastId = await conversation.external(
+    async () => (await deps.store.getOperator(userId))?.lastChannelId ?? null,
+  );
   const ordered = [
     ...channels.filter((channel) => channel.id === lastId),
     ...channels.filter((channel) => channel.id !== lastId),

@@ -268,8 +268,8 @@ export async function digestSettingsConversation(conversation: Flow, ctx: FlowCo
   const { deps } = ctx;
   const userId = ctx.from!.id;
   const load = () =>
-    conversation.external((): Settings => {
-      const operator = deps.store.getOperator(userId);
+    conversation.external(async (): Promise<Settings> => {
+      const operator = await deps.store.getOperator(userId);
       return {
         enabled: operator?.digest.enabled ?? false,
         time: operator?.digest.time ?? deps.config.digest.defaultTime,

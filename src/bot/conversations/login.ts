@@ -70,7 +70,9 @@ async function askToken(conversation: Flow, ctx: FlowContext): Promise<string> {
 export async function loginConversation(conversation: Flow, ctx: FlowContext): Promise<void> {
   const { deps } = ctx;
   const userId = ctx.from!.id;
-  const current = await conversation.external(() => deps.store.getOperator(userId)?.clientId ?? null);
+  const current = await conversation.external(
+    async () => (await deps.store.getOperator(userId))?.clientId ?? null,
+  );
   await ctx.reply(current ? ctx.html("login-replace", { clientId: current }) : ctx.html("login-intro"));
   let clientId = await askClientId(conversation, ctx);
   for (;;) {

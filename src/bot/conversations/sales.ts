@@ -36,7 +36,9 @@ const MAX_LINK_LINES = 15;
 
 /** The operator's own time zone, or the bot's default. */
 export function operatorZone(conversation: Flow, deps: BotDeps, userId: number): Promise<string> {
-  return conversation.external(() => deps.store.getOperator(userId)?.timezone ?? deps.config.defaultTimezone);
+  return conversation.external(
+    async () => (await deps.store.getOperator(userId))?.timezone ?? deps.config.defaultTimezone,
+  );
 }
 
 interface ButtonCodec<V> {

@@ -46,7 +46,7 @@ export async function timezoneConversation(conversation: Flow, ctx: FlowContext)
   const { deps } = ctx;
   const userId = ctx.from!.id;
   const current = await conversation.external(
-    () => deps.store.getOperator(userId)?.timezone ?? deps.config.defaultTimezone,
+    async () => (await deps.store.getOperator(userId))?.timezone ?? deps.config.defaultTimezone,
   );
   const now = await flowNow(conversation, deps);
   await ctx.reply(ctx.html("timezone-current", { timezone: current, time: localTime(now, current) }), {

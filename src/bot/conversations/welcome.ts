@@ -108,7 +108,7 @@ async function sendWelcomeOnce(
   channelId: number,
   draft: WelcomeDraft,
 ): Promise<SendResult> {
-  const client = premiumpayOf(deps, userId);
+  const client = await premiumpayOf(deps, userId);
   if (!client) return { ok: false, kind: "auth" };
   const run = await deps.store.runOnce(actionId, userId, () =>
     outcomeOf(() =>

@@ -14,8 +14,8 @@ function describeRateLimit(rateLimit: Record<string, unknown>): string {
 
 async function showAccount(ctx: BotContext): Promise<void> {
   const userId = ctx.from!.id;
-  const operator = ctx.deps.store.getOperator(userId)!;
-  const client = premiumpayOf(ctx.deps, userId)!;
+  const operator = (await ctx.deps.store.getOperator(userId))!;
+  const client = (await premiumpayOf(ctx.deps, userId))!;
   await ctx.replyWithChatAction("typing").catch(() => undefined);
   const [status, version] = await Promise.all([
     outcomeOf(() => client.status()),

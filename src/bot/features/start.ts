@@ -7,7 +7,7 @@ export const startFeature = new Composer<BotContext>();
 
 startFeature.command("start", async (ctx) => {
   await ctx.reply(ctx.html("start-greeting", { name: ctx.from?.first_name ?? "" }));
-  if (!ctx.deps.store.getOperator(ctx.from!.id)?.hasCredentials) {
+  if (!(await ctx.deps.store.getOperator(ctx.from!.id))?.hasCredentials) {
     await ctx.conversation.enter(LOGIN);
     return;
   }

@@ -1,0 +1,141 @@
+import { z } from "zod";
+import type { KeyRing } from "../crypto.js";
+import { sealedKeyId } from "../crypto.js";
+import { CredentialsKeyError } from "../errors.js";
+import { conversationAad } from "../records.js";
+import { type ConversationRecord, conversationRecordSchema, versionedStateSchema } from "../schema.js";
+import type { ConversationStateStore, VersionedState } from "../types.js";
+import type { DurableFile } from "./durable.js";
+
+/**
+ * What the file may hold: any object per flow. Each record is checked on load by itself, so one damaged flow is
+ * dropped alone instead of making the whole file (and the bot) unusable.
+ */
+export const storedConversationSchema = z.looseObject({});
+export type ConversationTables = { conversations: z.infer<typeof storedConversationSchema> };
+
+/** A flow in memory: its state in clear (reads need no decryption), as sealed on disk, and when it was written. */
+interface Flow {
+  json: string;
+  record: ConversationRecord;
+}
+
+export interface ConversationContext {
+  ring: KeyRing;
+  now: () => Date;
+  db: DurableFile<ConversationTables>;
+  ttlMs: number;
+}
+
+export interface LowdbConversations extends ConversationStateStore {
+  /** Re-seals every flow still under the previous key; returns how many. */
+  rotate(): Promise<number>;
+}
+
+/** Opens every flow; a wrong key stops the store (configuration), a damaged flow is dropped and reported. */
+function loadFlows(ring: KeyRing, db: DurableFile<ConversationTables>) {
+  const flows = new Map<string, Flow>();
+  const damaged: string[] = [];
+  for (const [key, stored] of db.entries("conversations")) {
+    const checked = conversationRecordSchema.safeParse(stored);
+    if (checked.success && !ring.canOpen(sealedKeyId(checked.data.data))) {
+      throw ring.mismatch(sealedKeyId(checked.data.data));
+    }
+    try {
+      if (!checked.success) throw checked.error;
+      const json = ring.open(checked.data.data, conversationAad(key), `conversation ${key}`);
+      versionedStateSchema.parse(JSON.parse(json));
+      flows.set(key, { json, record: checked.data });
+    } catch (error) {
+      if (error instanceof CredentialsKeyError) throw error;
+      damaged.push(key);
+    }
+  }
+  return { flows, damaged };
+}
+
+export async function createConversationState(context: ConversationContext): Promise<LowdbConversations> {
+  const { ring, now, db, ttlMs } = context;
+  const loaded = loadFlows(ring, db);
+  const { flows } = loaded;
+  let damaged = loaded.damaged;
+  if (damaged.length > 0) {
+    await db.write(damaged.map((key) => ({ table: "conversations" as const, key, value: undefined })));
+  }
+  const lock = (key: string) => `conversations:${key}`;
+
+  /** Saves `record` (or deletes the flow) durably, then updates memory: a failed write leaves both as they were. */
+  const save = (key: string, flow: Flow | undefined) =>
+    db.serially([lock(key)], async () => {
+      await db.write([{ table: "conversations", key, value: flow?.record }]);
+      if (flow) flows.set(key, flow);
+      else flows.delete(key);
+    });
+
+  const isExpired = (flow: Flow | undefined, cutoff: number) =>
+    flow !== undefined && Date.parse(flow.record.updatedAt) < cutoff;
+  const listExpired = async (olderThanMs = ttlMs) => {
+    const cutoff = now().getTime() - olderThanMs;
+    return Array.from(flows.keys()).filter((key) => isExpired(flows.get(key), cutoff));
+  };
+
+  return {
+    conversationStorage: {
+      read(key) {
+        const flow = flows.get(key);
+        return flow === undefined ? undefined : (JSON.parse(flow.json) as VersionedState<unknown>);
+      },
+      write(key, state) {
+        const json = JSON.stringify(state);
+        const record = { data: ring.seal(json, conversationAad(key)), updatedAt: now().toISOString() };
+        return save(key, { json, record });
+      },
+      async delete(key) {
+        if (flows.has(key)) await save(key, undefined);
+      },
+    },
+
+    conversations: {
+      listExpired,
+      async expire(olderThanMs = ttlMs) {
+        const cutoff = now().getTime() - olderThanMs;
+        const candidates = await listExpired(olderThanMs);
+        if (candidates.length === 0) return candidates;
+        return db.serially(candidates.map(lock), async () => {
+          // A flow written while waiting for the lock is alive again.
+          const keys = candidates.filter((key) => isExpired(flows.get(key), cutoff));
+          if (keys.length === 0) return keys;
+          await db.write(keys.map((key) => ({ table: "conversations" as const, key, value: undefined })));
+          for (const key of keys) flows.delete(key);
+          return keys;
+        });
+      },
+      async takeDamaged() {
+        const taken = damaged;
+        damaged = [];
+        return taken;
+      },
+    },
+
+    async rotate() {
+      const stale = Array.from(flows).filter(([, flow]) => !ring.isCurrent(flow.record.data));
+      await db.serially(
+        stale.map(([key]) => lock(key)),
+        async () => {
+          const resealed = stale.map(([key, flow]) => ({
+            key,
+            flow: {
+              json: flow.json,
+              record: { ...flow.record, data: ring.seal(flow.json, conversationAad(key)) },
+            },
+          }));
+          await db.write(
+            resealed.map(({ key, flow }) => ({ table: "conversations" as const, key, value: flow.record })),
+          );
+          for (const { key, flow } of resealed) flows.set(key, flow);
+        },
+      );
+      return stale.length;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { join } from "node:path";
+import { ensureDataDir } from "../atomic-file.js";
+import { KeyRing } from "../crypto.js";
+import { StoreError } from "../errors.js";
+import { JournaledFile } from "../journaled-file.js";
+import { actionRecordSchema, operatorRecordSchema, SCHEMA_VERSION } from "../schema.js";
+import type { Store, StoreKeyOptions } from "../types.js";
+import { createConfirmedActions, dropOldActions } from "./actions.js";
+import {
+  type ConversationTables,
+  createConversationState,
+  storedConversationSchema,
+} from "./conversations.js";
+import { DurableFile } from "./durable.js";
+import { checkTokenKeys, createKeyRotation } from "./keys.js";
+import { createOperatorStore, type OperatorTables } from "./operators.js";
+
+export interface StoreOptions extends StoreKeyOptions {
+  dataDir: string;
+}
+
+/** The lowdb backend: two journaled JSON files in the data folder. */
+export interface LowdbStore extends Store {
+  readonly filePath: string;
+  readonly conversationsFilePath: string;
+}
+
+const DEFAULT_CONVERSATION_TTL_MS = 30 * 60 * 1000;
+
+/** An error of the file system while opening (read-only folder, full disk) becomes one line naming the folder. */
+async function inDataDir<T>(dataDir: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(
+      `data folder ${dataDir} cannot be used: ${(error as Error).message}; check that it is writable and the disk is not full`,
+      { cause: error },
+    );
+  }
+}
+
+export async function createStore(options: StoreOptions): Promise<LowdbStore> {
+  const ring = new KeyRing(options.credentialsKey, options.previousCredentialsKey);
+  const now = options.now ?? (() => new Date());
+  const { dataDir } = options;
+  await ensureDataDir(dataDir);
+  // One after the other: an invalid operators file must leave the folder as it was.
+  const operatorFile = await inDataDir(dataDir, () =>
+    JournaledFile.open<OperatorTables>(join(dataDir, "operators.json"), SCHEMA_VERSION, {
+      operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
+      actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
+    }),
+  );
+  const conversationFile = await inDataDir(dataDir, () =>
+    JournaledFile.open<ConversationTables>(join(dataDir, "conversations.json"), SCHEMA_VERSION, {
+      conversations: { schema: storedConversationSchema },
+    }),
+  );
+  const db = new DurableFile(operatorFile);
+  const convDb = new DurableFile(conversationFile);
+  checkTokenKeys(ring, db);
+  const conversationState = await inDataDir(dataDir, () =>
+    createConversationState({
+      ring,
+      now,
+      db: convDb,
+      ttlMs: options.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS,
+    }),
+  );
+  dropOldActions(db, now());
+
+  return {
+    location: dataDir,
+    filePath: operatorFile.path,
+    conversationsFilePath: conversationFile.path,
+    ...createOperatorStore({ ring, now, db }),
+    ...createConfirmedActions(db, now),
+    conversationStorage: conversationState.conversationStorage,
+    conversations: conversationState.conversations,
+    ...createKeyRotation(ring, db, conversationState),
+    async flush() {
+      await Promise.all([operatorFile.flush(), conversationFile.flush()]);
+    },
+    async close() {
+      await Promise.all([operatorFile.close(), conversationFile.close()]);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { KeyRing } from "../crypto.js";
+import { credentialsOf, loggedInRecord, patchedRecord, toOperator } from "../records.js";
+import type { ActionRecord, OperatorRecord } from "../schema.js";
+import type { OperatorStore } from "../types.js";
+import type { Change, DurableFile } from "./durable.js";
+
+export type OperatorTables = { operators: OperatorRecord; actions: ActionRecord };
+
+export interface OperatorContext {
+  ring: KeyRing;
+  now: () => Date;
+  db: DurableFile<OperatorTables>;
+}
+
+export const operatorLock = (telegramId: number) => `operators:${telegramId}`;
+
+export function createOperatorStore({ ring, now, db }: OperatorContext): OperatorStore {
+  const read = (telegramId: number) => db.get("operators", String(telegramId));
+
+  /** Builds the new record from the current one and saves it, one change of an operator at a time. */
+  const change = (telegramId: number, build: (existing: OperatorRecord | undefined) => OperatorRecord) =>
+    db.serially([operatorLock(telegramId)], async () => {
+      const record = build(read(telegramId));
+      await db.write([{ table: "operators", key: String(telegramId), value: record }]);
+      return toOperator(record);
+    });
+
+  return {
+    async getOperator(telegramId) {
+      const record = read(telegramId);
+      return record ? toOperator(record) : undefined;
+    },
+
+    async listOperators() {
+      return Array.from(db.entries("operators"), ([, record]) => toOperator(record));
+    },
+
+    async getCredentials(telegramId) {
+      const record = read(telegramId);
+      return record ? credentialsOf(ring, record) : undefined;
+    },
+
+    saveCredentials(telegramId, creds, defaults) {
+      return change(telegramId, (existing) =>
+        loggedInRecord(ring, existing, telegramId, creds, defaults, now().toISOString()),
+      );
+    },
+
+    updateOperator(telegramId, patch) {
+      return change(telegramId, (existing) =>
+        patchedRecord(ring, existing, telegramId, patch, now().toISOString()),
+      );
+    },
+
+    deleteOperator(telegramId) {
+      return db.serially([operatorLock(telegramId)], async () => {
+        const changes: Change<OperatorTables>[] = [];
+        if (read(telegramId)) changes.push({ table: "operators", key: String(telegramId), value: undefined });
+        for (const [id, action] of db.entries("actions")) {
+          if (action.telegramId === telegramId) changes.push({ table: "actions", key: id, value: undefined });
+        }
+        if (changes.length === 0) return false;
+        await db.write(changes);
+        return true;
+      });
+    },
+  };
+}

@@ -5,11 +5,12 @@ import {
   checkTelegramId,
   conversationAad,
   loggedInRecord,
+  openToken as openSealedToken,
   patchedRecord,
   tokenAad,
   toOperator,
   validOperator,
-} from "../operator-record.js";
+} from "../records.js";
 import { type OperatorRecord, versionedStateSchema } from "../schema.js";
 import type { RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
 import { createPool, databaseLocation, inTransaction } from "./connection.js";
@@ -142,15 +143,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const runningActions = new Map<string, Promise<RunOnceOutcome<unknown>>>();
   const damagedConversations = new Set<string>();
 
-  const sealToken = (telegramId: number, token: string) => ring.seal(token, tokenAad(telegramId));
-  const openToken = (telegramId: number, sealed: string) => {
-    if (!ring.canOpen(sealedKeyId(sealed))) throw ring.mismatch(sealedKeyId(sealed));
-    try {
-      return ring.open(sealed, tokenAad(telegramId), `the token of user ${telegramId}`);
-    } catch {
-      throw new CredentialsDamagedError(telegramId);
-    }
-  };
+  const openToken = (telegramId: number, sealed: string) => openSealedToken(ring, telegramId, sealed);
 
   async function lockedRecord(
     client: pg.PoolClient,
@@ -164,7 +157,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 
   /** Read, change and write one operator under its row lock (a missing row is locked by inserting it first). */
-  function changeOperator(
+  async function changeOperator(
     telegramId: number,
     change: (existing: OperatorRecord | undefined, stamp: string) => OperatorRecord,
   ) {
@@ -177,16 +170,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         return toOperator(record);
       }),
     );
-  }
-
-  /** The stored token, re-sealed under the current key when it is still under the previous one. */
-  function currentKeyed(record: OperatorRecord): OperatorRecord["premiumpay"] {
-    const pp = record.premiumpay;
-    if (!pp || ring.isCurrent(pp.token)) return pp;
-    return {
-      clientId: pp.clientId,
-      token: sealToken(record.telegramId, openToken(record.telegramId, pp.token)),
-    };
   }
 
   async function runAction<T>(actionId: string, action: () => Promise<T>) {
@@ -249,6 +232,21 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }
   }
 
+  /** Drops flows that cannot be opened (each reported once, by the replica whose delete removed it). */
+  async function dropDamagedConversations(): Promise<void> {
+    const { rows } = await pool.query<{ key: string; sealed: string }>(
+      "SELECT key, sealed FROM conversations",
+    );
+    for (const row of rows) {
+      if (openConversation(row.key, row.sealed)) continue;
+      const removed = await pool.query("DELETE FROM conversations WHERE key = $1 AND sealed = $2", [
+        row.key,
+        row.sealed,
+      ]);
+      if (removed.rowCount) damagedConversations.add(row.key);
+    }
+  }
+
   const store: Store = {
     location,
 
@@ -278,22 +276,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
 
     saveCredentials(telegramId, creds, defaults) {
-      checkTelegramId(telegramId);
-      if (typeof creds.token !== "string" || creds.token.length === 0)
-        return Promise.reject(new StoreError("the token is empty"));
-      const sealedToken = sealToken(telegramId, creds.token);
       return changeOperator(telegramId, (existing, stamp) =>
-        loggedInRecord(existing, telegramId, { ...creds, sealedToken }, defaults, stamp),
+        loggedInRecord(ring, existing, telegramId, creds, defaults, stamp),
       );
     },
 
     updateOperator(telegramId, patch) {
-      return changeOperator(telegramId, (existing, stamp) => {
-        const record = patchedRecord(existing, telegramId, patch, stamp);
-        const premiumpay = existing && currentKeyed(existing);
-        if (premiumpay) record.premiumpay = premiumpay;
-        return record;
-      });
+      return changeOperator(telegramId, (existing, stamp) =>
+        patchedRecord(ring, existing, telegramId, patch, stamp),
+      );
     },
 
     deleteOperator(telegramId) {
@@ -348,7 +339,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       let operators = 0;
       for (const row of operatorRows) {
         const telegramId = Number(row.telegram_id);
-        const resealed = sealToken(telegramId, openToken(telegramId, row.token_sealed));
+        const resealed = ring.seal(openToken(telegramId, row.token_sealed), tokenAad(telegramId));
         // Compare-and-set: a login on another replica meanwhile already wrote a current-key token.
         const updated = await writing("a re-encrypted token", () =>
           pool.query("UPDATE operators SET token_sealed = $2 WHERE telegram_id = $1 AND token_sealed = $3", [
@@ -391,8 +382,11 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         const state = openConversation(key, row.sealed);
         if (state) return state;
         // A damaged flow is dropped (once, even if another replica races us) and reported by takeDamaged.
-        await pool.query("DELETE FROM conversations WHERE key = $1 AND sealed = $2", [key, row.sealed]);
-        damagedConversations.add(key);
+        const removed = await pool.query("DELETE FROM conversations WHERE key = $1 AND sealed = $2", [
+          key,
+          row.sealed,
+        ]);
+        if (removed.rowCount) damagedConversations.add(key);
         return undefined;
       },
       async write(key, state) {
@@ -444,6 +438,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (!pool.ended) await pool.end();
     },
   };
+  await dropDamagedConversations().catch(async (error: unknown) => {
+    await pool.end().catch(() => {});
+    throw error;
+  });
   return store;
 }
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createUpdateGate, type UpdateGate } from "../../src/cluster/update-gate.js";
 import { CHAT_LOCK_CLASS } from "../../src/cluster/locks.js";
+import { createUpdateGate, type UpdateGate } from "../../src/cluster/update-gate.js";
 import { createPostgresStore } from "../../src/store/postgres/store.js";
 import { createTestDatabase } from "../support/postgres.js";
 

@@ -14,5 +14,3 @@ export const CHAT_LOCK_CLASS = 0x7070_6201;
 export function lockSessionOptions(lockTimeoutMs = 0): string {
   return `-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=1 -c tcp_keepalives_count=3 -c lock_timeout=${lockTimeoutMs}`;
 }
-/** Updates without a chat are locked by their update id instead, so a duplicate of one still runs once. */
-export const UPDATE_LOCK_CLASS = 0x7070_6202;

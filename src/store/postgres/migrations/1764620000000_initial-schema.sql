@@ -42,10 +42,3 @@ CREATE TABLE conversations (
   updated_at timestamptz NOT NULL
 );
 CREATE INDEX conversations_updated_at ON conversations (updated_at);
-
--- Updates already handled, so the same update delivered to two replicas (or twice to one) is handled once.
-CREATE TABLE handled_updates (
-  update_id  bigint PRIMARY KEY,
-  handled_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX handled_updates_handled_at ON handled_updates (handled_at);

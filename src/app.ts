@@ -7,9 +7,13 @@ import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
 import { createBot } from "./bot/index.js";
 import { reportStorageDamage } from "./bot/notify.js";
+import { type BackgroundRunner, type ReplicaRole, runBackgroundWork } from "./cluster/background.js";
+import { type ChatLocks, createChatLocks } from "./cluster/chat-locks.js";
 import type { Config } from "./config.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import type { Logger } from "./logger.js";
+import { createMetrics } from "./ops/metrics.js";
+import { type OpsServer, startOpsServer } from "./ops/server.js";
 import { createDeps, openStore } from "./startup.js";
 import type { Store } from "./store/index.js";
 
@@ -34,6 +38,10 @@ export interface App {
   /** The daily digest's scheduler and queue (tests drive it with `runDue` under a moved clock). */
   digest: DigestService;
   flowExpiry: FlowExpiry;
+  /** "single" (lowdb), or "leader"/"standby" among PostgreSQL replicas: only one runs the background work. */
+  role(): ReplicaRole;
+  /** The /healthz, /readyz and /metrics server's base URL when OPS_ADDRESS is set. */
+  opsUrl?: string;
   /** Stops taking updates, lets in-flight updates finish, flushes the store. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -64,7 +72,20 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     logger.info(rotated, "re-encrypted stored secrets with the current CREDENTIALS_KEY");
   }
   const deps = createDeps(config, store, logger, now);
-  const bot = createBot(deps, options.botInfo ? { botInfo: options.botInfo } : {});
+  const metrics = config.ops ? createMetrics() : undefined;
+  // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
+  const chatLocks: ChatLocks | undefined =
+    config.storage.kind === "postgres"
+      ? createChatLocks({
+          databaseUrl: config.storage.databaseUrl,
+          onError: (error) => logger.warn({ err: error }, "chat lock connection problem"),
+          ...(metrics ? { onLockWait: (seconds: number) => metrics.lockWaitSeconds.observe(seconds) } : {}),
+        })
+      : undefined;
+  const bot = createBot(deps, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    ...(chatLocks ? { chatLock: (chatId, handle) => chatLocks.run(chatId, handle) } : {}),
+  });
   await bot.init();
   await reportStorageDamage(deps, bot.api);
   await registerCommands(bot.api, deps.i18n, config.defaultLocale).catch((error: unknown) =>
@@ -73,11 +94,16 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
 
   let runner: RunnerHandle | undefined;
   let server: Server | undefined;
-  if (config.mode === "polling") {
-    await bot.api.deleteWebhook();
+  // Telegram allows one poller: among PostgreSQL replicas only the leader polls (see the background work).
+  const startPolling = () => {
     runner = run(bot, {
       runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] } },
     });
+  };
+  const pollsWhenElected = config.mode === "polling" && config.storage.kind === "postgres";
+  if (config.mode === "polling") {
+    await bot.api.deleteWebhook();
+    if (!pollsWhenElected) startPolling();
     logger.info({ username: bot.botInfo.username }, "bot started (long polling)");
   } else {
     const handle = webhookCallback(bot, "http", { secretToken: config.webhookSecret });
@@ -99,23 +125,77 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     logger.info({ port: config.port }, "bot started (webhook)");
   }
 
-  const flowExpiry = startFlowExpiry(deps, bot.api);
+  // The digest, flow expiry (and polling among replicas) run on one process: this one, or the elected replica.
+  let digest = createDigestService({ deps });
+  let flowExpiry: FlowExpiry | undefined;
+  let terms = 0;
+  const background: BackgroundRunner = runBackgroundWork(
+    config,
+    {
+      start() {
+        // A stopped digest service does not start again: a replica elected a second time makes a new one.
+        if (terms++ > 0) digest = createDigestService({ deps });
+        flowExpiry = startFlowExpiry(deps, bot.api);
+        if (options.scheduleDigest ?? true) digest.start();
+        if (pollsWhenElected) startPolling();
+      },
+      async stop() {
+        flowExpiry?.stop();
+        if (pollsWhenElected && runner) await drain(runner, SHUTDOWN_GRACE_MS);
+        await digest.stop();
+      },
+    },
+    logger,
+    (role) => metrics?.leader.set(role === "standby" ? 0 : 1),
+  );
+  /** What a standby offers for `app.flowExpiry`: the leader sweeps. */
+  const standbyExpiry: FlowExpiry = { sweep: async () => 0, stop: () => {} };
 
-  const digest = createDigestService({ deps });
-  if (options.scheduleDigest ?? true) digest.start();
+  let telegramSeen = 0;
+  const ops: OpsServer | undefined =
+    config.ops && metrics
+      ? await startOpsServer({
+          ...config.ops,
+          registry: metrics.registry,
+          role: () => background.role(),
+          checks: {
+            // A real read of one row, so a database that refuses queries is caught, not only a dead socket.
+            store: async () => void (await store.getOperator(1)),
+            // getMe at most every 10 s: probes every second must not spend the bot's Telegram quota.
+            telegram: async () => {
+              if (Date.now() - telegramSeen < 10_000) return;
+              await bot.api.getMe();
+              telegramSeen = Date.now();
+            },
+          },
+        })
+      : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      flowExpiry.stop();
       if (runner) await drain(runner, SHUTDOWN_GRACE_MS);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-      await digest.stop();
+      await background.stop();
+      await chatLocks?.close();
+      await ops?.close();
       await store.flush();
       if (options.ownsStore ?? !options.store) await store.close();
       logger.info("bot stopped");
     })();
     return stopping;
   };
-  return { bot, deps, flowExpiry, digest, stop };
+  return {
+    bot,
+    deps,
+    get flowExpiry() {
+      return flowExpiry ?? standbyExpiry;
+    },
+    get digest() {
+      return digest;
+    },
+    role: () => background.role(),
+    ...(ops ? { opsUrl: ops.url } : {}),
+    stop,
+  };
 }

@@ -43,6 +43,8 @@ export const CONVERSATION_STATE_VERSION = 1;
 export interface CreateBotOptions {
   /** Skips getMe at start (tests, and restarts that already know the bot). */
   botInfo?: UserFromGetMe;
+  /** Runs each update of a chat under a lock shared by every replica (PostgreSQL); none with one process. */
+  chatLock?: (chatId: number | undefined, handle: () => Promise<void>) => Promise<void>;
 }
 
 /** Builds the whole bot from its dependencies. Reading this function tells you everything the bot does. */
@@ -76,6 +78,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
 
   // 1. One update per chat at a time, so a flow never sees its own updates out of order (needed with the runner).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  //    Across replicas too: another process may be handling this chat's previous update.
+  const { chatLock } = options;
+  if (chatLock) bot.use((ctx, next) => chatLock(ctx.chat?.id, next));
   // 2. Dependencies and language first: everything below, error replies included, may need them.
   bot.use(injectDeps, withLocale);
   // 3. Who may talk to the bot, and where.

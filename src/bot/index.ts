@@ -8,7 +8,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, GrammyError, HttpError, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { scrubSecrets } from "../logger.js";
-import { CredentialsDamagedError, StoreWriteError } from "../store/index.js";
+import { storeFaultOf } from "../store/index.js";
 import { installApiTransformers } from "./api.js";
 import { isStaleQueryError } from "./callback-data/acknowledge.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
@@ -126,12 +126,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(fallbackFeature);
 
   /** A storage fault is told as it is: a change not saved, or a login to redo; anything else is generic. */
-  const failureNoteKey = (cause: unknown) =>
-    cause instanceof StoreWriteError
-      ? "error-not-saved"
-      : cause instanceof CredentialsDamagedError
-        ? "error-credentials-damaged"
-        : "error-generic";
+  const failureNoteKey = (cause: unknown) => {
+    const fault = storeFaultOf(cause);
+    return fault ? `error-${fault}` : "error-generic";
+  };
 
   bot.catch(async (error) => {
     const { ctx } = error;

@@ -20,3 +20,16 @@ export class CredentialsDamagedError extends StoreError {
 export class StoreWriteError extends StoreError {
   override name = "StoreWriteError";
 }
+
+/**
+ * Which storage fault an error is, if any. Also recognises an error thrown inside a conversation's `external`:
+ * the conversations plugin hands back a structured clone, which keeps only the message and the stack (whose first
+ * line starts with the class name).
+ */
+export function storeFaultOf(error: unknown): "not-saved" | "credentials-damaged" | undefined {
+  const is = (type: new (...args: never[]) => Error) =>
+    error instanceof type || (error instanceof Error && error.stack?.startsWith(`${type.name}: `) === true);
+  if (is(StoreWriteError)) return "not-saved";
+  if (is(CredentialsDamagedError)) return "credentials-damaged";
+  return undefined;
+}

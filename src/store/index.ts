@@ -1,4 +1,10 @@
-export { CredentialsDamagedError, CredentialsKeyError, StoreError, StoreWriteError } from "./errors.js";
+export {
+  CredentialsDamagedError,
+  CredentialsKeyError,
+  StoreError,
+  StoreWriteError,
+  storeFaultOf,
+} from "./errors.js";
 export { createStore, type LowdbStore, type StoreOptions } from "./lowdb/index.js";
 export type {
   ConversationMaintenance,

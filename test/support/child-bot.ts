@@ -86,6 +86,11 @@ export interface SpawnOptions {
   entry?: string;
   /** How long `start` waits for "bot started". */
   startTimeoutMs?: number;
+  /**
+   * Every write to a regular file fails (EFBIG), as on a full disk: the process runs under RLIMIT_FSIZE 0 (node
+   * ignores SIGXFSZ, so the write returns the error). Works as root, unlike a read-only folder.
+   */
+  fullDisk?: boolean;
 }
 
 export interface ChildExit {
@@ -122,7 +127,10 @@ export class ChildBot {
    */
   static spawn(env: Record<string, string>, options: SpawnOptions = {}): ChildBot {
     const args = options.entry ? [options.entry] : ["--import", "tsx", MAIN];
-    const child = spawn(process.execPath, args, {
+    const [command, commandArgs] = options.fullDisk
+      ? ["/bin/sh", ["-c", 'ulimit -f 0 && exec "$0" "$@"', process.execPath, ...args]]
+      : [process.execPath, args];
+    const child = spawn(command, commandArgs, {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,3 +1,4 @@
+import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { ensureDataDir } from "../atomic-file.js";
 import { KeyRing } from "../crypto.js";
@@ -27,6 +28,26 @@ export interface LowdbStore extends Store {
 
 const DEFAULT_CONVERSATION_TTL_MS = 30 * 60 * 1000;
 
+/**
+ * Writes, syncs and removes a small file: a folder that opens but cannot take a write (read-only, full disk) is
+ * reported at start, not at the first operator's change.
+ */
+async function probeWritable(dataDir: string): Promise<void> {
+  // One fixed name: a probe left by a kill at this instant is overwritten by the next start, never piled up.
+  const probe = join(dataDir, ".write-probe");
+  try {
+    const handle = await open(probe, "w", 0o600);
+    try {
+      await handle.writeFile("probe\n");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    await unlink(probe).catch(() => undefined);
+  }
+}
+
 /** An error of the file system while opening (read-only folder, full disk) becomes one line naming the folder. */
 async function inDataDir<T>(dataDir: string, step: () => Promise<T>): Promise<T> {
   try {
@@ -45,6 +66,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
   const now = options.now ?? (() => new Date());
   const { dataDir } = options;
   await ensureDataDir(dataDir);
+  await inDataDir(dataDir, () => probeWritable(dataDir));
   // One after the other: an invalid operators file must leave the folder as it was.
   const operatorFile = await inDataDir(dataDir, () =>
     JournaledFile.open<OperatorTables>(join(dataDir, "operators.json"), SCHEMA_VERSION, {

@@ -32,7 +32,7 @@ import { salesFeature } from "./features/sales.js";
 import { startFeature } from "./features/start.js";
 import { timezoneFeature } from "./features/timezone.js";
 import { welcomeFeature } from "./features/welcome.js";
-import { localeMiddleware } from "./i18n.js";
+import { localeMiddleware, translate } from "./i18n.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
 
 export type { BotContext, BotDeps, FlowContext } from "./context.js";
@@ -149,7 +149,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     if (ctx.chat?.type !== "private") return;
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-      const text = typeof ctx.html === "function" ? ctx.html(failureNoteKey(cause)) : "⚠️";
+      // An update that failed before the locale was known (the store unreachable) gets the default language.
+      const key = failureNoteKey(cause);
+      const text =
+        typeof ctx.html === "function" ? ctx.html(key) : translate(deps.i18n, config.defaultLocale, key);
       await ctx.reply(text);
     } catch (replyError) {
       logger.warn(

@@ -1,4 +1,5 @@
-import { createPool } from "../store/postgres/connection.js";
+import { StoreWriteError } from "../store/errors.js";
+import { checkOut, createPool } from "../store/postgres/connection.js";
 import { CHAT_LOCK_CLASS, lockSessionOptions } from "./locks.js";
 
 export interface ChatLocksOptions {
@@ -36,14 +37,19 @@ export function createChatLocks(options: ChatLocksOptions): ChatLocks {
     async run(chatId, work) {
       if (chatId === undefined) return work();
       const key = [CHAT_LOCK_CLASS, chatId];
-      const client = await pool.connect();
+      // Without its lock the update is not handled: to the operator, like a change that could not be saved.
+      const unavailable = (error: unknown) =>
+        new StoreWriteError(`cannot take the chat lock in PostgreSQL: ${(error as Error).message}`);
+      const client = await checkOut(pool).catch((error: unknown) => {
+        throw unavailable(error);
+      });
       // A connection whose lock or unlock failed may still hold the lock: closed, never reused (closing frees it).
       let broken = false;
       try {
         const waitStarted = performance.now();
         await client.query("SELECT pg_advisory_lock($1, hashint8($2))", key).catch((error: unknown) => {
           broken = true;
-          throw error;
+          throw unavailable(error);
         });
         options.onLockWait?.((performance.now() - waitStarted) / 1000);
         try {

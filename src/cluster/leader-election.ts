@@ -64,10 +64,12 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
     await options.onDemoted();
   }
 
-  async function drop(): Promise<void> {
+  /** Ending a connection the server already cut can wait for an 'end' that never comes: bounded by `waitMs`. */
+  async function drop(waitMs = 0): Promise<void> {
     const old = client;
     client = undefined;
-    await old?.end().catch(() => {});
+    const ended = old?.end().catch(() => {});
+    await Promise.race([ended, sleep(waitMs)]);
   }
 
   async function loop(): Promise<void> {
@@ -106,7 +108,7 @@ export function startLeaderElection(options: LeaderElectionOptions): LeaderElect
       await running;
       await demote();
       // Ending the session frees the lock for the next leader.
-      await drop();
+      await drop(2_000);
     },
   };
 }

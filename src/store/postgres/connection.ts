@@ -38,12 +38,28 @@ export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
   return pool;
 }
 
+/**
+ * A connection of the pool for the caller's own use. pg gives a checked-out connection no 'error' listener, so the
+ * server going away would be an uncaught exception; here it becomes the rejection of the query in progress.
+ */
+export async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  const ignore = () => {};
+  client.on("error", ignore);
+  const release = client.release.bind(client);
+  client.release = (destroy?: boolean | Error) => {
+    client.removeListener("error", ignore);
+    release(destroy);
+  };
+  return client;
+}
+
 /** Runs `work` in one transaction on one connection; rolls back and rethrows when it throws. */
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   let broken = false;
   try {
     await client.query("BEGIN");

@@ -13,7 +13,7 @@ import {
 } from "../records.js";
 import { type OperatorRecord, versionedStateSchema } from "../schema.js";
 import type { RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
-import { createPool, databaseLocation, inTransaction } from "./connection.js";
+import { checkOut, createPool, databaseLocation, inTransaction } from "./connection.js";
 import { migrate } from "./migrate.js";
 
 export interface PostgresStoreOptions extends StoreKeyOptions {
@@ -123,7 +123,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   });
 
   try {
-    const client = await pool.connect();
+    const client = await checkOut(pool);
     try {
       await migrate(client);
     } finally {

@@ -64,7 +64,7 @@ export async function createDatabase(adminUrl: string, prefix = "test"): Promise
  * 127.0.0.1 only. PostgreSQL refuses to run as root, so as root (CI, containers) the package runs it as the
  * `postgres` system user, creating that user when the machine has none.
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const root = await mkdtemp(join(tmpdir(), "pg-test-"));
   // The server runs as another user when we are root: it must be able to reach its data folder.
   await chmod(root, 0o755);
@@ -82,8 +82,15 @@ export async function startPostgres(): Promise<PostgresServer> {
       authMethod: "scram-sha-256",
       persistent: true,
       createPostgresUser: userInfo().uid === 0,
-      // No fsync: a test server's data need not survive a power cut, and fsync is the slowest part here.
-      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=300"],
+      // Tests skip fsync (their data need not survive a power cut); the benchmark keeps PostgreSQL's default.
+      postgresFlags: [
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        `fsync=${options.durable ? "on" : "off"}`,
+        "-c",
+        "max_connections=300",
+      ],
       onLog: (message) => {
         log.push(String(message));
         if (log.length > 200) log.shift();

@@ -82,13 +82,14 @@ export async function createConversationState(context: ConversationContext): Pro
   const { ring, now, db, ttlMs } = context;
   const loaded = loadFlows(ring, db);
   const { flows } = loaded;
-  let damaged = loaded.damaged;
-  if (damaged.length > 0) await removeFlows(db, damaged);
+  // Kept on disk until the bot takes them (so a CLI opening the store first does not swallow the notes).
+  const damaged = new Set(loaded.damaged);
 
   /** Saves `record` (or deletes the flow) durably, then updates memory: a failed write leaves both as they were. */
   const save = (key: string, flow: Flow | undefined) =>
     db.serially([lock(key)], async () => {
       await db.write([{ table: "conversations", key, value: flow?.record }]);
+      damaged.delete(key);
       if (flow) flows.set(key, flow);
       else flows.delete(key);
     });
@@ -112,7 +113,7 @@ export async function createConversationState(context: ConversationContext): Pro
         return save(key, { json, record });
       },
       async delete(key) {
-        if (flows.has(key)) await save(key, undefined);
+        if (flows.has(key) || damaged.has(key)) await save(key, undefined);
       },
     },
 
@@ -131,10 +132,15 @@ export async function createConversationState(context: ConversationContext): Pro
           return keys;
         });
       },
-      async takeDamaged() {
-        const taken = damaged;
-        damaged = [];
-        return taken;
+      takeDamaged() {
+        const keys = [...damaged];
+        if (keys.length === 0) return Promise.resolve(keys);
+        return db.serially(keys.map(lock), async () => {
+          const taken = keys.filter((key) => damaged.has(key));
+          await removeFlows(db, taken);
+          for (const key of taken) damaged.delete(key);
+          return taken;
+        });
       },
     },
 

@@ -141,7 +141,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   // Memory only: the durable marker is the action's row; this map lets concurrent duplicates share one run.
   const runningActions = new Map<string, Promise<RunOnceOutcome<unknown>>>();
-  const damagedConversations = new Set<string>();
 
   const openToken = (telegramId: number, sealed: string) => openSealedToken(ring, telegramId, sealed);
 
@@ -232,19 +231,20 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     }
   }
 
-  /** Drops flows that cannot be opened (each reported once, by the replica whose delete removed it). */
-  async function dropDamagedConversations(): Promise<void> {
+  /** Removes the flows that cannot be opened; each key is returned by the replica whose delete removed it. */
+  async function takeDamagedConversations(): Promise<string[]> {
     const { rows } = await pool.query<{ key: string; sealed: string }>(
       "SELECT key, sealed FROM conversations",
     );
+    const taken: string[] = [];
     for (const row of rows) {
       if (openConversation(row.key, row.sealed)) continue;
-      const removed = await pool.query("DELETE FROM conversations WHERE key = $1 AND sealed = $2", [
-        row.key,
-        row.sealed,
-      ]);
-      if (removed.rowCount) damagedConversations.add(row.key);
+      const removed = await writing("the removal of a damaged flow", () =>
+        pool.query("DELETE FROM conversations WHERE key = $1 AND sealed = $2", [row.key, row.sealed]),
+      );
+      if (removed.rowCount) taken.push(row.key);
     }
+    return taken.sort();
   }
 
   const store: Store = {
@@ -379,15 +379,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         );
         const row = rows[0];
         if (!row) return undefined;
-        const state = openConversation(key, row.sealed);
-        if (state) return state;
-        // A damaged flow is dropped (once, even if another replica races us) and reported by takeDamaged.
-        const removed = await pool.query("DELETE FROM conversations WHERE key = $1 AND sealed = $2", [
-          key,
-          row.sealed,
-        ]);
-        if (removed.rowCount) damagedConversations.add(key);
-        return undefined;
+        // A damaged flow reads as none; it stays until takeDamaged removes and reports it.
+        return openConversation(key, row.sealed);
       },
       async write(key, state) {
         const sealed = ring.seal(JSON.stringify(state), conversationAad(key));
@@ -423,11 +416,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         );
         return rows.map((row) => row.key).sort();
       },
-      async takeDamaged() {
-        const keys = [...damagedConversations];
-        damagedConversations.clear();
-        return keys;
-      },
+      takeDamaged: takeDamagedConversations,
     },
 
     async flush() {
@@ -438,10 +427,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       if (!pool.ended) await pool.end();
     },
   };
-  await dropDamagedConversations().catch(async (error: unknown) => {
-    await pool.end().catch(() => {});
-    throw error;
-  });
   return store;
 }
 

@@ -5,11 +5,15 @@ import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
 import { createBot } from "./bot/index.js";
 import { reportStorageDamage } from "./bot/notify.js";
+import { type BackgroundRunner, type ReplicaRole, runBackgroundWork } from "./cluster/background.js";
+import { type ChatLocks, createChatLocks } from "./cluster/chat-locks.js";
 import type { Config } from "./config.js";
 import { serveControl } from "./control/server.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import { digestNow } from "./digest/now.js";
 import type { Logger } from "./logger.js";
+import { createMetrics } from "./ops/metrics.js";
+import { type OpsServer, startOpsServer } from "./ops/server.js";
 import { connectToTelegram } from "./runtime/connect.js";
 import { type Polling, startPolling } from "./runtime/polling.js";
 import { traceApiCalls } from "./runtime/trace.js";
@@ -53,6 +57,10 @@ export interface App {
    * a revoked token, or retries running out). The entry point must then stop and exit non-zero.
    */
   failed: Promise<never>;
+  /** "single" (lowdb), or "leader"/"standby" among PostgreSQL replicas: only one runs the background work. */
+  role(): ReplicaRole;
+  /** The /healthz, /readyz and /metrics server's base URL when OPS_ADDRESS is set. */
+  opsUrl?: string;
   /** Stops taking updates, lets in-flight updates finish, flushes the store. Safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -84,7 +92,20 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     logger.info(rotated, "re-encrypted stored secrets with the current CREDENTIALS_KEY");
   }
   const deps = createDeps(config, store, logger, now);
-  const bot = createBot(deps, options.botInfo ? { botInfo: options.botInfo } : {});
+  const metrics = config.ops ? createMetrics() : undefined;
+  // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
+  const chatLocks: ChatLocks | undefined =
+    config.storage.kind === "postgres"
+      ? createChatLocks({
+          databaseUrl: config.storage.databaseUrl,
+          onError: (error) => logger.warn({ err: error }, "chat lock connection problem"),
+          ...(metrics ? { onLockWait: (seconds: number) => metrics.lockWaitSeconds.observe(seconds) } : {}),
+        })
+      : undefined;
+  const bot = createBot(deps, {
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+    ...(chatLocks ? { chatLock: (chatId, handle) => chatLocks.run(chatId, handle) } : {}),
+  });
   bot.api.config.use(traceApiCalls(logger));
   if (!options.botInfo) await connectToTelegram(bot, config.telegramApiRoot, logger);
   await bot.init();
@@ -93,23 +114,37 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     logger.warn({ err: error }, "could not register the command menu; continuing"),
   );
 
-  const digest = createDigestService({ deps });
+  // The digest, flow expiry (and polling among replicas) run on one process: this one, or the elected replica.
+  let digest = createDigestService({ deps });
   // `npm run digest -- --now` while the bot runs: the bot does it, as the only writer of the data folder. Open
   // before the bot says it started, so a command run right after reaches it.
-  const control = await serveControl(
-    config.dataDir,
-    { "digest-now": ({ userId }) => digestNow(digest, store, userId) },
-    logger,
-  );
+  const control =
+    config.storage.kind === "lowdb"
+      ? await serveControl(
+          config.dataDir,
+          { "digest-now": ({ userId }) => digestNow(digest, store, userId) },
+          logger,
+        )
+      : undefined;
 
   let polling: Polling | undefined;
   let webhook: WebhookServer | undefined;
-  let failed: Promise<never> = new Promise<never>(() => undefined);
+  let rejectFailed: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    rejectFailed = reject;
+  });
+  // Handled by whoever awaits it (the entry point); unobserved in tests that stop the app themselves.
+  failed.catch(() => undefined);
+  // Telegram allows one poller: among PostgreSQL replicas only the leader polls (see the background work).
+  const beginPolling = () => {
+    polling = startPolling(bot, logger, ALLOWED_UPDATES);
+    polling.stopped.catch(rejectFailed);
+  };
+  const pollsWhenElected = config.mode === "polling" && config.storage.kind === "postgres";
   const username = bot.botInfo.username;
   if (config.mode === "polling") {
     await bot.api.deleteWebhook();
-    polling = startPolling(bot, logger, ALLOWED_UPDATES);
-    failed = polling.stopped;
+    if (!pollsWhenElected) beginPolling();
     logger.info({ username, mode: "polling" }, `bot started: long polling as @${username}`);
   } else {
     webhook = await startWebhookServer({
@@ -130,31 +165,79 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     );
   }
 
-  const flowExpiry = startFlowExpiry(deps, bot.api);
+  let flowExpiry: FlowExpiry | undefined;
+  let terms = 0;
+  const background: BackgroundRunner = runBackgroundWork(
+    config,
+    {
+      start() {
+        // A stopped digest service does not start again: a replica elected a second time makes a new one.
+        if (terms++ > 0) digest = createDigestService({ deps });
+        flowExpiry = startFlowExpiry(deps, bot.api);
+        if (options.scheduleDigest ?? true) digest.start();
+        if (pollsWhenElected) beginPolling();
+      },
+      async stop() {
+        flowExpiry?.stop();
+        if (pollsWhenElected && polling) await drain(polling, SHUTDOWN_GRACE_MS);
+        await digest.stop();
+      },
+    },
+    logger,
+    (role) => metrics?.leader.set(role === "standby" ? 0 : 1),
+  );
+  /** What a standby offers for `app.flowExpiry`: the leader sweeps. */
+  const standbyExpiry: FlowExpiry = { sweep: async () => 0, stop: () => {} };
 
-  if (options.scheduleDigest ?? true) digest.start();
+  let telegramSeen = 0;
+  const ops: OpsServer | undefined =
+    config.ops && metrics
+      ? await startOpsServer({
+          ...config.ops,
+          registry: metrics.registry,
+          role: () => background.role(),
+          checks: {
+            // A real read of one row, so a database that refuses queries is caught, not only a dead socket.
+            store: async () => void (await store.getOperator(1)),
+            // getMe at most every 10 s: probes every second must not spend the bot's Telegram quota.
+            telegram: async () => {
+              if (Date.now() - telegramSeen < 10_000) return;
+              await bot.api.getMe();
+              telegramSeen = Date.now();
+            },
+          },
+        })
+      : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await control?.close();
-      flowExpiry.stop();
       if (polling) await drain(polling, SHUTDOWN_GRACE_MS);
       if (webhook) await webhook.close();
-      await digest.stop();
+      await background.stop();
+      await chatLocks?.close();
+      await ops?.close();
       await store.flush();
       if (options.ownsStore ?? !options.store) await store.close();
       logger.info("bot stopped");
     })();
     return stopping;
   };
+
   return {
     bot,
     deps,
-    flowExpiry,
-    digest,
+    get flowExpiry() {
+      return flowExpiry ?? standbyExpiry;
+    },
+    get digest() {
+      return digest;
+    },
     failed,
+    role: () => background.role(),
     stop,
     ...(webhook ? { webhookAddress: webhook.address } : {}),
+    ...(ops ? { opsUrl: ops.url } : {}),
   };
 }

@@ -62,6 +62,9 @@ const commonSchema = z.object({
   // 0 picks a free port (tests); the address is in the "bot started" line.
   PORT: intFrom(8443, 0, 65_535),
   HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
+  STORE: z.preprocess(emptyToUndefined, z.enum(["lowdb", "postgres"]).default("lowdb")),
+  DATABASE_URL: optionalString,
+  OPS_ADDRESS: optionalString,
 });
 
 export type Locale = "en" | "es";
@@ -79,6 +82,10 @@ interface BaseConfig {
   conversationTimeoutMs: number;
   allowedUserIds: ReadonlySet<number> | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** lowdb files in dataDir (one process), or PostgreSQL (any number of replicas). */
+  storage: { kind: "lowdb" } | { kind: "postgres"; databaseUrl: string };
+  /** Where /healthz, /readyz and /metrics listen; undefined: not served. */
+  ops: { host: string; port: number } | undefined;
 }
 
 /** Polling needs nothing more; a webhook needs a public URL, a secret Telegram echoes back, and a port. */
@@ -104,6 +111,23 @@ function parsePaths(raw: string | undefined): PremiumpayPaths {
     fail("PREMIUMPAY_PATHS", `${issue?.path.join(".") || "value"} ${issue?.message ?? "is invalid"}`);
   }
   return parsed.data;
+}
+
+function parseStorage(kind: "lowdb" | "postgres", url: string | undefined): BaseConfig["storage"] {
+  if (kind === "lowdb") return { kind };
+  if (!url) fail("DATABASE_URL", "is required when STORE=postgres");
+  // Never echo the value: it carries the database password.
+  if (!/^postgres(ql)?:\/\/[^/]/.test(url) || !URL.canParse(url))
+    fail("DATABASE_URL", "must be a postgresql://user:password@host:port/database URL");
+  return { kind, databaseUrl: url };
+}
+
+function parseOpsAddress(raw: string | undefined): BaseConfig["ops"] {
+  if (raw === undefined) return undefined;
+  const match = /^(?:(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(raw);
+  const port = Number(match?.[2]);
+  if (!match || port > 65_535) fail("OPS_ADDRESS", "must be PORT or HOST:PORT, e.g. 127.0.0.1:9464");
+  return { host: match[1]?.replace(/^\[|\]$/g, "") ?? "127.0.0.1", port };
 }
 
 function parseAllowList(raw: string | undefined): ReadonlySet<number> | undefined {
@@ -193,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     conversationTimeoutMs: e.CONVERSATION_TIMEOUT_MINUTES * 60_000,
     allowedUserIds,
     logLevel: e.LOG_LEVEL,
+    storage: parseStorage(e.STORE, e.DATABASE_URL),
+    ops: parseOpsAddress(e.OPS_ADDRESS),
   };
   if (!webhook) return { ...base, mode: "polling" };
   return { ...base, mode: "webhook", ...webhook, host: e.HOST, port: e.PORT };

@@ -4,6 +4,7 @@ import { createI18n } from "./i18n/index.js";
 import type { Logger } from "./logger.js";
 import { createPremiumpayClient, type RetryOptions } from "./premiumpay/index.js";
 import { CredentialsKeyError, createStore, type Store, StoreError } from "./store/index.js";
+import { createPostgresStore } from "./store/postgres/store.js";
 
 /** Problems an operator can fix (configuration, data file, key) are printed as one line, without a stack trace. */
 export function exitWith(program: string, message: string): never {
@@ -30,14 +31,16 @@ export function loadConfigOrExit(program: string): Config {
 }
 
 export function openStore(config: Config, now: () => Date, logger: Logger): Promise<Store> {
-  return createStore({
-    logger,
-    dataDir: config.dataDir,
+  const keys = {
     credentialsKey: config.credentialsKey,
     previousCredentialsKey: config.credentialsKeyPrevious,
     conversationTtlMs: config.conversationTimeoutMs,
     now,
-  });
+  };
+  if (config.storage.kind === "postgres") {
+    return createPostgresStore({ ...keys, url: config.storage.databaseUrl });
+  }
+  return createStore({ ...keys, dataDir: config.dataDir, logger });
 }
 
 /**

@@ -2,6 +2,7 @@ import { type ConversationData, conversations, type VersionedStateStorage } from
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig, GrammyError, HttpError, type MiddlewareFn } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { translate } from "../i18n/index.js";
 import { scrubSecrets } from "../logger.js";
 import { storeFaultOf } from "../store/index.js";
 import { installApiTransformers } from "./api.js";
@@ -44,6 +45,8 @@ function closeOutdatedFlows(store: BotDeps["store"]): MiddlewareFn<BotContext> {
 export interface CreateBotOptions {
   /** Skips getMe at start (tests, and restarts that already know the bot). */
   botInfo?: UserFromGetMe;
+  /** Runs each update of a chat under a lock shared by every replica (PostgreSQL); none with one process. */
+  chatLock?: (chatId: number | undefined, handle: () => Promise<void>) => Promise<void>;
 }
 
 /** Builds the whole bot from its dependencies. Reading this function tells you everything the bot does. */
@@ -73,6 +76,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(traceUpdates(logger), floodControl(deps));
   // 1. One update per chat at a time, so a flow never sees its own updates out of order (needed with the runner).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  //    Across replicas too: another process may be handling this chat's previous update.
+  const { chatLock } = options;
+  if (chatLock) bot.use((ctx, next) => chatLock(ctx.chat?.id, next));
   // 2. Dependencies and language first: everything below, error replies included, may need them.
   bot.use(injectDeps, withLocale);
   // 3. Who may talk to the bot, and where.
@@ -126,7 +132,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     if (ctx.chat?.type !== "private") return;
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-      const text = typeof ctx.html === "function" ? ctx.html(failureNoteKey(cause)) : "⚠️";
+      // An update that failed before the locale was known (the store unreachable) gets the default language.
+      const key = failureNoteKey(cause);
+      const text =
+        typeof ctx.html === "function" ? ctx.html(key) : translate(deps.i18n, config.defaultLocale, key);
       await ctx.reply(text);
     } catch (replyError) {
       logger.warn(

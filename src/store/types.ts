@@ -99,9 +99,9 @@ export interface ConversationMaintenance {
   /** Removes those flows durably and returns their keys, so the bot can tell each user their flow expired. */
   expire(olderThanMs?: number): Promise<string[]>;
   /**
-   * Keys of flows found damaged (cannot be decrypted or parsed) and removed since the last call, each returned
-   * once, so the bot can log a warning and tell their operator. A damaged flow never stops the store opening;
-   * `read` answers undefined for it.
+   * Removes durably the flows found damaged (cannot be decrypted or parsed) and returns their keys, each once, so
+   * the bot can log a warning and tell their operator. A damaged flow never stops the store opening; `read`
+   * answers undefined for it, and writing the key replaces it.
    */
   takeDamaged(): Promise<string[]>;
 }

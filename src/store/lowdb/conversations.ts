@@ -54,20 +54,42 @@ function loadFlows(ring: KeyRing, db: DurableFile<ConversationTables>) {
   return { flows, damaged };
 }
 
+const lock = (key: string) => `conversations:${key}`;
+
+const removeFlows = (db: DurableFile<ConversationTables>, keys: string[]) =>
+  db.write(keys.map((key) => ({ table: "conversations" as const, key, value: undefined })));
+
+/** Re-seals every flow still under the previous key, each as it is once no write of it is in flight. */
+async function rotateFlows({ ring, db }: ConversationContext, flows: Map<string, Flow>): Promise<number> {
+  const stale = Array.from(flows.keys()).filter((key) => !ring.isCurrent(flows.get(key)!.record.data));
+  return db.serially(stale.map(lock), async () => {
+    const resealed = stale.flatMap((key) => {
+      const flow = flows.get(key);
+      if (!flow || ring.isCurrent(flow.record.data)) return [];
+      const data = ring.seal(flow.json, conversationAad(key));
+      return [{ key, flow: { json: flow.json, record: { ...flow.record, data } } }];
+    });
+    if (resealed.length === 0) return 0;
+    await db.write(
+      resealed.map(({ key, flow }) => ({ table: "conversations" as const, key, value: flow.record })),
+    );
+    for (const { key, flow } of resealed) flows.set(key, flow);
+    return resealed.length;
+  });
+}
+
 export async function createConversationState(context: ConversationContext): Promise<LowdbConversations> {
   const { ring, now, db, ttlMs } = context;
   const loaded = loadFlows(ring, db);
   const { flows } = loaded;
-  let damaged = loaded.damaged;
-  if (damaged.length > 0) {
-    await db.write(damaged.map((key) => ({ table: "conversations" as const, key, value: undefined })));
-  }
-  const lock = (key: string) => `conversations:${key}`;
+  // Kept on disk until the bot takes them (so a CLI opening the store first does not swallow the notes).
+  const damaged = new Set(loaded.damaged);
 
   /** Saves `record` (or deletes the flow) durably, then updates memory: a failed write leaves both as they were. */
   const save = (key: string, flow: Flow | undefined) =>
     db.serially([lock(key)], async () => {
       await db.write([{ table: "conversations", key, value: flow?.record }]);
+      damaged.delete(key);
       if (flow) flows.set(key, flow);
       else flows.delete(key);
     });
@@ -91,7 +113,7 @@ export async function createConversationState(context: ConversationContext): Pro
         return save(key, { json, record });
       },
       async delete(key) {
-        if (flows.has(key)) await save(key, undefined);
+        if (flows.has(key) || damaged.has(key)) await save(key, undefined);
       },
     },
 
@@ -105,37 +127,23 @@ export async function createConversationState(context: ConversationContext): Pro
           // A flow written while waiting for the lock is alive again.
           const keys = candidates.filter((key) => isExpired(flows.get(key), cutoff));
           if (keys.length === 0) return keys;
-          await db.write(keys.map((key) => ({ table: "conversations" as const, key, value: undefined })));
+          await removeFlows(db, keys);
           for (const key of keys) flows.delete(key);
           return keys;
         });
       },
-      async takeDamaged() {
-        const taken = damaged;
-        damaged = [];
-        return taken;
+      takeDamaged() {
+        const keys = [...damaged];
+        if (keys.length === 0) return Promise.resolve(keys);
+        return db.serially(keys.map(lock), async () => {
+          const taken = keys.filter((key) => damaged.has(key));
+          await removeFlows(db, taken);
+          for (const key of taken) damaged.delete(key);
+          return taken;
+        });
       },
     },
 
-    async rotate() {
-      const stale = Array.from(flows).filter(([, flow]) => !ring.isCurrent(flow.record.data));
-      await db.serially(
-        stale.map(([key]) => lock(key)),
-        async () => {
-          const resealed = stale.map(([key, flow]) => ({
-            key,
-            flow: {
-              json: flow.json,
-              record: { ...flow.record, data: ring.seal(flow.json, conversationAad(key)) },
-            },
-          }));
-          await db.write(
-            resealed.map(({ key, flow }) => ({ table: "conversations" as const, key, value: flow.record })),
-          );
-          for (const { key, flow } of resealed) flows.set(key, flow);
-        },
-      );
-      return stale.length;
-    },
+    rotate: () => rotateFlows(context, flows),
   };
 }

@@ -35,7 +35,8 @@ const DEFAULT_CONVERSATION_TTL_MS = 30 * 60 * 1000;
  * reported at start, not at the first operator's change.
  */
 async function probeWritable(dataDir: string): Promise<void> {
-  const probe = join(dataDir, `.write-probe-${process.pid}`);
+  // One fixed name: a probe left by a kill at this instant is overwritten by the next start, never piled up.
+  const probe = join(dataDir, ".write-probe");
   try {
     const handle = await open(probe, "w", 0o600);
     try {

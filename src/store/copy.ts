@@ -1,0 +1,101 @@
+import { CredentialsDamagedError } from "./errors.js";
+import type { CredentialDefaults, Operator, Store } from "./types.js";
+
+export interface CopyReport {
+  operators: number;
+  loggedIn: number;
+  flows: number;
+  /** Operators whose token could not be decrypted in the source: their settings were copied, they must /login. */
+  damagedTokens: number;
+  /** Counts of the target afterwards, to compare with the source's. */
+  target: { operators: number; loggedIn: number; flows: number };
+  /** Operators whose settings differ between source and target after the copy (should be none). */
+  mismatches: number;
+}
+
+/** Every flow key: an age limit in the future makes every flow "older than" it. */
+const EVERY_FLOW_MS = -365 * 24 * 60 * 60 * 1000;
+
+/** The settings that must match after a copy; the timestamps are the target's own. */
+const settingsOf = (operator: Operator) =>
+  JSON.stringify([
+    operator.clientId ?? null,
+    operator.hasCredentials,
+    operator.locale ?? null,
+    operator.timezone ?? null,
+    operator.digest,
+    operator.lastChannelId,
+  ]);
+
+/**
+ * Copies operators (settings and premiumpay credentials) and flows in progress from one store to another through
+ * the Store interface, so any backend moves to any other. Secrets are opened with the key ring and sealed again by
+ * the target; nothing here prints or returns one. Running it again gives the same target: it only overwrites.
+ * Confirmed-action records are not copied: they only guard redeliveries of the last few days, so run it with the
+ * bot stopped and start the bot on the target afterwards.
+ */
+export async function copyStore(source: Store, target: Store): Promise<CopyReport> {
+  const operators = await source.listOperators();
+  const damaged = new Set<number>();
+  for (const operator of operators) {
+    let credentials: Awaited<ReturnType<Store["getCredentials"]>>;
+    try {
+      credentials = await source.getCredentials(operator.telegramId);
+    } catch (error) {
+      if (!(error instanceof CredentialsDamagedError)) throw error;
+      damaged.add(operator.telegramId);
+    }
+    if (credentials) {
+      const defaults: CredentialDefaults = {
+        timezone: operator.timezone ?? "UTC",
+        digestTime: operator.digest.time,
+        ...(operator.locale ? { locale: operator.locale } : {}),
+      };
+      await target.saveCredentials(operator.telegramId, credentials, defaults);
+    }
+    await target.updateOperator(operator.telegramId, {
+      ...(operator.locale ? { locale: operator.locale } : {}),
+      ...(operator.timezone ? { timezone: operator.timezone } : {}),
+      lastChannelId: operator.lastChannelId,
+      digest: operator.digest,
+    });
+  }
+
+  const flowKeys = await source.conversations.listExpired(EVERY_FLOW_MS);
+  let flows = 0;
+  for (const key of flowKeys) {
+    const state = await source.conversationStorage.read(key);
+    if (state === undefined) continue;
+    await target.conversationStorage.write(key, state);
+    flows++;
+  }
+
+  const copied = await target.listOperators();
+  const bySource = new Map(operators.map((operator) => [operator.telegramId, settingsOf(operator)]));
+  const mismatches = copied.filter((operator) => {
+    const expected = bySource.get(operator.telegramId);
+    return expected !== undefined && !damaged.has(operator.telegramId) && expected !== settingsOf(operator);
+  }).length;
+  return {
+    operators: operators.length,
+    loggedIn: operators.filter((operator) => operator.hasCredentials).length,
+    flows,
+    damagedTokens: damaged.size,
+    target: {
+      operators: copied.length,
+      loggedIn: copied.filter((operator) => operator.hasCredentials).length,
+      flows: (await target.conversations.listExpired(EVERY_FLOW_MS)).length,
+    },
+    mismatches,
+  };
+}
+
+/** The copy is complete when the target holds exactly the source's operators, logins and flows, settings equal. */
+export function copyVerified(report: CopyReport): boolean {
+  return (
+    report.mismatches === 0 &&
+    report.target.operators === report.operators &&
+    report.target.loggedIn === report.loggedIn - report.damagedTokens &&
+    report.target.flows === report.flows
+  );
+}

@@ -1,0 +1,110 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { copyStore, copyVerified } from "../../../src/store/copy.js";
+import { createStore } from "../../../src/store/index.js";
+import { createPostgresStore } from "../../../src/store/postgres/store.js";
+import type { Store } from "../../../src/store/types.js";
+import { createTestDatabase } from "../../support/postgres.js";
+
+const KEY = randomBytes(32);
+const TOKEN = `eyJhbGciOiJIUzI1NiJ9.${randomBytes(24).toString("hex")}.c2lnbmF0dXJl`;
+const DEFAULTS = { timezone: "Europe/Madrid", digestTime: "07:30" } as const;
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((store) => store.close().catch(() => {})));
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+async function lowdb(dataDir?: string): Promise<{ store: Store; dir: string }> {
+  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), "copy-")));
+  dirs.push(dir);
+  const store = await createStore({ dataDir: dir, credentialsKey: KEY });
+  stores.push(store);
+  return { store, dir };
+}
+async function postgres(url: string): Promise<Store> {
+  const store = await createPostgresStore({ url, credentialsKey: KEY });
+  stores.push(store);
+  return store;
+}
+
+/** A small deployment: a logged-in operator mid-flow, one with custom digest settings, one who never logged in. */
+async function seed(store: Store): Promise<void> {
+  await store.saveCredentials(1, { clientId: "client-1", token: TOKEN }, { ...DEFAULTS, locale: "es" });
+  await store.updateOperator(1, { lastChannelId: -1001, digest: { channelIds: [-1001, -1002] } });
+  await store.conversationStorage.write("1", { version: [0, 1], state: { typed: TOKEN } });
+  await store.saveCredentials(2, { clientId: "client-2", token: "second-token" }, DEFAULTS);
+  await store.updateOperator(2, { digest: { enabled: false, lastSentLocalDate: "2026-11-30" } });
+  await store.updateOperator(3, { locale: "en", timezone: "Asia/Tokyo" });
+}
+
+describe("store:copy", () => {
+  it("moves lowdb to PostgreSQL and back with every setting, login and flow; running it again changes nothing", async () => {
+    const { store: source } = await lowdb();
+    await seed(source);
+    const target = await postgres(await createTestDatabase("copy"));
+
+    const first = await copyStore(source, target);
+    expect(first).toMatchObject({ operators: 3, loggedIn: 2, flows: 1, mismatches: 0 });
+    expect(copyVerified(first)).toBe(true);
+    expect(await copyStore(source, target)).toEqual(first);
+    expect(await target.getCredentials(1)).toEqual({ clientId: "client-1", token: TOKEN });
+    expect(await target.conversationStorage.read("1")).toEqual({ version: [0, 1], state: { typed: TOKEN } });
+    expect(await target.getOperator(2)).toMatchObject({
+      digest: { enabled: false, lastSentLocalDate: "2026-11-30" },
+    });
+
+    const { store: back } = await lowdb();
+    const report = await copyStore(target, back);
+    expect(copyVerified(report)).toBe(true);
+    expect(await back.getCredentials(2)).toEqual({ clientId: "client-2", token: "second-token" });
+    expect(await back.getOperator(3)).toMatchObject({
+      locale: "en",
+      timezone: "Asia/Tokyo",
+      hasCredentials: false,
+    });
+  });
+
+  it("the npm script prints counts only, and refuses a target that holds other data", async () => {
+    const { store: source, dir } = await lowdb();
+    await seed(source);
+    await source.close();
+    const url = await createTestDatabase("copycli");
+    const env = {
+      ...process.env,
+      BOT_TOKEN: "123456:TEST_fake_token_for_store_copy_1",
+      PREMIUMPAY_API_URL: "http://127.0.0.1:9/",
+      CREDENTIALS_KEY: KEY.toString("hex"),
+      DATA_DIR: dir,
+      DATABASE_URL: url,
+    };
+    const copy = () =>
+      spawnSync("npm", ["run", "--silent", "store:copy", "--", "--from", "lowdb", "--to", "postgres"], {
+        env,
+        encoding: "utf8",
+      });
+    const done = copy();
+    expect(done.stderr).toBe("");
+    expect(done.status).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ operators: 3, loggedIn: 2, flows: 1, verified: true });
+    for (const secret of [TOKEN, "second-token", KEY.toString("hex"), new URL(url).password]) {
+      expect(done.stdout + done.stderr).not.toContain(secret);
+    }
+
+    const other = await postgres(url);
+    await other.updateOperator(99, { locale: "es" });
+    const refused = copy();
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("counts differ");
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      operators: 3,
+      target: { operators: 4 },
+      verified: false,
+    });
+  }, 60_000);
+});

@@ -1,0 +1,164 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CredentialsKeyError, StoreWriteError } from "../../../src/store/errors.js";
+import { createPostgresStore, type PostgresStoreOptions } from "../../../src/store/postgres/store.js";
+import type { Store } from "../../../src/store/types.js";
+import { createTestDatabase, type PostgresServer, startPostgres } from "../../support/postgres.js";
+
+const KEY = randomBytes(32);
+const NEW_KEY = randomBytes(32);
+const DEFAULTS = { timezone: "Europe/Madrid", digestTime: "09:00" } as const;
+const TOKEN = `eyJhbGciOiJIUzI1NiJ9.${randomBytes(24).toString("hex")}.c2lnbmF0dXJl`;
+
+const opened: Store[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+
+async function open(url: string, options: Partial<PostgresStoreOptions> = {}): Promise<Store> {
+  const store = await createPostgresStore({ url, credentialsKey: KEY, ...options });
+  opened.push(store);
+  return store;
+}
+
+/** Every row of the bot's tables as text, for "never stored in the clear" checks. */
+async function everything(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const tables = ["operators", "confirmed_actions", "conversations"];
+    const dumps = await Promise.all(tables.map((table) => client.query(`SELECT * FROM ${table}`)));
+    return JSON.stringify(dumps.map((dump) => dump.rows));
+  } finally {
+    await client.end();
+  }
+}
+
+describe("PostgreSQL store", () => {
+  it("migrates a new database once, with replicas starting at the same time", async () => {
+    const url = await createTestDatabase();
+    const stores = await Promise.all([open(url), open(url), open(url)]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = await client.query<{ name: string }>("SELECT name FROM pgmigrations");
+    await client.end();
+    expect(rows.map((row) => row.name)).toEqual(["1764620000000_initial-schema"]);
+    await stores[0]!.updateOperator(7, { locale: "es" });
+    expect((await stores[2]!.getOperator(7))?.locale).toBe("es");
+  });
+
+  it("keeps tokens and flows sealed, and a change made on one replica is seen by another", async () => {
+    const url = await createTestDatabase();
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    await a.saveCredentials(11, { clientId: "client-11", token: TOKEN }, DEFAULTS);
+    await a.conversationStorage.write("11", { version: [0, 1], state: { typed: TOKEN } });
+    expect(await b.getCredentials(11)).toEqual({ clientId: "client-11", token: TOKEN });
+    expect(await b.conversationStorage.read("11")).toEqual({ version: [0, 1], state: { typed: TOKEN } });
+    expect(await b.getOperator(11)).toMatchObject({ hasCredentials: true, digest: { enabled: true } });
+    expect(await everything(url)).not.toContain(TOKEN);
+  });
+
+  it("two replicas changing one operator at once lose no change", async () => {
+    const url = await createTestDatabase();
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    await a.saveCredentials(21, { clientId: "c", token: TOKEN }, DEFAULTS);
+    const zones = ["Europe/Madrid", "America/Bogota", "Asia/Tokyo", "UTC"];
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0
+          ? a.updateOperator(21, { digest: { channelIds: [i] } })
+          : b.updateOperator(21, { timezone: zones[i % 4]! }),
+      ),
+    );
+    await a.updateOperator(21, { locale: "es" });
+    await b.updateOperator(21, { digest: { lastSentLocalDate: "2026-12-01" } });
+    const operator = await a.getOperator(21);
+    expect(operator).toMatchObject({
+      locale: "es",
+      clientId: "c",
+      digest: { lastSentLocalDate: "2026-12-01" },
+    });
+    expect(operator?.digest.channelIds).toHaveLength(1);
+  });
+
+  it("runs a confirmed action once when the same confirm reaches two replicas at once", async () => {
+    const url = await createTestDatabase();
+    const [a, b] = await Promise.all([open(url), open(url)]);
+    let runs = 0;
+    const createLink = async () => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { link: "https://t.me/+abc" };
+    };
+    const outcomes = await Promise.all([
+      a.runOnce("confirm:31:1", 31, createLink),
+      b.runOnce("confirm:31:1", 31, createLink),
+      a.runOnce("confirm:31:1", 31, createLink),
+    ]);
+    expect(runs).toBe(1);
+    expect(outcomes.filter((outcome) => !outcome.replayed)).toHaveLength(1);
+    // Later, the redelivered confirm gets the stored result on any replica.
+    expect(await b.runOnce("confirm:31:1", 31, createLink)).toEqual({
+      state: "done",
+      result: { link: "https://t.me/+abc" },
+      replayed: true,
+    });
+  });
+
+  it("rotates keys: the new key re-seals everything and the old key alone then opens nothing", async () => {
+    const url = await createTestDatabase();
+    const before = await open(url);
+    await before.saveCredentials(41, { clientId: "c41", token: TOKEN }, DEFAULTS);
+    await before.conversationStorage.write("41", { version: [0, 1], state: { step: 2 } });
+    await before.close();
+
+    await expect(createPostgresStore({ url, credentialsKey: NEW_KEY })).rejects.toBeInstanceOf(
+      CredentialsKeyError,
+    );
+    const rotating = await open(url, { credentialsKey: NEW_KEY, previousCredentialsKey: KEY });
+    expect(await rotating.rotateKeys()).toEqual({ operators: 1, conversations: 1 });
+    await rotating.close();
+
+    const after = await open(url, { credentialsKey: NEW_KEY });
+    expect(await after.getCredentials(41)).toEqual({ clientId: "c41", token: TOKEN });
+    expect(await after.conversationStorage.read("41")).toEqual({ version: [0, 1], state: { step: 2 } });
+    await expect(createPostgresStore({ url, credentialsKey: KEY })).rejects.toBeInstanceOf(
+      CredentialsKeyError,
+    );
+  });
+
+  it("expires flows untouched for longer than the TTL, and only those", async () => {
+    const url = await createTestDatabase();
+    let clock = new Date("2026-12-01T10:00:00Z");
+    const store = await open(url, { now: () => clock, conversationTtlMs: 60_000 });
+    await store.conversationStorage.write("old", { version: [0, 1], state: 1 });
+    clock = new Date("2026-12-01T10:00:50Z");
+    await store.conversationStorage.write("recent", { version: [0, 1], state: 2 });
+    clock = new Date("2026-12-01T10:01:30Z");
+    expect(await store.conversations.listExpired()).toEqual(["old"]);
+    expect(await store.conversations.expire()).toEqual(["old"]);
+    expect(await store.conversationStorage.read("old")).toBeUndefined();
+    expect(await store.conversationStorage.read("recent")).toEqual({ version: [0, 1], state: 2 });
+  });
+});
+
+describe("PostgreSQL store when the server goes away", () => {
+  let server: PostgresServer;
+  beforeAll(async () => {
+    server = await startPostgres();
+  });
+  afterAll(() => server.destroy());
+
+  it("a write while the server is down is a StoreWriteError; after it restarts the store reconnects by itself", async () => {
+    const url = await server.createDatabase();
+    const store = await open(url);
+    await store.updateOperator(51, { locale: "en" });
+    await server.stop();
+    await expect(store.updateOperator(51, { locale: "es" })).rejects.toBeInstanceOf(StoreWriteError);
+    await server.start();
+    expect((await store.getOperator(51))?.locale).toBe("en");
+    await store.updateOperator(51, { locale: "es" });
+    expect((await store.getOperator(51))?.locale).toBe("es");
+  });
+});

@@ -51,6 +51,9 @@ const commonSchema = z.object({
   DIGEST_CATCH_UP_HOURS: intFrom(6, 0, 48),
   DIGEST_CONCURRENCY: intFrom(8, 1, 256),
   CONVERSATION_TIMEOUT_MINUTES: intFrom(30, 1, 24 * 60),
+  FLOOD_MAX_UPDATES: intFrom(40, 1, 100_000),
+  FLOOD_WINDOW_SECONDS: intFrom(10, 1, 3600),
+  FLOOD_CHAT_BACKLOG: intFrom(5, 1, 10_000),
   ALLOWED_USER_IDS: optionalString,
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -80,6 +83,8 @@ interface BaseConfig {
   defaultTimezone: string;
   digest: { defaultTime: string; maxPerSecond: number; catchUpHours: number; concurrency: number };
   conversationTimeoutMs: number;
+  /** Updates one user may send per window, and one chat's updates waiting at once; the rest are dropped. */
+  flood: { maxUpdates: number; windowMs: number; chatBacklog: number };
   allowedUserIds: ReadonlySet<number> | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** lowdb files in dataDir (one process), or PostgreSQL (any number of replicas). */
@@ -215,6 +220,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.DIGEST_CONCURRENCY,
     },
     conversationTimeoutMs: e.CONVERSATION_TIMEOUT_MINUTES * 60_000,
+    flood: {
+      maxUpdates: e.FLOOD_MAX_UPDATES,
+      windowMs: e.FLOOD_WINDOW_SECONDS * 1000,
+      chatBacklog: e.FLOOD_CHAT_BACKLOG,
+    },
     allowedUserIds,
     logLevel: e.LOG_LEVEL,
     storage: parseStorage(e.STORE, e.DATABASE_URL),

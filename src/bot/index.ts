@@ -17,7 +17,7 @@ import { staleButtonsFeature } from "./features/stale.js";
 import { startFeature } from "./features/start.js";
 import { flowConversations, flowStarters } from "./flows.js";
 import { localeMiddleware } from "./i18n.js";
-import { floodControl } from "./middleware/flood.js";
+import { FLOOD_NOTICE_EVERY_MS, floodControl } from "./middleware/flood.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
 import { traceUpdates } from "./middleware/trace.js";
 
@@ -73,7 +73,14 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   ];
 
   // 0. Traced (ids only); a flooding user or chat is cut off before its updates queue up below and hold the runner's slots.
-  bot.use(traceUpdates(logger), floodControl(deps));
+  bot.use(
+    traceUpdates(logger),
+    floodControl(deps, {
+      perUser: { updates: config.flood.maxUpdates, windowMs: config.flood.windowMs },
+      backlogPerChat: config.flood.chatBacklog,
+      noticeEveryMs: FLOOD_NOTICE_EVERY_MS,
+    }),
+  );
   // 1. One update per chat at a time, so a flow never sees its own updates out of order (needed with the runner).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   //    Across replicas too: another process may be handling this chat's previous update.

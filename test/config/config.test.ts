@@ -147,7 +147,7 @@ describe("STORE, DATABASE_URL and OPS_ADDRESS", () => {
 });
 
 describe("npm start with a bad variable", () => {
-  it("exits 1 with one line naming the variable and no stack trace", () => {
+  it("exits 1 with one line naming the variable, then the hint to .env.example, and no stack trace", () => {
     const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
       env: { PATH: process.env.PATH, ...valid, DEFAULT_TIMEZONE: "Nowhere/Land" },
       encoding: "utf8",
@@ -157,6 +157,9 @@ describe("npm start with a bad variable", () => {
     const lines = result.stderr.trim().split("\n");
     expect(lines).toEqual([
       "premiumpay-bot: DEFAULT_TIMEZONE: must be an IANA time zone such as Europe/Madrid",
+      expect.stringMatching(
+        /^premiumpay-bot: every variable is described, with its default, in \.env\.example; `npm run demo`/,
+      ),
     ]);
   });
 });

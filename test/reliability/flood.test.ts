@@ -8,7 +8,8 @@ const recordUnhandled = (reason: unknown) => void unhandled.push(reason);
 
 beforeAll(async () => {
   process.on("unhandledRejection", recordUnhandled);
-  h = await startHarness();
+  // The real defaults of FLOOD_* (the harness lifts them for tests that step through flows quickly).
+  h = await startHarness({ env: { FLOOD_MAX_UPDATES: "40", FLOOD_CHAT_BACKLOG: "5" } });
 });
 afterAll(async () => {
   process.off("unhandledRejection", recordUnhandled);

@@ -197,6 +197,9 @@ export class Harness {
       CREDENTIALS_KEY: randomBytes(32).toString("hex"),
       DATA_DIR: dataDir,
       LOG_LEVEL: "info",
+      // Tests step through flows faster than a person taps; flood control has tests of its own.
+      FLOOD_MAX_UPDATES: "100000",
+      FLOOD_CHAT_BACKLOG: "10000",
       ...options.env,
     });
     await harness.startBot();

@@ -15,21 +15,14 @@ export interface FloodLimits {
   noticeEveryMs: number;
 }
 
-/** Generous for a person tapping quickly through a flow; far below what a script or a stuck key sends. */
-export const DEFAULT_FLOOD_LIMITS: FloodLimits = {
-  perUser: { updates: 40, windowMs: 10_000 },
-  backlogPerChat: 5,
-  noticeEveryMs: 60_000,
-};
+/** One "slow down" notice a minute at most: more would be a flood of its own. */
+export const FLOOD_NOTICE_EVERY_MS = 60_000;
 
 /**
  * Drops the updates of a flooding user or chat before they take a concurrency slot, and tells the chat to slow
  * down at most once per `noticeEveryMs`. Registered before `sequentialize`, so a dropped update never waits.
  */
-export function floodControl(
-  deps: BotDeps,
-  limits: FloodLimits = DEFAULT_FLOOD_LIMITS,
-): Composer<BotContext> {
+export function floodControl(deps: BotDeps, limits: FloodLimits): Composer<BotContext> {
   const noticeSentAt = new Map<number, number>();
   const backlog = new Map<number, number>();
 

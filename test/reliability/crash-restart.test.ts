@@ -200,8 +200,18 @@ async function operate(lane: Lane, op: TrackedOperator): Promise<void> {
   while (!lane.stopping) await actions[randomInt(actions.length)]!(op);
 }
 
+/** Resolves once the lane's operators confirmed one more change, so every kill lands on a store being written. */
+async function nextConfirmation(lane: Lane): Promise<void> {
+  const confirmedNow = () => lane.operators.reduce((sum, op) => sum + op.confirmations, 0);
+  const before = confirmedNow();
+  const deadline = Date.now() + STEP_TIMEOUT_MS * 2;
+  while (confirmedNow() === before && Date.now() < deadline) await sleep(50);
+}
+
 async function killRepeatedly(lane: Lane): Promise<void> {
   for (let i = 0; i < KILLS_PER_LANE; i++) {
+    // Progress first, then a random moment: on a loaded machine a restarted bot may not have served anyone yet.
+    await nextConfirmation(lane);
     await sleep(randomInt(100, 900));
     await lane.bot.killHard();
     lane.kills++;

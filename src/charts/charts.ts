@@ -238,6 +238,10 @@ export function revenueByLinkChart(
       200,
     ) +
     FOOTER_HEIGHT;
+  const names = panels.map((panel) =>
+    panel.rows.slice(0, MAX_LINKS_PER_PANEL).map((row) => shorten(row.name, LINK_NAME_CHARS)),
+  );
+  const longestName = Math.max(0, ...names.flat().map((name) => [...name].length));
   if (panels.length === 0) {
     return renderChart(
       {
@@ -263,20 +267,20 @@ export function revenueByLinkChart(
         ),
       ],
       grid: panels.map((_, i) => ({
-        left: SIDE,
+        // ECharts cannot measure text without a canvas, so the names' room is estimated from their length.
+        left: SIDE + Math.ceil(longestName * SIZE.axis * 0.62) + 16,
         // Room for the amount written after the longest bar.
         right: 220,
         top: tops[i]! + PANEL_TITLE_HEIGHT,
         height: heights[i]! - PANEL_TITLE_HEIGHT - 40,
-        outerBoundsMode: "same",
-        outerBoundsContain: "axisLabel",
+        outerBoundsMode: "none",
       })),
       // The category axis draws its first entry at the bottom: reversed, the best link is on top.
-      yAxis: panels.map((panel, i) => ({
+      yAxis: panels.map((_, i) => ({
         type: "category",
         gridIndex: i,
         inverse: true,
-        data: panel.rows.slice(0, MAX_LINKS_PER_PANEL).map((row) => shorten(row.name, LINK_NAME_CHARS)),
+        data: names[i],
         axisTick: { show: false },
         axisLine: { lineStyle: { color: MUTED } },
         axisLabel: { fontSize: SIZE.axis, color: INK },

@@ -72,6 +72,7 @@ export function formatMoneyCompact(amount: number, currency: string | null, loca
           style: "currency",
           currency: code,
           notation: "compact",
+          minimumFractionDigits: 0,
           maximumFractionDigits: 1,
         })
       : new Intl.NumberFormat(intlLocale, { notation: "compact", maximumFractionDigits: 1 }),

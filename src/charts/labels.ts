@@ -1,9 +1,9 @@
 import type { Locale } from "../config.js";
 import { formatMoney, INTL_LOCALE } from "../format/numbers.js";
+import type { PlainTranslate } from "../format/translate.js";
 import { UNKNOWN_CURRENCY } from "../reports/sales-summary.js";
 
-/** A translation into plain text (chart labels are drawn, not parsed: no HTML, no escaping). */
-export type PlainTranslate = (key: string, variables?: Record<string, string | number>) => string;
+export type { PlainTranslate };
 
 export type DayStyle = "day" | "weekday";
 

@@ -2,13 +2,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { benchCharts, type ChartsReport } from "./parts/charts.js";
 import { benchDigest, type DigestReport } from "./parts/digest.js";
 import { benchMemory, type MemoryReport } from "./parts/memory.js";
 import { benchStore, type StoreReport } from "./parts/store.js";
 import { benchUpdates, type UpdatesReport } from "./parts/updates.js";
 
 const USAGE = `npm run bench [-- options]
-  --part <1-4>               run only these parts (repeat or comma-separate); all by default
+  --part <1-5>               run only these parts (repeat or comma-separate); all by default
   --operators <n>            simulated operators in parts 1 and 4 (200)
   --seconds <s>              measured seconds per bot in part 1 (10), after --warmup <s> (5)
   --digest-operators <n>     operators with a digest due in part 2 (5000)
@@ -21,6 +22,7 @@ const USAGE = `npm run bench [-- options]
   --conversations <n>        flows open at once in part 3 (1000)
   --writes <n>               timed settings writes in part 3 (1000)
   --memory-seconds <s>       traffic between the two readings of part 4 (35)
+  --charts <n>               charts rendered in part 5 after --chart-warmup <n> (1000, 60)
   --profile <dir>            write a CPU profile of every child process into <dir>`;
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -29,7 +31,7 @@ const optionsSchema = z.object({
     .array(z.string())
     .default([])
     .transform((values) => values.flatMap((value) => value.split(",")).map(Number))
-    .pipe(z.array(z.number().int().min(1).max(4))),
+    .pipe(z.array(z.number().int().min(1).max(5))),
   operators: int(200),
   seconds: int(10),
   warmup: int(5),
@@ -43,6 +45,8 @@ const optionsSchema = z.object({
   conversations: int(1000),
   writes: int(1000),
   "memory-seconds": int(35),
+  charts: int(1000),
+  "chart-warmup": int(60),
   profile: z.string().optional(),
   help: z.boolean().default(false),
 });
@@ -64,6 +68,8 @@ const { values } = parseArgs({
     conversations: stringOption,
     writes: stringOption,
     "memory-seconds": stringOption,
+    charts: stringOption,
+    "chart-warmup": stringOption,
     profile: stringOption,
     help: { type: "boolean" },
   },
@@ -79,13 +85,14 @@ if (!parsed.success || parsed.data.help) {
 }
 const options = parsed.data;
 if (options.profile) process.env.BENCH_CPU_PROFILE_DIR = options.profile;
-const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4]);
+const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5]);
 
 interface Results {
   updates?: UpdatesReport;
   digest?: DigestReport;
   store?: StoreReport;
   memory?: MemoryReport;
+  charts?: ChartsReport;
 }
 const results: Results = {};
 
@@ -134,11 +141,17 @@ if (parts.has(4)) {
   );
 }
 
+if (parts.has(5)) {
+  results.charts = await timed("5 (charts)", () =>
+    benchCharts({ charts: options.charts, warmup: options["chart-warmup"] }),
+  );
+}
+
 type Row = [part: string, figure: string, value: string, goal: string];
 const rows: Row[] = [];
 const goal = (met: boolean, text: string) => `${text} ${met ? "(met)" : "(missed)"}`;
 
-const { updates, digest, store, memory } = results;
+const { updates, digest, store, memory, charts } = results;
 if (updates) {
   const { baseline, fairBaseline, ours } = updates;
   const latency = (bot: typeof ours) =>
@@ -273,6 +286,36 @@ if (memory) {
       "heap used after warm-up → after traffic",
       `${memory.afterWarmup.heapUsedMiB} → ${memory.afterTraffic.heapUsedMiB} MiB (${memory.heapGrowthMiB} MiB)`,
       memory.gcForced ? "" : "(no forced GC)",
+    ],
+  );
+}
+
+if (charts) {
+  const names = {
+    salesPerDay: "sales per day (30 days, 3 currencies)",
+    revenueByLink: "revenue by link (7 links, 3 currencies)",
+    lastWeek: "last 7 days (digest)",
+  };
+  for (const [kind, report] of Object.entries(charts.perKind)) {
+    rows.push([
+      rows.some((row) => row[0] === "5 charts") ? "" : "5 charts",
+      names[kind as keyof typeof names],
+      `p50 ${report.wallMs.p50} / p99 ${report.wallMs.p99} ms; CPU p50 ${report.cpuMs.p50} ms; ${report.pngKiB} KiB`,
+      goal(report.wallMs.p50 < 150, "p50 < 150 ms"),
+    ]);
+  }
+  rows.push(
+    [
+      "",
+      `RSS after ${charts.warmup} warm-up charts → after ${charts.charts} more`,
+      `${charts.afterWarmup.rssMiB} → ${charts.afterCharts.rssMiB} MiB (${charts.rssGrowthMiB} MiB)`,
+      "no growth after warm-up",
+    ],
+    [
+      "",
+      "heap used, same readings",
+      `${charts.afterWarmup.heapUsedMiB} → ${charts.afterCharts.heapUsedMiB} MiB (${charts.heapGrowthMiB} MiB)`,
+      charts.gcForced ? "" : "(no forced GC)",
     ],
   );
 }

@@ -72,7 +72,12 @@ interface DailyLayout {
   dayStyle: DayStyle;
 }
 
-function dailyChart(daily: DailyTotals, layout: DailyLayout, locale: Locale, t: PlainTranslate): ChartImage {
+function dailyChart(
+  daily: DailyTotals,
+  layout: DailyLayout,
+  locale: Locale,
+  t: PlainTranslate,
+): Promise<ChartImage> {
   const first = daily.days[0] ?? "";
   const last = daily.days.at(-1) ?? first;
   const subtitle = first ? formatDayRange(first, last, locale) : "";
@@ -170,7 +175,7 @@ export function salesPerDayChart(
   heading: ChartHeading,
   locale: Locale,
   t: PlainTranslate,
-): ChartImage {
+): Promise<ChartImage> {
   return dailyChart(
     daily,
     { title: t("chart-sales-per-day-title", { name: heading.name }), panelHeight: 480, dayStyle: "day" },
@@ -180,7 +185,7 @@ export function salesPerDayChart(
 }
 
 /** The compact chart under the daily digest: the last seven local days, labelled by weekday. */
-export function lastWeekChart(daily: DailyTotals, locale: Locale, t: PlainTranslate): ChartImage {
+export function lastWeekChart(daily: DailyTotals, locale: Locale, t: PlainTranslate): Promise<ChartImage> {
   return dailyChart(
     lastDaysOf(daily, 7),
     { title: t("chart-week-title"), panelHeight: 340, dayStyle: "weekday" },
@@ -223,7 +228,7 @@ export function revenueByLinkChart(
   heading: ChartHeading,
   locale: Locale,
   t: PlainTranslate,
-): ChartImage {
+): Promise<ChartImage> {
   const title = t("chart-revenue-by-link-title", { name: heading.name });
   const subtitle = formatDayRange(period.first, period.last, locale);
   const panels = linkPanels(links, t).slice(0, MAX_CURRENCY_PANELS);

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { Resvg } from "@resvg/resvg-js";
+import { renderAsync } from "@resvg/resvg-js";
 import { BarChart } from "echarts/charts";
 import { GraphicComponent, GridComponent, TitleComponent } from "echarts/components";
 import { type EChartsCoreOption, init, use } from "echarts/core";
@@ -34,8 +34,11 @@ export interface ChartImage {
   height: number;
 }
 
-/** Apache ECharts' server-side SVG (no DOM, no canvas), then resvg turns it into a PNG. */
-export function renderChart(option: EChartsCoreOption, height: number): ChartImage {
+/**
+ * Apache ECharts' server-side SVG (no DOM, no canvas), then resvg turns it into a PNG. resvg parses, lays out the
+ * text and rasterises on libuv's thread pool (renderAsync), so the bot's event loop is not held for that time.
+ */
+export async function renderChart(option: EChartsCoreOption, height: number): Promise<ChartImage> {
   const chart = init(null, null, { renderer: "svg", ssr: true, width: CHART_WIDTH, height });
   let svg: string;
   try {
@@ -49,10 +52,9 @@ export function renderChart(option: EChartsCoreOption, height: number): ChartIma
   } finally {
     chart.dispose();
   }
-  const png = new Resvg(svg, {
+  const image = await renderAsync(svg, {
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: CHART_FONT },
-  })
-    .render()
-    .asPng();
+  });
+  const png = image.asPng();
   return { png, width: CHART_WIDTH, height };
 }

@@ -47,8 +47,8 @@ function expectPng(png: Buffer, height?: number): void {
   expect(size.height).toBeGreaterThan(300);
 }
 
-describe("daily totals", () => {
-  it("groups sales by local day and currency, never adding currencies together", () => {
+describe("daily totals", async () => {
+  it("groups sales by local day and currency, never adding currencies together", async () => {
     const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
     expect(daily.days).toHaveLength(30);
     expect(daily.days[0]).toBe("2026-11-01");
@@ -62,12 +62,12 @@ describe("daily totals", () => {
   });
 });
 
-describe("charts", () => {
-  it("sales per day: a PNG 1080 px wide whose height grows with the currencies", () => {
+describe("charts", async () => {
+  it("sales per day: a PNG 1080 px wide whose height grows with the currencies", async () => {
     const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
-    const three = salesPerDayChart(daily, { name: "Trading VIP" }, "en", plainText("en"));
+    const three = await salesPerDayChart(daily, { name: "Trading VIP" }, "en", plainText("en"));
     expectPng(three.png, three.height);
-    const one = salesPerDayChart(
+    const one = await salesPerDayChart(
       { ...daily, currencies: daily.currencies.slice(0, 1) },
       { name: "Trading VIP" },
       "en",
@@ -77,49 +77,51 @@ describe("charts", () => {
     expect(three.height).toBeGreaterThan(one.height);
   });
 
-  it("different figures draw a different picture", () => {
+  it("different figures draw a different picture", async () => {
     const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
     const other = dailyTotals([...novemberSales, sale("2026-11-20T12:00:00Z", 500, "EUR")], NOVEMBER, ZONE);
     const heading = { name: "Trading VIP" };
-    const a = salesPerDayChart(daily, heading, "en", plainText("en")).png;
-    const b = salesPerDayChart(other, heading, "en", plainText("en")).png;
+    const a = (await salesPerDayChart(daily, heading, "en", plainText("en"))).png;
+    const b = (await salesPerDayChart(other, heading, "en", plainText("en"))).png;
     expect(a.equals(b)).toBe(false);
     // And the same input the same picture: nothing depends on the machine or the clock.
-    expect(salesPerDayChart(daily, heading, "en", plainText("en")).png.equals(a)).toBe(true);
+    expect((await salesPerDayChart(daily, heading, "en", plainText("en"))).png.equals(a)).toBe(true);
   });
 
-  it("Spanish labels draw a different picture from English ones", () => {
+  it("Spanish labels draw a different picture from English ones", async () => {
     const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
     const heading = { name: "Trading VIP" };
-    const english = salesPerDayChart(daily, heading, "en", plainText("en")).png;
-    const spanish = salesPerDayChart(daily, heading, "es", plainText("es")).png;
+    const english = (await salesPerDayChart(daily, heading, "en", plainText("en"))).png;
+    const spanish = (await salesPerDayChart(daily, heading, "es", plainText("es"))).png;
     expect(spanish.equals(english)).toBe(false);
     const week = dailyTotals(novemberSales, { from: new Date("2026-10-26T00:00:00Z"), to: A_DAY.to }, ZONE);
     expect(
-      lastWeekChart(week, "es", plainText("es")).png.equals(lastWeekChart(week, "en", plainText("en")).png),
+      (await lastWeekChart(week, "es", plainText("es"))).png.equals(
+        (await lastWeekChart(week, "en", plainText("en"))).png,
+      ),
     ).toBe(false);
-    const byLinkEn = revenueByLinkChart(links(), MONTH, heading, "en", plainText("en")).png;
-    const byLinkEs = revenueByLinkChart(links(), MONTH, heading, "es", plainText("es")).png;
+    const byLinkEn = (await revenueByLinkChart(links(), MONTH, heading, "en", plainText("en"))).png;
+    const byLinkEs = (await revenueByLinkChart(links(), MONTH, heading, "es", plainText("es"))).png;
     expect(byLinkEs.equals(byLinkEn)).toBe(false);
   });
 
-  it("revenue by link: one panel per currency, taller with more links", () => {
-    const few = revenueByLinkChart(
+  it("revenue by link: one panel per currency, taller with more links", async () => {
+    const few = await revenueByLinkChart(
       links(novemberSales.slice(0, 2)),
       MONTH,
       { name: "VIP" },
       "en",
       plainText("en"),
     );
-    const many = revenueByLinkChart(links(), MONTH, { name: "VIP" }, "en", plainText("en"));
+    const many = await revenueByLinkChart(links(), MONTH, { name: "VIP" }, "en", plainText("en"));
     expectPng(few.png, few.height);
     expectPng(many.png, many.height);
     expect(many.height).toBeGreaterThan(few.height);
   });
 
-  it("the week chart keeps the last seven days", () => {
+  it("the week chart keeps the last seven days", async () => {
     const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
-    const week = lastWeekChart(daily, "en", plainText("en"));
+    const week = await lastWeekChart(daily, "en", plainText("en"));
     expectPng(week.png, week.height);
     const lastSeven = lastDaysOf(daily, 7);
     expect(lastSeven.days).toEqual([
@@ -138,30 +140,30 @@ describe("charts", () => {
       { from: new Date("2026-11-23T23:00:00Z"), to: NOVEMBER.to },
       ZONE,
     );
-    expect(lastWeekChart(onlyTheWeek, "en", plainText("en")).png.equals(week.png)).toBe(true);
+    expect((await lastWeekChart(onlyTheWeek, "en", plainText("en"))).png.equals(week.png)).toBe(true);
   });
 
-  it("draws empty data, a single day and hostile names without throwing", () => {
+  it("draws empty data, a single day and hostile names without throwing", async () => {
     const heading = { name: "<b>bold</b> & </a> { $x } 🔥 قناة ערוץ ñé" };
     for (const locale of ["en", "es"] as const) {
       const t = plainText(locale);
-      expectPng(salesPerDayChart(empty([]), heading, locale, t).png);
-      expectPng(salesPerDayChart(dailyTotals([], A_DAY, ZONE), heading, locale, t).png);
-      expectPng(salesPerDayChart(dailyTotals(novemberSales, A_DAY, ZONE), heading, locale, t).png);
-      expectPng(lastWeekChart(empty([]), locale, t).png);
-      expectPng(revenueByLinkChart([], MONTH, heading, locale, t).png);
+      expectPng((await salesPerDayChart(empty([]), heading, locale, t)).png);
+      expectPng((await salesPerDayChart(dailyTotals([], A_DAY, ZONE), heading, locale, t)).png);
+      expectPng((await salesPerDayChart(dailyTotals(novemberSales, A_DAY, ZONE), heading, locale, t)).png);
+      expectPng((await lastWeekChart(empty([]), locale, t)).png);
+      expectPng((await revenueByLinkChart([], MONTH, heading, locale, t)).png);
       const hostileLinks: LinkRevenue[] = [
         { name: '=HYPERLINK("x")<i>promo</i>', count: 1, totals: [{ currency: "EUR", amount: 1, count: 1 }] },
         { name: "x".repeat(5_000), count: 1, totals: [{ currency: "???", amount: 2, count: 1 }] },
         { name: "", count: 1, totals: [{ currency: "", amount: 3, count: 1 }] },
       ];
-      expectPng(revenueByLinkChart(hostileLinks, MONTH, heading, locale, t).png);
+      expectPng((await revenueByLinkChart(hostileLinks, MONTH, heading, locale, t)).png);
     }
   });
 });
 
-describe("captions", () => {
-  it("carry the key figures per currency, in the operator's language and zone", () => {
+describe("captions", async () => {
+  it("carry the key figures per currency, in the operator's language and zone", async () => {
     const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
     const english = salesPerDayCaption(daily, { name: "Trading <VIP>" }, captionTexts("en"));
     expect(english).toContain("Trading &lt;VIP&gt;");
@@ -178,7 +180,7 @@ describe("captions", () => {
     expect(lastWeekCaption(daily, captionTexts("en"))).toContain("last 7 days");
   });
 
-  it("rank links by revenue within each currency, direct sales named", () => {
+  it("rank links by revenue within each currency, direct sales named", async () => {
     const caption = revenueByLinkCaption(links(), MONTH, { name: "VIP" }, captionTexts("en"));
     const lines = caption.split("\n");
     expect(lines).toContain("1. Direct / no link: €49.00 (1 sale)");
@@ -188,7 +190,7 @@ describe("captions", () => {
     );
   });
 
-  it("never exceed 1,024 characters, saying how many lines were left out", () => {
+  it("never exceed 1,024 characters, saying how many lines were left out", async () => {
     const many: LinkRevenue[] = Array.from({ length: 200 }, (_, i) => ({
       name: `influencer-${i}-${"<&>".repeat(5)}`,
       count: 1,

@@ -39,6 +39,34 @@ async function run(
   return { file, bytes, header: records[0]!, rows: records.slice(1) };
 }
 
+/** A new account whose first channel sold `count` times, evenly over the year before NOW; request log cleared. */
+function yearOfSales(count: number) {
+  const account = sandbox.addClient({ channels: 2 });
+  const channel = sandbox.data(account.clientId).channels[0]!;
+  const start = NOW.getTime() - days(365);
+  for (let i = 0; i < count; i++) {
+    sandbox.addSale(account.clientId, {
+      channelId: channel.id,
+      date: new Date(start + Math.floor((i * days(365)) / count)),
+    });
+  }
+  sandbox.clearRequests();
+  return { account, channel, start };
+}
+
+/** An export of the demo account's first channel over the last 60 days. */
+function twoMonthsOfTheDemo(extra: Partial<Parameters<typeof exportSales>[0]> = {}) {
+  const channel = sandbox.data(sandbox.demoClient.clientId).channels[0]!;
+  return exportSales({
+    client: clientFor(sandbox),
+    channel: { id: channel.id, name: "VIP" },
+    period: { from: ago(60), to: NOW },
+    zone: ZONE,
+    t: plainText("en"),
+    ...extra,
+  });
+}
+
 const exportFolders = async () =>
   (await readdir(tmpdir())).filter((name) => name.startsWith("sales-export-"));
 const utc = (sale: SandboxSale) => sale.date.toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -181,17 +209,7 @@ describe("CSV export of sales", () => {
   });
 
   it("a year with thousands of sales: every row, one request per week, progress as it goes", async () => {
-    const account = sandbox.addClient({ channels: 2 });
-    const data = sandbox.data(account.clientId);
-    const channel = data.channels[0]!;
-    const start = NOW.getTime() - days(365);
-    for (let i = 0; i < 3_000; i++) {
-      sandbox.addSale(account.clientId, {
-        channelId: channel.id,
-        date: new Date(start + Math.floor((i * days(365)) / 3_000)),
-      });
-    }
-    sandbox.clearRequests();
+    const { account, channel, start } = yearOfSales(3_000);
     const progress: number[] = [];
     const { rows, file } = await run({
       client: clientFor(sandbox, account),
@@ -209,16 +227,7 @@ describe("CSV export of sales", () => {
   });
 
   it("streams: a reader that stops reading stops the fetching (memory stays bounded)", async () => {
-    const account = sandbox.addClient({ channels: 1 });
-    const channel = sandbox.data(account.clientId).channels[0]!;
-    const start = NOW.getTime() - days(365);
-    for (let i = 0; i < 2_000; i++) {
-      sandbox.addSale(account.clientId, {
-        channelId: channel.id,
-        date: new Date(start + Math.floor((i * days(365)) / 2_000)),
-      });
-    }
-    sandbox.clearRequests();
+    const { account, channel, start } = yearOfSales(2_000);
     const pages = salesByWindow(clientFor(sandbox, account), {
       channelId: channel.id,
       period: { from: new Date(start), to: NOW },
@@ -241,18 +250,8 @@ describe("CSV export of sales", () => {
   });
 
   it("refuses a file past Telegram's limit with a typed error, and leaves no file behind", async () => {
-    const data = sandbox.data(sandbox.demoClient.clientId);
     const before = await exportFolders();
-    const error = await failure(
-      exportSales({
-        client: clientFor(sandbox),
-        channel: { id: data.channels[0]!.id, name: "VIP" },
-        period: { from: ago(60), to: NOW },
-        zone: ZONE,
-        t: plainText("en"),
-        limitBytes: 2_000,
-      }),
-    );
+    const error = await failure(twoMonthsOfTheDemo({ limitBytes: 2_000 }));
     expect(error).toBeInstanceOf(ExportTooLargeError);
     expect((error as ExportTooLargeError).limitBytes).toBe(2_000);
     expect(await exportFolders()).toEqual(before);
@@ -273,24 +272,10 @@ describe("CSV export of sales", () => {
   });
 
   it("a premiumpay failure fails the export with premiumpay's error and leaves no file behind", async () => {
-    const data = sandbox.data(sandbox.demoClient.clientId);
     const before = await exportFolders();
-    let path = "";
     sandbox.faults.set("channelSales", { status: 401 });
-    const error = await failure(
-      exportSales({
-        client: clientFor(sandbox),
-        channel: { id: data.channels[0]!.id, name: "VIP" },
-        period: { from: ago(60), to: NOW },
-        zone: ZONE,
-        t: plainText("en"),
-        onProgress: () => {},
-      }).then((file) => {
-        path = file.path;
-      }),
-    );
+    const error = await failure(twoMonthsOfTheDemo());
     expect((error as PremiumpayError).kind).toBe("auth");
-    expect(path).toBe("");
     expect(await exportFolders()).toEqual(before);
   });
 

@@ -6,6 +6,7 @@ import {
   fetchLinkPerformance,
 } from "../../src/reports/link-performance.js";
 import type { PremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
+import { sale as saleAt } from "../charts/support.js";
 import { ago, clientFor, NOW, useSandbox } from "../premiumpay/support.js";
 
 let sandbox: PremiumpaySandbox;
@@ -13,15 +14,8 @@ useSandbox((started) => {
   sandbox = started;
 });
 
-const sale = (amount: number, currency: string, invitationLink: string | null): Sale => ({
-  amount,
-  currency,
-  date: NOW,
-  country: "ES",
-  paymentMethod: "card",
-  invitationLink,
-  raw: {},
-});
+const sale = (amount: number, currency: string, invitationLink: string | null): Sale =>
+  saleAt(NOW.toISOString(), amount, currency, invitationLink);
 const figures = (joins: number, leaves = 0, joinRequests = 0) => ({ joins, leaves, joinRequests });
 
 describe("link performance, combined", () => {

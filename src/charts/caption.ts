@@ -2,7 +2,7 @@ import type { Locale } from "../config.js";
 import type { ChartHeading } from "./charts.js";
 import { linkPanels } from "./charts.js";
 import { type DailyTotals, type LinkRevenue, lastDaysOf } from "./daily.js";
-import { currencyName, formatDay, formatDayRange, money, type PlainTranslate } from "./labels.js";
+import { currencyName, formatDay, formatDayRange, money, type PlainTranslate, shorten } from "./labels.js";
 
 /** Telegram's limit for a photo's or a document's caption, counted after entity parsing. */
 export const MAX_CAPTION_LENGTH = 1024;
@@ -23,7 +23,9 @@ export interface CaptionTexts {
  * shorter than the text Telegram counts, so staying under the limit with it is safe.
  */
 export function fitCaption(head: readonly string[], items: readonly string[], texts: CaptionTexts): string {
+  // Names in the head are shortened (CAPTION_NAME_CHARS), so it always fits; the title alone is the last resort.
   let caption = head.join("\n");
+  if (caption.length > MAX_CAPTION_LENGTH) caption = head[0] ?? "";
   for (const [i, item] of items.entries()) {
     const left = items.length - i - 1;
     const more = left > 0 ? `\n${texts.html("chart-caption-more", { count: left })}` : "";
@@ -33,13 +35,14 @@ export function fitCaption(head: readonly string[], items: readonly string[], te
       continue;
     }
     const cut = `${caption}\n${texts.html("chart-caption-more", { count: items.length - i })}`;
-    return cut.length <= MAX_CAPTION_LENGTH ? cut : caption.slice(0, MAX_CAPTION_LENGTH);
+    return cut.length <= MAX_CAPTION_LENGTH ? cut : caption;
   }
-  // A head longer than the limit (a very long name) is cut; the title's markup may be lost, never the limit.
-  return caption.length <= MAX_CAPTION_LENGTH
-    ? caption
-    : caption.slice(0, MAX_CAPTION_LENGTH - 1).concat("…");
+  return caption;
 }
+
+/** A channel's or link's name in a caption: long enough to recognise, short enough to leave room for figures. */
+const CAPTION_NAME_CHARS = 80;
+const captionName = (name: string) => shorten(name, CAPTION_NAME_CHARS);
 
 function periodLine(days: readonly string[], texts: CaptionTexts): string {
   const first = days[0] ?? "";
@@ -72,7 +75,11 @@ function dailyCaption(title: string, daily: DailyTotals, texts: CaptionTexts): s
 }
 
 export function salesPerDayCaption(daily: DailyTotals, heading: ChartHeading, texts: CaptionTexts): string {
-  return dailyCaption(texts.html("chart-caption-sales-title", { name: heading.name }), daily, texts);
+  return dailyCaption(
+    texts.html("chart-caption-sales-title", { name: captionName(heading.name) }),
+    daily,
+    texts,
+  );
 }
 
 export function lastWeekCaption(daily: DailyTotals, texts: CaptionTexts): string {
@@ -87,7 +94,7 @@ export function revenueByLinkCaption(
 ): string {
   const { locale, html, plain } = texts;
   const head = [
-    html("chart-caption-links-title", { name: heading.name }),
+    html("chart-caption-links-title", { name: captionName(heading.name) }),
     periodLine([period.first, period.last], texts),
   ];
   const panels = linkPanels(links, plain);
@@ -101,7 +108,7 @@ export function revenueByLinkCaption(
     ...panel.rows.map((row, i) =>
       html("chart-caption-link", {
         rank: i + 1,
-        link: row.name,
+        link: captionName(row.name),
         totals: money(row.amount, panel.currency, locale),
         count: row.count,
       }),

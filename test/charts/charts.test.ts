@@ -16,6 +16,7 @@ import {
 } from "../../src/charts/index.js";
 import { formatMoney } from "../../src/format/numbers.js";
 import { summarizeSales } from "../../src/reports/sales-summary.js";
+import { parseTelegramHtml } from "../../src/sandbox/telegram/index.js";
 import { captionTexts, PNG_SIGNATURE, plainText, pngSize, sale } from "./support.js";
 
 const ZONE = "Europe/Madrid";
@@ -199,7 +200,16 @@ describe("captions", async () => {
     const caption = revenueByLinkCaption(many, MONTH, { name: "VIP" }, captionTexts("en"));
     expect(caption.length).toBeLessThanOrEqual(MAX_CAPTION_LENGTH);
     expect(caption).toMatch(/… and \d+ more$/);
-    const huge = revenueByLinkCaption(many, MONTH, { name: "N".repeat(3_000) }, captionTexts("es"));
-    expect(huge.length).toBeLessThanOrEqual(MAX_CAPTION_LENGTH);
+    const hostile = { name: "<b>&amp;</b>".repeat(400) };
+    for (const built of [
+      revenueByLinkCaption(many, MONTH, hostile, captionTexts("es")),
+      salesPerDayCaption(dailyTotals(novemberSales, NOVEMBER, ZONE), hostile, captionTexts("en")),
+    ]) {
+      expect(built.length).toBeLessThanOrEqual(MAX_CAPTION_LENGTH);
+      // Valid Telegram HTML whatever was cut: the names shown as written, the markup whole.
+      const parsed = parseTelegramHtml(built);
+      expect(parsed.text).toContain("<b>&amp;</b>");
+      expect(parsed.text.length).toBeLessThanOrEqual(MAX_CAPTION_LENGTH);
+    }
   });
 });

@@ -18,3 +18,4 @@ export-progress = ⏳ Preparing your file… { $count ->
     } so far
 export-too-large = ⚠️ This period has too many sales for one file: Telegram accepts documents up to 50 MB. Choose a shorter period.
 export-period-too-long = ⚠️ An export covers at most a year. Choose a shorter period.
+export-button = 📤 Export

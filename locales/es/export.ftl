@@ -18,3 +18,4 @@ export-progress = ⏳ Preparando tu archivo… { $count ->
     } por ahora
 export-too-large = ⚠️ Este periodo tiene demasiadas ventas para un archivo: Telegram acepta documentos de hasta 50 MB. Elige un periodo más corto.
 export-period-too-long = ⚠️ Una exportación abarca como máximo un año. Elige un periodo más corto.
+export-button = 📤 Exportar

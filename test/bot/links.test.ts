@@ -192,6 +192,21 @@ describe("/links", () => {
     );
   });
 
+  it("shows a progress line while a slow export builds, and removes it when the file is sent", async () => {
+    const { op } = await fixture();
+    await openLinks(op);
+    const progress = op.nextBotMessage(/Preparing your file/, 10_000);
+    h.premiumpay.faults.set("channelSales", { delayMs: 2_600 }, { times: 1 });
+    try {
+      const document = await op.click("Export", (message) => message.media?.kind === "document", 15_000);
+      expect(document.media!.fileName).toMatch(/\.csv$/);
+    } finally {
+      h.premiumpay.faults.clear();
+    }
+    const line = await progress;
+    expect(op.botMessages().find((message) => message.messageId === line.messageId)).toBeUndefined();
+  });
+
   it("answers a button of an earlier run as expired and sends nothing", async () => {
     const { op } = await fixture();
     const old = await openLinks(op);

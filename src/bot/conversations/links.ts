@@ -17,7 +17,7 @@ import {
 import type { Period, PeriodKind } from "../../reports/periods.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
-import { sendSalesExport } from "../screens/export.js";
+import { exportAction } from "../screens/export.js";
 import {
   forEachPickedChannel,
   operatorZone,
@@ -169,12 +169,7 @@ export async function linksFlow(screen: Screen): Promise<void> {
           run: (flowScreen, figures, _kind, period) =>
             sendLinksChart(flowScreen, channel, zone, figures, period),
         },
-        {
-          action: "export",
-          labelKey: "export-button",
-          run: (flowScreen, _figures, _kind, period) =>
-            sendSalesExport(flowScreen, channel, period, zone, LINKS),
-        },
+        exportAction(channel, zone, LINKS),
       ],
     });
   });

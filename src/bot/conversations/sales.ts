@@ -7,7 +7,7 @@ import { cancelCallback } from "../callback-data/index.js";
 import { salesLinkCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
-import { sendSalesExport } from "../screens/export.js";
+import { exportAction } from "../screens/export.js";
 import {
   forEachPickedChannel,
   operatorZone,
@@ -149,14 +149,7 @@ export async function salesFlow(screen: Screen): Promise<void> {
       render: (screenCtx, figures, kind, period) =>
         renderSales(screenCtx, channel, link, zone, figures, kind, period),
       otherKey: "sales-another-channel",
-      actions: [
-        {
-          action: "export",
-          labelKey: "export-button",
-          run: (flowScreen, _figures, _kind, period) =>
-            sendSalesExport(flowScreen, channel, period, zone, SALES),
-        },
-      ],
+      actions: [exportAction(channel, zone, SALES)],
     });
   });
 }

@@ -3,6 +3,7 @@ import { ExportPeriodError, ExportTooLargeError, exportSales } from "../../expor
 import type { Period } from "../../reports/periods.js";
 import type { BotContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
+import type { PeriodScreenAction } from "./periods.js";
 import { fetchWithRetry } from "./retry.js";
 import type { Screen } from "./screen.js";
 
@@ -88,4 +89,17 @@ export async function sendSalesExport(
       return true;
     }),
   );
+}
+
+/** "📤 Export" under a period screen: the channel's sales of the period shown, whatever the screen's figures are. */
+export function exportAction<T>(
+  channel: { id: number; name: string },
+  zone: string,
+  retryStep: string,
+): PeriodScreenAction<T> {
+  return {
+    action: "export",
+    labelKey: "export-button",
+    run: (screen, _figures, _kind, period) => sendSalesExport(screen, channel, period, zone, retryStep),
+  };
 }

@@ -207,6 +207,14 @@ describe("/links", () => {
     expect(op.botMessages().find((message) => message.messageId === line.messageId)).toBeUndefined();
   });
 
+  it("sends the chart after a restart between the screen and the click", async () => {
+    const { op } = await fixture();
+    await openLinks(op);
+    await h.restart();
+    const photo = await op.click("Chart", (message) => message.media?.kind === "photo");
+    expect(photo.media!.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  });
+
   it("answers a button of an earlier run as expired and sends nothing", async () => {
     const { op } = await fixture();
     const old = await openLinks(op);

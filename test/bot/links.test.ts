@@ -192,6 +192,20 @@ describe("/links", () => {
     );
   });
 
+  it("shows an export's premiumpay failure with Retry, then sends the file", async () => {
+    const { op } = await fixture();
+    await openLinks(op);
+    h.premiumpay.faults.set("channelSales", { status: 503 });
+    try {
+      const failed = await op.click("Export", /cannot be reached/);
+      expect(callbackDataOf(failed)).toEqual(["rt:links", "x"]);
+    } finally {
+      h.premiumpay.faults.clear();
+    }
+    const document = await op.click("Try again", (message) => message.media?.kind === "document");
+    expect(document.media!.bytes.subarray(0, 3)).toEqual(BOM);
+  });
+
   it("shows a progress line while a slow export builds, and removes it when the file is sent", async () => {
     const { op } = await fixture();
     await openLinks(op);

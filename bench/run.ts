@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { benchCharts, type ChartsReport } from "./parts/charts.js";
 import { benchDigest, type DigestReport } from "./parts/digest.js";
 import { benchFlood, type FloodReport } from "./parts/flood.js";
 import { benchMemory, type MemoryReport } from "./parts/memory.js";
@@ -9,7 +10,7 @@ import { benchStore, type StoreReport } from "./parts/store.js";
 import { benchUpdates, type UpdatesReport } from "./parts/updates.js";
 
 const USAGE = `npm run bench [-- options]
-  --part <1-5>               run only these parts (repeat or comma-separate); all by default
+  --part <1-6>               run only these parts (repeat or comma-separate); all by default
   --operators <n>            simulated operators in parts 1 and 4 (200)
   --seconds <s>              measured seconds per bot in part 1 (10), after --warmup <s> (5)
   --digest-operators <n>     operators with a digest due in part 2 (5000)
@@ -24,6 +25,7 @@ const USAGE = `npm run bench [-- options]
   --memory-seconds <s>       traffic between the two readings of part 4 (35)
   --flood <n>                messages one chat floods at once in part 5 (2000), a tenth more every second
   --flood-operators <n>      operators pausing 1 s between screens in part 5 (50)
+  --charts <n>               charts rendered in part 6 after --chart-warmup <n> (1000, 60)
   --profile <dir>            write a CPU profile of every child process into <dir>`;
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -32,7 +34,7 @@ const optionsSchema = z.object({
     .array(z.string())
     .default([])
     .transform((values) => values.flatMap((value) => value.split(",")).map(Number))
-    .pipe(z.array(z.number().int().min(1).max(5))),
+    .pipe(z.array(z.number().int().min(1).max(6))),
   operators: int(200),
   seconds: int(10),
   warmup: int(5),
@@ -48,6 +50,8 @@ const optionsSchema = z.object({
   "memory-seconds": int(35),
   flood: int(2000),
   "flood-operators": int(50),
+  charts: int(1000),
+  "chart-warmup": int(60),
   profile: z.string().optional(),
   help: z.boolean().default(false),
 });
@@ -71,6 +75,8 @@ const { values } = parseArgs({
     "memory-seconds": stringOption,
     flood: stringOption,
     "flood-operators": stringOption,
+    charts: stringOption,
+    "chart-warmup": stringOption,
     profile: stringOption,
     help: { type: "boolean" },
   },
@@ -86,7 +92,7 @@ if (!parsed.success || parsed.data.help) {
 }
 const options = parsed.data;
 if (options.profile) process.env.BENCH_CPU_PROFILE_DIR = options.profile;
-const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5]);
+const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5, 6]);
 
 interface Results {
   updates?: UpdatesReport;
@@ -94,6 +100,7 @@ interface Results {
   store?: StoreReport;
   memory?: MemoryReport;
   flood?: FloodReport;
+  charts?: ChartsReport;
 }
 const results: Results = {};
 
@@ -153,11 +160,17 @@ if (parts.has(5)) {
   );
 }
 
+if (parts.has(6)) {
+  results.charts = await timed("6 (charts)", () =>
+    benchCharts({ charts: options.charts, warmup: options["chart-warmup"] }),
+  );
+}
+
 type Row = [part: string, figure: string, value: string, goal: string];
 const rows: Row[] = [];
 const goal = (met: boolean, text: string) => `${text} ${met ? "(met)" : "(missed)"}`;
 
-const { updates, digest, store, memory, flood } = results;
+const { updates, digest, store, memory, flood, charts } = results;
 if (updates) {
   const { baseline, fairBaseline, ours } = updates;
   const latency = (bot: typeof ours) =>
@@ -309,6 +322,36 @@ if (flood) {
     ["", "ratio flooded ÷ quiet, p99", `${flood.p99Ratio}`, goal(flood.p99Ratio <= 1.5, "≤ 1.5")],
     ["", "messages back to the flooder", `${flood.repliesToFlooder}`, ""],
     ["", "failed steps of the other operators", `${flood.failedSteps}`, "0"],
+  );
+}
+
+if (charts) {
+  const names = {
+    salesPerDay: "sales per day (30 days, 3 currencies)",
+    revenueByLink: "revenue by link (7 links, 3 currencies)",
+    lastWeek: "last 7 days (digest)",
+  };
+  for (const [kind, report] of Object.entries(charts.perKind)) {
+    rows.push([
+      rows.some((row) => row[0] === "6 charts") ? "" : "6 charts",
+      names[kind as keyof typeof names],
+      `p50 ${report.wallMs.p50} / p99 ${report.wallMs.p99} ms; CPU p50 ${report.cpuMs.p50} ms; ${report.pngKiB} KiB`,
+      goal(report.wallMs.p50 < 150, "p50 < 150 ms"),
+    ]);
+  }
+  rows.push(
+    [
+      "",
+      `RSS after ${charts.warmup} warm-up charts → after ${charts.charts} more`,
+      `${charts.afterWarmup.rssMiB} → ${charts.afterCharts.rssMiB} MiB (${charts.rssGrowthMiB} MiB)`,
+      "no growth after warm-up",
+    ],
+    [
+      "",
+      "heap used, same readings",
+      `${charts.afterWarmup.heapUsedMiB} → ${charts.afterCharts.heapUsedMiB} MiB (${charts.heapGrowthMiB} MiB)`,
+      charts.gcForced ? "" : "(no forced GC)",
+    ],
   );
 }
 

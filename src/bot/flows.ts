@@ -3,6 +3,7 @@ import { Composer, type MiddlewareFn } from "grammy";
 import { type MenuItem, menuCallback } from "./callback-data/index.js";
 import type { BotContext, FlowContext } from "./context.js";
 import { DIGEST_SETTINGS, digestSettingsFlow } from "./conversations/digest-settings.js";
+import { LINKS, linksFlow } from "./conversations/links.js";
 import { LOGIN, loginFlow } from "./conversations/login.js";
 import { PUBLIC_LINK, publicLinkFlow } from "./conversations/public-link.js";
 import { REPORT, reportFlow } from "./conversations/report.js";
@@ -40,6 +41,7 @@ export const FLOWS: readonly FlowEntry[] = [
   { id: SALES, run: salesFlow, command: "sales", menuItem: "sales", needsLogin: true },
   { id: RESULTS, run: resultsFlow, command: "results", needsLogin: true },
   { id: REPORT, run: reportFlow, command: "report", menuItem: "report", needsLogin: true },
+  { id: LINKS, run: linksFlow, command: "links", menuItem: "links", needsLogin: true },
   { id: DIGEST_SETTINGS, run: digestSettingsFlow, command: "digest", menuItem: "digest", needsLogin: true },
   { id: TIMEZONE, run: timezoneFlow, command: "timezone", needsLogin: false },
   { id: LOGIN, run: loginFlow, command: "login", needsLogin: false },

@@ -22,7 +22,22 @@ export interface MessageView {
   date: number;
   edited: boolean;
   buttons: ButtonView[][];
+  /** A photo (shown inline) or a document (offered as a download); `html` is then its caption. */
+  media?: MediaView;
 }
+
+export interface MediaView {
+  kind: "photo" | "document";
+  /** Where the demo server serves the file's bytes. */
+  url: string;
+  fileName: string;
+  size: number;
+  width: number;
+  height: number;
+}
+
+/** The demo server's address for a file the bot sent. */
+export const fileUrl = (fileId: string) => `/api/files/${encodeURIComponent(fileId)}`;
 
 const SAFE_URL = /^(?:https?:|tg:|mailto:)/i;
 /** Commands in a bot's text are tappable in Telegram; the page does the same. */
@@ -155,5 +170,15 @@ export function messageView(message: StoredMessage): MessageView {
     date: message.date,
     edited: message.editCount > 0,
     buttons: (message.replyMarkup?.inline_keyboard ?? []).map((row) => row.map(buttonView)),
+    ...(message.media && {
+      media: {
+        kind: message.media.kind,
+        url: fileUrl(message.media.fileId),
+        fileName: message.media.fileName,
+        size: message.media.bytes.length,
+        width: message.media.width,
+        height: message.media.height,
+      },
+    }),
   };
 }

@@ -41,6 +41,7 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
 /** Even if some HTML slipped through, no inline or foreign script could run. */
 const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const FILES_PREFIX = "/api/files/";
 const API_PATHS = new Set(["/api/events", "/api/state", "/api/send", "/api/click"]);
 const MAX_BODY_BYTES = 16 * 1024;
 const HEARTBEAT_MS = 15_000;
@@ -169,6 +170,28 @@ export async function startDemoWebServer(options: DemoWebServerOptions): Promise
     res.end(body);
   };
 
+  /** Only files the bot sent in the demo chat; photos inline when they are PNG, everything else a download. */
+  const serveFile = (res: ServerResponse, fileId: string) => {
+    const shown = emulator
+      .chat(chatId)
+      .messages.some((message) => !message.deleted && message.media?.fileId === fileId);
+    const file = shown ? emulator.file(fileId) : undefined;
+    if (file === undefined) throw new HttpProblem(404, "no such file in this chat");
+    const inline = file.kind === "photo" && file.width > 0;
+    res.writeHead(200, {
+      "content-type": inline ? "image/png" : "application/octet-stream",
+      "content-length": file.bytes.length,
+      "content-disposition": inline
+        ? "inline"
+        : `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      "cache-control": "no-cache",
+      "content-security-policy": CONTENT_SECURITY_POLICY,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    });
+    res.end(file.bytes);
+  };
+
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     // A DNS-rebinding page on another name must not drive the demo user.
     const hostname = (req.headers.host ?? "").replace(/:\d+$/, "");
@@ -186,6 +209,9 @@ export async function startDemoWebServer(options: DemoWebServerOptions): Promise
         messages: visibleMessages(),
         commands: commands(),
       });
+    }
+    if (path.startsWith(FILES_PREFIX) && (method === "GET" || method === "HEAD")) {
+      return serveFile(res, decodeURIComponent(path.slice(FILES_PREFIX.length)));
     }
     if (path === "/api/send" && method === "POST") {
       const { text } = parse(sendSchema, await readJson(req));

@@ -61,3 +61,21 @@ export function formatChange(current: number, previous: number, locale: Locale):
   }).format(change);
   return percent;
 }
+
+/** A short axis label for an amount ("€1.2K" / "1,2 mil €"); plain compact number if the currency is unknown. */
+export function formatMoneyCompact(amount: number, currency: string | null, locale: Locale): string {
+  const intlLocale = INTL_LOCALE[locale];
+  const code = currency && /^[A-Za-z]{3}$/.test(currency) ? currency.toUpperCase() : null;
+  const compact = formatter(`${locale}:${code ?? ""}:compact`, () =>
+    code
+      ? new Intl.NumberFormat(intlLocale, {
+          style: "currency",
+          currency: code,
+          notation: "compact",
+          minimumFractionDigits: 0,
+          maximumFractionDigits: 1,
+        })
+      : new Intl.NumberFormat(intlLocale, { notation: "compact", maximumFractionDigits: 1 }),
+  );
+  return (compact ?? formatter(`${locale}:count`, () => new Intl.NumberFormat(intlLocale))!).format(amount);
+}

@@ -160,7 +160,14 @@ describe("/sales", () => {
     expect(result.text).toContain(
       `Change in sales: ${Math.abs(change) < 0.005 ? "=" : percent.format(change)}`,
     );
-    expect(callbackDataOf(result)).toEqual(["sv1:refresh", "sv1:yesterday", "sv1:last7", "sv1:other", "x"]);
+    expect(callbackDataOf(result)).toEqual([
+      "sv1:refresh",
+      "sv1:export",
+      "sv1:yesterday",
+      "sv1:last7",
+      "sv1:other",
+      "x",
+    ]);
     expect(h.telegram.unansweredCallbacks()).toEqual([]);
   });
 
@@ -297,6 +304,7 @@ describe("/sales", () => {
     expect(yesterday.result.text).not.toContain("Yesterday until");
     expect(callbackDataOf(yesterday.result)).toEqual([
       "sv1:refresh",
+      "sv1:export",
       "sv1:today",
       "sv1:last7",
       "sv1:other",

@@ -108,3 +108,33 @@ describe("rendering the bot's Telegram HTML for the page", () => {
     });
   });
 });
+
+describe("photos and documents on the page", () => {
+  it("points at the demo server's copy of the file and keeps the caption as the text", () => {
+    const view = messageView(
+      stored({
+        text: "Sales",
+        media: {
+          kind: "document",
+          fileId: "document-1/../x",
+          fileUniqueId: "u",
+          fileName: "<img src=x>.csv",
+          mimeType: "text/csv",
+          bytes: Buffer.from("a,b"),
+          width: 0,
+          height: 0,
+        },
+      }),
+    );
+    expect(view.media).toEqual({
+      kind: "document",
+      url: "/api/files/document-1%2F..%2Fx",
+      fileName: "<img src=x>.csv",
+      size: 3,
+      width: 0,
+      height: 0,
+    });
+    expect(view.html).toBe("Sales");
+    expect(messageView(stored({ text: "x" })).media).toBeUndefined();
+  });
+});

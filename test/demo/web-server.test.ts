@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { Api, InputFile } from "grammy";
 import type { Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fileUrl, type MessageView } from "../../src/demo/render.js";
 import { type DemoWebServer, startDemoWebServer } from "../../src/demo/web-server.js";
 import { type BotApiEmulator, type SimUser, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
 
@@ -282,5 +285,58 @@ describe("the page and its state", () => {
     expect(ids).not.toContain(gone.message_id);
     expect(state.commands).toEqual([{ command: "sales", description: "Today's sales" }]);
     expect(state.credentials).toEqual(credentials);
+  });
+});
+
+describe("photos and documents", () => {
+  const bot = () => new Api(emulator.token, { apiRoot: emulator.apiRoot });
+  const png = readFileSync(new URL("../../docs/demo-chat.png", import.meta.url));
+
+  it("shows a photo inline and offers a document as a download, each with its bytes", async () => {
+    const photo = await bot().sendPhoto(user.id, new InputFile(png, "chart.png"), {
+      caption: "<b>Sales</b> per day",
+      parse_mode: "HTML",
+    });
+    const csv = Buffer.from("\uFEFFAmount,Currency\r\n9.99,EUR\r\n", "utf8");
+    const document = await bot().sendDocument(
+      user.id,
+      new InputFile(csv, "sales-vip-2026-11-01_2026-11-30.csv"),
+    );
+    const state = (await (await request("/api/state")).json()) as { messages: MessageView[] };
+    const shownPhoto = state.messages.find((m) => m.id === photo.message_id)!;
+    const shownDocument = state.messages.find((m) => m.id === document.message_id)!;
+    expect(shownPhoto.html).toBe("<b>Sales</b> per day");
+    expect(shownPhoto.media).toMatchObject({ kind: "photo", fileName: "chart.png", size: png.length });
+    expect(shownDocument.media).toMatchObject({ kind: "document", size: csv.length });
+
+    const image = await request(shownPhoto.media!.url);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await image.arrayBuffer()).equals(png)).toBe(true);
+    const download = await request(shownDocument.media!.url);
+    expect(download.headers.get("content-type")).toBe("application/octet-stream");
+    expect(download.headers.get("content-disposition")).toBe(
+      "attachment; filename*=UTF-8''sales-vip-2026-11-01_2026-11-30.csv",
+    );
+    expect(Buffer.from(await download.arrayBuffer()).equals(csv)).toBe(true);
+  });
+
+  it("serves only files sent in the demo chat, never another chat's or an unknown one", async () => {
+    const other: SimUser = { id: 7999, first_name: "Other" };
+    emulator.addUser(other);
+    const elsewhere = await bot().sendDocument(other.id, new InputFile(Buffer.from("secret"), "secret.csv"));
+    expect((await request(fileUrl(elsewhere.document!.file_id))).status).toBe(404);
+    expect((await request(fileUrl("photo-999-nope"))).status).toBe(404);
+    expect((await request("/api/files/")).status).toBe(404);
+  });
+
+  it("streams a new photo to the page as it is sent", async () => {
+    const events = await openEvents();
+    try {
+      const sent = bot().sendPhoto(user.id, new InputFile(png, "chart.png"));
+      const shown = (await events.next("message")) as MessageView;
+      expect(shown.media).toMatchObject({ kind: "photo", url: fileUrl((await sent).photo.at(-1)!.file_id) });
+    } finally {
+      events.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ export const MENU_ITEMS = [
   "welcome",
   "sales",
   "report",
+  "links",
   "digest",
   "account",
   "language",

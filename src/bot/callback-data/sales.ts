@@ -7,11 +7,18 @@ export const salesLinkCallback = defineCallback("sl1", cbEnum(["all", "one"]), c
 /** The first period choice of /results and /report. */
 export const periodCallback = defineCallback("pd1", cbEnum(PERIOD_KINDS));
 
+/** What a period screen may offer besides periods: a chart of its figures, or its sales as a CSV file. */
+export const PERIOD_ACTIONS = ["chart", "export"] as const;
+export type PeriodAction = (typeof PERIOD_ACTIONS)[number];
+
 /**
- * The buttons under a sales, results or report screen: show a period, refresh the current one, or start over
- * with another channel (another report for /report).
+ * The buttons under a sales, results, report or links screen: show a period, refresh the current one, one of the
+ * screen's actions, or start over with another channel (another report for /report).
  */
-export const salesViewCallback = defineCallback("sv1", cbEnum([...PERIOD_KINDS, "refresh", "other"]));
+export const salesViewCallback = defineCallback(
+  "sv1",
+  cbEnum([...PERIOD_KINDS, "refresh", "other", ...PERIOD_ACTIONS]),
+);
 
 export const REPORT_KINDS = ["country", "payment_method", "service", "gateway"] as const;
 

@@ -7,6 +7,7 @@ import { cancelCallback } from "../callback-data/index.js";
 import { salesLinkCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
+import { exportAction } from "../screens/export.js";
 import {
   forEachPickedChannel,
   operatorZone,
@@ -148,6 +149,7 @@ export async function salesFlow(screen: Screen): Promise<void> {
       render: (screenCtx, figures, kind, period) =>
         renderSales(screenCtx, channel, link, zone, figures, kind, period),
       otherKey: "sales-another-channel",
+      actions: [exportAction(channel, zone, SALES)],
     });
   });
 }

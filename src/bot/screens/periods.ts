@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { localBounds, PERIOD_KINDS, type Period, type PeriodKind, periodOf } from "../../reports/periods.js";
 import { cancelCallback } from "../callback-data/index.js";
-import { periodCallback, salesViewCallback } from "../callback-data/sales.js";
+import { type PeriodAction, periodCallback, salesViewCallback } from "../callback-data/sales.js";
 import type { FlowContext } from "../context.js";
 import type { Outcome } from "../errors.js";
 import { flowNow } from "./clock.js";
@@ -65,15 +65,14 @@ export function periodLine(ctx: FlowContext, kind: PeriodKind, period: Period, z
   }
 }
 
-function resultKeyboard(
-  ctx: FlowContext,
-  current: PeriodKind,
-  kinds: readonly PeriodKind[],
-  otherKey: string,
-) {
-  const keyboard = new InlineKeyboard()
-    .text(ctx.t("period-button-refresh"), salesViewCallback.pack("refresh"))
-    .row();
+function resultKeyboard<T>(ctx: FlowContext, current: PeriodKind, spec: PeriodScreen<T>) {
+  const { kinds, otherKey, actions = [] } = spec;
+  const keyboard = new InlineKeyboard().text(
+    ctx.t("period-button-refresh"),
+    salesViewCallback.pack("refresh"),
+  );
+  for (const action of actions) keyboard.text(ctx.t(action.labelKey), salesViewCallback.pack(action.action));
+  keyboard.row();
   for (const kind of kinds) {
     if (kind !== current) keyboard.text(ctx.t(`period-button-${kind}`), salesViewCallback.pack(kind));
   }
@@ -81,6 +80,14 @@ function resultKeyboard(
     .row()
     .text(ctx.t(otherKey), salesViewCallback.pack("other"))
     .text(ctx.t("button-cancel"), cancelCallback.pack());
+}
+
+/** A button of a period screen that sends something below it (a chart, a file) and leaves the figures as they are. */
+export interface PeriodScreenAction<T> {
+  action: PeriodAction;
+  labelKey: string;
+  /** Sends its messages from `conversation.external`; the figures are shown again below them afterwards. */
+  run: (screen: Screen, data: T, kind: PeriodKind, period: Period) => Promise<void>;
 }
 
 export interface PeriodScreen<T> {
@@ -94,6 +101,7 @@ export interface PeriodScreen<T> {
   render: (ctx: FlowContext, data: T, kind: PeriodKind, period: Period) => string;
   /** Label key of the "start over" button (another channel, another report). */
   otherKey: string;
+  actions?: readonly PeriodScreenAction<T>[];
 }
 
 /**
@@ -111,21 +119,33 @@ export async function showPeriodScreen<T>(
     const period = periodOf(kind, now, zone);
     const shownKind = kind;
     const data = await fetchWithRetry(screen, spec.retryStep, () => spec.fetch(period, shownKind, now));
-    await screen.show(
-      spec.render(screen.ctx, data, kind, period),
-      resultKeyboard(screen.ctx, kind, spec.kinds, spec.otherKey),
-    );
-    // Only the periods this screen offers: /sales has no 30-day button, so a forged one is refused.
-    const { value } = await screen.button(salesViewCallback, {
-      accept: ([action]) => (isPeriodKind(action) ? spec.kinds.includes(action) : true),
-      hintKey: "sales-use-buttons",
-    });
-    const [action] = value;
-    if (action === "other") {
+    await screen.show(spec.render(screen.ctx, data, kind, period), resultKeyboard(screen.ctx, kind, spec));
+    for (;;) {
+      // Only the periods and actions this screen offers: /sales has no 30-day button, so a forged one is refused.
+      const { value } = await screen.button(salesViewCallback, {
+        accept: ([action]) =>
+          isPeriodKind(action)
+            ? spec.kinds.includes(action)
+            : action === "refresh" ||
+              action === "other" ||
+              (spec.actions ?? []).some((offered) => offered.action === action),
+        hintKey: "sales-use-buttons",
+      });
+      const [action] = value;
+      if (action === "other") {
+        await screen.retire();
+        return;
+      }
+      const offered = spec.actions?.find((candidate) => candidate.action === action);
+      if (!offered) {
+        if (isPeriodKind(action)) kind = action;
+        break;
+      }
       await screen.retire();
-      return;
+      await offered.run(screen, data, shownKind, period);
+      // The figures again under what was sent, so their buttons stay at hand.
+      await screen.send(spec.render(screen.ctx, data, kind, period), resultKeyboard(screen.ctx, kind, spec));
     }
-    if (isPeriodKind(action)) kind = action;
   }
 }
 

@@ -1,14 +1,18 @@
 import { retryCallback } from "../callback-data/index.js";
+import type { BotContext } from "../context.js";
 import type { Outcome } from "../errors.js";
 import { retryKeyboard } from "../keyboards/index.js";
 import { failureText } from "../operator.js";
 import type { Screen } from "./screen.js";
 
-/** Runs a premiumpay call (in `conversation.external`) until it succeeds; each failure is shown with Retry. */
+/**
+ * Runs a premiumpay call (in `conversation.external`) until it succeeds; each failure is shown with Retry. The call
+ * gets the outside context: its `api` sends for real, where the flow's own context would be replayed.
+ */
 export async function fetchWithRetry<T>(
   screen: Screen,
   retryStep: string,
-  call: () => Promise<Outcome<T>>,
+  call: (outside: BotContext) => Promise<Outcome<T>>,
 ): Promise<T> {
   for (;;) {
     const outcome = await screen.conversation.external(call);

@@ -100,12 +100,46 @@ function keyboardOf(message) {
   return keyboard;
 }
 
+/** A photo shown in the bubble, or a document offered as a download, as Telegram shows them. */
+function mediaOf(media) {
+  if (media.kind === "photo") {
+    const image = document.createElement("img");
+    image.className = "photo";
+    image.src = media.url;
+    image.alt = media.fileName;
+    if (media.width > 0) {
+      image.width = media.width;
+      image.height = media.height;
+    }
+    return image;
+  }
+  const link = document.createElement("a");
+  link.className = "document";
+  link.href = media.url;
+  link.download = media.fileName;
+  const name = document.createElement("span");
+  name.className = "document-name";
+  name.textContent = media.fileName;
+  const size = document.createElement("span");
+  size.className = "document-size";
+  size.textContent = sizeOf(media.size);
+  link.append(name, size);
+  return link;
+}
+
+function sizeOf(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 function elementOf(message) {
   const element = document.createElement("div");
   element.className = `message ${message.from === "bot" ? "in" : "out"}`;
   element.dataset.id = String(message.id);
   const bubble = document.createElement("div");
   bubble.className = `bubble ${message.from === "bot" ? "in" : "out"}`;
+  if (message.media) bubble.append(mediaOf(message.media));
   const text = document.createElement("div");
   text.className = "text";
   text.innerHTML = message.html;

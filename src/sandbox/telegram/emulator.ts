@@ -27,6 +27,7 @@ import {
   readParams,
   requireChatId,
   requireMessageId,
+  UploadedFile,
 } from "./params.js";
 import { type RateLimit, RateLimiter } from "./rate-limit.js";
 import type {
@@ -40,6 +41,7 @@ import type {
   Faults,
   SimChat,
   SimUser,
+  StoredFile,
   StoredMessage,
 } from "./types.js";
 
@@ -73,6 +75,11 @@ type Handler = (params: Params, signal: AbortSignal) => unknown;
 type MessageContent = Pick<StoredMessage, "html" | "text" | "entities" | "parseMode">;
 
 const MAX_TEXT_LENGTH = 4096;
+const MAX_CAPTION_LENGTH = 1024;
+/** Telegram's upload limits for bots: photos 10 MB, other files 50 MB. */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+export const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const CONFLICT_GRACE_MS = 50;
 const WAIT_FOR_POLL_MS = 25;
 const NOT_MODIFIED =
@@ -140,6 +147,8 @@ export class BotApiEmulator {
   private poller: Poller | undefined;
   private nextUpdateId = 1;
   private nextCallbackId = 1;
+  private nextFileId = 1;
+  private readonly files = new Map<string, StoredFile>();
   private closed = false;
 
   private constructor(options: EmulatorOptions) {
@@ -186,6 +195,8 @@ export class BotApiEmulator {
         pending_update_count: this.queue.length,
       }),
       sendMessage: (p) => this.sendMessage(p),
+      sendPhoto: (p) => this.sendMedia(p, "photo"),
+      sendDocument: (p) => this.sendMedia(p, "document"),
       editMessageText: (p) => this.editMessageText(p),
       editMessageReplyMarkup: (p) => this.editMessageReplyMarkup(p),
       deleteMessage: (p) => this.deleteMessage(p),
@@ -656,8 +667,56 @@ export class BotApiEmulator {
     return this.toMessage(stored);
   }
 
+  /** sendPhoto and sendDocument: a multipart upload, or the file_id of a file sent before. */
+  private sendMedia(p: Params, kind: StoredFile["kind"]): Message {
+    const state = this.writableChat(p);
+    const file = this.uploadedFile(p[kind], kind);
+    const content = parseCaption(p);
+    const replyMarkup = parseReplyMarkup(optJson(p, "reply_markup"), { inlineOnly: false });
+    const replyTo = this.replyTarget(state, optJson(p, "reply_parameters"));
+    this.acquireRate(state.chat.id);
+    const stored = this.appendMessage(state, {
+      from: "bot",
+      senderId: this.botInfo.id,
+      media: file,
+      ...content,
+      ...(replyMarkup && { replyMarkup }),
+      ...(replyTo !== undefined && { replyToMessageId: replyTo }),
+    });
+    return this.toMessage(stored);
+  }
+
+  private uploadedFile(value: unknown, kind: StoredFile["kind"]): StoredFile {
+    if (typeof value === "string") {
+      const known = this.files.get(value);
+      if (known === undefined) throw badRequest("wrong file identifier/HTTP URL specified");
+      return { ...known, kind };
+    }
+    if (!(value instanceof UploadedFile)) throw badRequest(`there is no ${kind} in the request`);
+    if (value.bytes.length === 0) throw badRequest("file must be non-empty");
+    if (kind === "photo" && value.bytes.length > MAX_PHOTO_BYTES) throw badRequest("PHOTO_SAVE_FILE_INVALID");
+    if (value.bytes.length > MAX_DOCUMENT_BYTES) throw new ApiError(413, "Request Entity Too Large");
+    const file: StoredFile = {
+      kind,
+      fileId: `${kind}-${this.nextFileId++}-${randomBytes(6).toString("base64url")}`,
+      fileUniqueId: randomBytes(8).toString("base64url"),
+      fileName: value.fileName,
+      mimeType: value.mimeType || "application/octet-stream",
+      bytes: value.bytes,
+      ...imageSize(value.bytes),
+    };
+    this.remember(this.files, file.fileId, file);
+    return file;
+  }
+
+  /** A file the bot uploaded, by its file_id; the demo page serves it, tests read its bytes. */
+  file(fileId: string): StoredFile | undefined {
+    return this.files.get(fileId);
+  }
+
   private editMessageText(p: Params): Message {
     const { state, message } = this.editableMessage(p);
+    if (message.media) throw badRequest("there is no text in the message to edit");
     const content = parseContent(p);
     // Like Telegram, an edit without reply_markup removes the inline keyboard.
     const replyMarkup = parseReplyMarkup(optJson(p, "reply_markup"), { inlineOnly: true });
@@ -944,8 +1003,8 @@ export class BotApiEmulator {
       date: stored.date,
       chat,
       from: stored.from === "bot" || sender === undefined ? this.botInfo : telegramUser(sender),
-      text: stored.text,
-      ...(stored.entities.length > 0 && { entities: stored.entities }),
+      ...(stored.media ? mediaFields(stored.media, stored) : { text: stored.text }),
+      ...(stored.entities.length > 0 && !stored.media && { entities: stored.entities }),
       ...(stored.replyMarkup && { reply_markup: stored.replyMarkup }),
       ...(stored.linkPreviewOptions && { link_preview_options: stored.linkPreviewOptions }),
       ...(stored.editDate !== undefined && { edit_date: stored.editDate }),
@@ -975,6 +1034,21 @@ export function startBotApiEmulator(options: EmulatorOptions = {}): Promise<BotA
 function parseContent(p: Params): MessageContent {
   const raw = optString(p, "text") ?? "";
   if (raw === "") throw badRequest("message text is empty");
+  const content = parseFormatted(p, raw, "entities");
+  if (content.text.trim() === "") throw badRequest("message text is empty");
+  if (content.text.length > MAX_TEXT_LENGTH) throw badRequest("message is too long");
+  return content;
+}
+
+/** A photo's or document's caption: optional, at most 1024 characters once its entities are parsed. */
+function parseCaption(p: Params): MessageContent {
+  const raw = optString(p, "caption") ?? "";
+  const content = parseFormatted(p, raw, "caption_entities");
+  if (content.text.length > MAX_CAPTION_LENGTH) throw badRequest("message caption is too long");
+  return content;
+}
+
+function parseFormatted(p: Params, raw: string, entitiesField: string): MessageContent {
   const parseMode = optString(p, "parse_mode");
   let content: MessageContent;
   if (parseMode?.toLowerCase() === "html") {
@@ -986,7 +1060,7 @@ function parseContent(p: Params): MessageContent {
     }
   } else if (parseMode === undefined || parseMode === "" || /^markdown(v2)?$/i.test(parseMode)) {
     // Markdown is not parsed: the text is kept as sent, which is enough for the flows under test.
-    const entities = optJson(p, "entities");
+    const entities = optJson(p, entitiesField);
     content = {
       html: escapeHtml(raw),
       text: raw,
@@ -996,9 +1070,25 @@ function parseContent(p: Params): MessageContent {
   } else {
     throw badRequest("unsupported parse_mode");
   }
-  if (content.text.trim() === "") throw badRequest("message text is empty");
-  if (content.text.length > MAX_TEXT_LENGTH) throw badRequest("message is too long");
   return content;
+}
+
+/** How Telegram describes a sent photo or document, with its caption. */
+function mediaFields(file: StoredFile, caption: StoredMessage): Partial<Message> {
+  const common = { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.bytes.length };
+  return {
+    ...(file.kind === "photo"
+      ? { photo: [{ ...common, width: file.width, height: file.height }] }
+      : { document: { ...common, file_name: file.fileName, mime_type: file.mimeType } }),
+    ...(caption.text !== "" && { caption: caption.text }),
+    ...(caption.entities.length > 0 && { caption_entities: [...caption.entities] }),
+  };
+}
+
+/** Width and height from a PNG's IHDR chunk; other formats are not measured. */
+function imageSize(bytes: Buffer): { width: number; height: number } {
+  const png = bytes.length >= 24 && bytes.subarray(0, 8).equals(PNG_SIGNATURE);
+  return png ? { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) } : { width: 0, height: 0 };
 }
 
 function commandKey(scope: BotCommandScope | undefined, languageCode: string | undefined): string {

@@ -1,4 +1,9 @@
-export { BotApiEmulator, startBotApiEmulator } from "./emulator.js";
+export {
+  BotApiEmulator,
+  MAX_DOCUMENT_BYTES,
+  MAX_PHOTO_BYTES,
+  startBotApiEmulator,
+} from "./emulator.js";
 export { escapeHtml, HtmlParseError, type ParsedHtml, parseTelegramHtml } from "./html.js";
 export type {
   ApiCall,
@@ -13,5 +18,6 @@ export type {
   RateLimit,
   SimChat,
   SimUser,
+  StoredFile,
   StoredMessage,
 } from "./types.js";

@@ -36,6 +36,8 @@ export interface StoredMessage {
   readonly messageId: number;
   readonly from: "user" | "bot";
   readonly senderId: number;
+  /** A photo or document the bot sent; `html`, `text` and `entities` are then its caption (empty if none). */
+  readonly media?: StoredFile;
   /** Telegram HTML for the text: what the bot sent with parse_mode HTML, otherwise the escaped text. */
   readonly html: string;
   /** The visible text, after entity parsing. */
@@ -51,6 +53,19 @@ export interface StoredMessage {
   readonly editDate?: number;
   readonly editCount: number;
   readonly deleted: boolean;
+}
+
+/** A file the bot uploaded with sendPhoto or sendDocument, bytes included. */
+export interface StoredFile {
+  readonly kind: "photo" | "document";
+  readonly fileId: string;
+  readonly fileUniqueId: string;
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly bytes: Buffer;
+  /** From the PNG's or JPEG's header; 0 when the emulator cannot tell. */
+  readonly width: number;
+  readonly height: number;
 }
 
 export interface ChatView {

@@ -1,0 +1,21 @@
+# Exportación CSV de ventas. Los nombres export-column-… son la fila de cabecera del archivo (texto plano, sin HTML).
+
+export-column-local-time = Hora local ({ $zone })
+export-column-utc-time = Hora UTC
+export-column-amount = Importe
+export-column-currency = Moneda
+export-column-channel = Canal
+export-column-link-name = Nombre del enlace
+export-column-link = Enlace de invitación
+export-column-country = País
+export-column-payment-method = Método de pago
+export-column-service = Servicio
+export-column-gateway = Pasarela
+export-all-channels = todos los canales
+export-progress = ⏳ Preparando tu archivo… { $count ->
+        [one] 1 venta
+       *[other] { $count } ventas
+    } por ahora
+export-too-large = ⚠️ Este periodo tiene demasiadas ventas para un archivo: Telegram acepta documentos de hasta 50 MB. Elige un periodo más corto.
+export-period-too-long = ⚠️ Una exportación abarca como máximo un año. Elige un periodo más corto.
+export-button = 📤 Exportar

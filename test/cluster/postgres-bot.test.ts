@@ -23,7 +23,7 @@ describe("the bot on STORE=postgres", () => {
     await op.send("/timezone", /UTC/);
     await h.restart();
     await op.send("America/Bogota", /America\/Bogota/);
-    const account = await op.send("/account", /Client id/);
+    const account = await op.send("/account", /ID de cliente/);
     expect(account.text).toContain("Idioma: Español");
 
     const client = new pg.Client({ connectionString: databaseUrl });

@@ -28,8 +28,10 @@ async function everything(url: string): Promise<string> {
   await client.connect();
   try {
     const tables = ["operators", "confirmed_actions", "conversations"];
-    const dumps = await Promise.all(tables.map((table) => client.query(`SELECT * FROM ${table}`)));
-    return JSON.stringify(dumps.map((dump) => dump.rows));
+    const rows: unknown[] = [];
+    // One query at a time: a pg client does not queue concurrent queries any more (deprecated in pg 8).
+    for (const table of tables) rows.push((await client.query(`SELECT * FROM ${table}`)).rows);
+    return JSON.stringify(rows);
   } finally {
     await client.end();
   }

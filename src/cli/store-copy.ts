@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "../config.js";
 import { createLogger } from "../logger.js";
 import { exitWith, openStoreOrExit } from "../startup.js";
-import { copyStore, copyVerified } from "./copy.js";
+import { copyStore, copyVerified } from "../store/copy.js";
 
 /**
  * `npm run store:copy -- --from lowdb --to postgres` (or back): moves a deployment's data between backends, with

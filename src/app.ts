@@ -2,6 +2,13 @@ import { createServer, type Server } from "node:http";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { type Bot, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import {
+  type AlertService,
+  type AlertState,
+  alertsPremiumpay,
+  createAlertService,
+  openFileAlertState,
+} from "./alerts/index.js";
 import { registerCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
@@ -32,6 +39,8 @@ export interface App {
   deps: BotDeps;
   /** The daily digest's scheduler and queue (tests drive it with `runDue` under a moved clock). */
   digest: DigestService;
+  /** Sales alerts: the pollers and their durable state (tests drive `pollAll`/`dispatch` and set settings). */
+  alerts: { service: AlertService; state: AlertState };
   flowExpiry: FlowExpiry;
   /** Stops taking updates, lets in-flight updates finish, flushes the store. Safe to call more than once. */
   stop(): Promise<void>;
@@ -46,6 +55,8 @@ export interface StartOptions {
    * digest falling due mid-test cannot land in their chats; they drive it with `app.digest` when they need it.
    */
   scheduleDigest?: boolean;
+  /** Start polling premiumpay for sales alerts (default true); tests about alerts drive it themselves. */
+  scheduleAlerts?: boolean;
   /** Close the given store on stop (the entry point opened it for the app). Default: only a store the app opened. */
   ownsStore?: boolean;
   /** An already open store (tests that restart the bot on the same data pass none and reopen the folder). */
@@ -102,18 +113,33 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const digest = createDigestService({ deps });
   if (options.scheduleDigest ?? true) digest.start();
 
+  const alertState = await openFileAlertState(config.dataDir);
+  const alerts = createAlertService({
+    config,
+    operators: store,
+    premiumpay: alertsPremiumpay(config),
+    state: alertState,
+    deliver: (job) => digest.queue.deliver(job),
+    now,
+    logger,
+    i18n: deps.i18n,
+  });
+  if (options.scheduleAlerts ?? true) alerts.start();
+
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       flowExpiry.stop();
       if (runner) await drain(runner, SHUTDOWN_GRACE_MS);
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-      await digest.stop();
+      // Together: stopping the shared queue is what ends the alerts' deliveries still waiting in it.
+      await Promise.all([alerts.stop(), digest.stop()]);
+      await alertState.close();
       await store.flush();
       if (options.ownsStore ?? !options.store) await store.close();
       logger.info("bot stopped");
     })();
     return stopping;
   };
-  return { bot, deps, flowExpiry, digest, stop };
+  return { bot, deps, flowExpiry, digest, alerts: { service: alerts, state: alertState }, stop };
 }

@@ -1,0 +1,145 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type AlertService,
+  type AlertSettings,
+  type AlertState,
+  alertsPremiumpay,
+  createAlertService,
+  DEFAULT_ALERT_SETTINGS,
+  openFileAlertState,
+} from "../../src/alerts/index.js";
+import { createI18n } from "../../src/bot/i18n.js";
+import { type Config, loadConfig } from "../../src/config.js";
+import { createDigestApi, DeliveryQueue } from "../../src/digest/deliver.js";
+import { createLogger } from "../../src/logger.js";
+import type { NewSale, PremiumpaySandbox, SandboxSale } from "../../src/sandbox/premiumpay/index.js";
+import { startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
+import { type BotApiEmulator, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
+import { createStore, type Store } from "../../src/store/index.js";
+
+/**
+ * The alert service without the bot: the Bot API emulator, the premiumpay sandbox (real clock: sales are stamped
+ * now), a store and the alert state in a temp folder, and a service clock the test can move ahead of real time.
+ */
+export interface AlertWorld {
+  telegram: BotApiEmulator;
+  premiumpay: PremiumpaySandbox;
+  config: Config;
+  store: Store;
+  state: AlertState;
+  /** Added to the real clock for the service (not for the sandbox's sale dates). */
+  clock: { offsetMs: number };
+  logs: string[];
+  service: AlertService;
+  addOperator(options: {
+    id: number;
+    account?: { clientId: string; token: string };
+    timezone?: string;
+    locale?: "en" | "es";
+    settings?: Partial<AlertSettings>;
+  }): Promise<void>;
+  /** A sale in the account's channel (the first channel by default), stamped now unless `date` is given. */
+  sale(clientId: string, sale?: Partial<NewSale>): SandboxSale;
+  /** Polls every account and delivers what is due; resolves once delivered. */
+  cycle(): Promise<void>;
+  /** Stops the service and the queue, reopens the state and the store, and builds a new service (a restart). */
+  restart(): Promise<void>;
+  texts(chatId: number): string[];
+  stop(): Promise<void>;
+}
+
+export async function startAlertWorld(options: { env?: Record<string, string> } = {}): Promise<AlertWorld> {
+  const telegram = await startBotApiEmulator();
+  const premiumpay = await startPremiumpaySandbox({ seed: 11 });
+  const dataDir = await mkdtemp(join(tmpdir(), "ppbot-alerts-"));
+  const config = loadConfig({
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    PREMIUMPAY_API_URL: premiumpay.url,
+    PREMIUMPAY_TIMEOUT_MS: "3000",
+    CREDENTIALS_KEY: randomBytes(32).toString("hex"),
+    DATA_DIR: dataDir,
+    ALERTS_GROUP_SECONDS: "0",
+    ...options.env,
+  });
+  const clock = { offsetMs: 0 };
+  const now = () => new Date(Date.now() + clock.offsetMs);
+  const logs: string[] = [];
+  const logger = createLogger("info", { write: (line: string) => void logs.push(line) });
+  const i18n = createI18n(config.defaultLocale);
+  const openStore = () => createStore({ dataDir, credentialsKey: config.credentialsKey, now });
+  let queue: DeliveryQueue;
+
+  async function build(world: Pick<AlertWorld, "store">) {
+    const state = await openFileAlertState(dataDir);
+    queue = new DeliveryQueue(createDigestApi(config), { maxPerSecond: 30, logger });
+    const service = createAlertService({
+      config,
+      operators: world.store,
+      premiumpay: alertsPremiumpay(config),
+      state,
+      deliver: (job) => queue.deliver(job),
+      now,
+      logger,
+      i18n,
+    });
+    return { state, service };
+  }
+
+  const store = await openStore();
+  const world: AlertWorld = {
+    telegram,
+    premiumpay,
+    config,
+    store,
+    clock,
+    logs,
+    ...(await build({ store })),
+    async addOperator({ id, account = premiumpay.demoClient, timezone = "Europe/Madrid", locale, settings }) {
+      telegram.addUser({ id, first_name: `Operator ${id}`, language_code: locale ?? "en" });
+      await world.store.saveCredentials(
+        id,
+        { clientId: account.clientId, token: account.token },
+        { timezone, digestTime: "09:00", ...(locale ? { locale } : {}) },
+      );
+      await world.state.setSettings(id, { ...DEFAULT_ALERT_SETTINGS, enabled: true, ...settings });
+    },
+    sale(clientId, sale = {}) {
+      const channelId = sale.channelId ?? premiumpay.data(clientId).channels[0]!.id;
+      return premiumpay.addSale(clientId, { ...sale, channelId });
+    },
+    async cycle() {
+      await world.service.pollAll();
+      await world.service.dispatch();
+    },
+    async restart() {
+      await Promise.all([world.service.stop(), queue.stop()]);
+      await world.state.close();
+      await world.store.close();
+      world.store = await openStore();
+      Object.assign(world, await build(world));
+    },
+    texts: (chatId) =>
+      telegram
+        .chat(chatId)
+        .botMessages()
+        .map((message) => message.text),
+    async stop() {
+      await Promise.all([world.service.stop(), queue.stop()]);
+      await world.state.close();
+      await world.store.close();
+      await telegram.close();
+      await premiumpay.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** A fresh account with `channels` channels, so the seeded sales of the standard ones stay out of the way. */
+export function newAccount(world: AlertWorld, channels = 3): { clientId: string; token: string } {
+  return world.premiumpay.addClient({ channels });
+}

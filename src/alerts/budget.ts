@@ -56,7 +56,9 @@ export class RateBudget {
     this.forget(now);
     let at = Math.max(now, this.blockedUntil);
     const excess = this.sent.length + cost - this.perMinute;
-    if (excess > 0) at = Math.max(at, this.sent[Math.min(excess, this.sent.length) - 1]! + WINDOW_MS);
+    // A poll costing more than a whole minute's share still runs, alone in its minute.
+    if (excess > 0 && this.sent.length > 0)
+      at = Math.max(at, this.sent[Math.min(excess, this.sent.length) - 1]! + WINDOW_MS);
     return at;
   }
 

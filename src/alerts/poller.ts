@@ -135,7 +135,8 @@ export class AccountPoller {
   async poll(
     client: PremiumpayClient,
     stored: AccountRecord,
-    token: string,
+    /** Recorded when premiumpay refuses these credentials, so polling waits for a new login. */
+    loginStamp: string,
     channels: ReadonlySet<number> | null,
   ): Promise<PollOutcome> {
     const now = this.options.now().getTime();
@@ -143,7 +144,7 @@ export class AccountPoller {
     try {
       return await this.fetchAndSort(client, stored, channels, now);
     } catch (error) {
-      return this.failed(error, stored, token, now);
+      return this.failed(error, stored, loginStamp, now);
     }
   }
 
@@ -216,12 +217,12 @@ export class AccountPoller {
     return { kind: "polled", account, found, catchUp, ...(notice ? { notice } : {}) };
   }
 
-  private failed(error: unknown, stored: AccountRecord, token: string, now: number): PollOutcome {
+  private failed(error: unknown, stored: AccountRecord, loginStamp: string, now: number): PollOutcome {
     if (isPremiumpayError(error, "auth")) {
       const first = stored.refusedToken === null;
       return {
         kind: "refused",
-        account: { ...stored, refusedToken: tokenFingerprint(token) },
+        account: { ...stored, refusedToken: loginStamp },
         ...(first ? { notice: "login-again" as const } : {}),
       };
     }

@@ -64,6 +64,8 @@ interface Subscriber {
   userId: number;
   clientId: string;
   token: string;
+  /** Changes with every login (and other saves of the operator): a refused account is tried again after one. */
+  loginStamp: string;
   locale: Locale;
   zone: string;
   settings: AlertSettings;
@@ -159,6 +161,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         userId,
         clientId: credentials.clientId,
         token: credentials.token,
+        loginStamp: tokenFingerprint(`${credentials.token}\u0000${operator.updatedAt}`),
         locale: operator.locale ?? config.defaultLocale,
         zone: operator.timezone ?? config.defaultTimezone,
         settings: chosen,
@@ -245,7 +248,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     const scheduled = nextPollAt.get(clientId) ?? now();
     try {
       const stored = accounts.get(clientId) ?? (await state.account(clientId)) ?? emptyAccount(clientId);
-      const usable = targets.find((subscriber) => tokenFingerprint(subscriber.token) !== stored.refusedToken);
+      const usable = targets.find((subscriber) => subscriber.loginStamp !== stored.refusedToken);
       if (!usable) {
         // Every subscriber's credentials were refused: wait for one of them to log in again.
         nextPollAt.set(clientId, now() + settings.pollMs);
@@ -254,7 +257,12 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const channels = targets.some((subscriber) => subscriber.settings.channelIds === null)
         ? null
         : new Set(targets.flatMap((subscriber) => subscriber.settings.channelIds ?? []));
-      const outcome = await poller.poll(clientFor(clientId, usable.token), stored, usable.token, channels);
+      const outcome = await poller.poll(
+        clientFor(clientId, usable.token),
+        stored,
+        usable.loginStamp,
+        channels,
+      );
       await record(clientId, outcome, targets, usable);
       const at = now();
       if (outcome.kind === "deferred") {

@@ -22,7 +22,7 @@ export const accountRecordSchema = z.strictObject({
   seen: z.record(z.string(), isoTime),
   /** premiumpay unreachable since then; `noticed` once the operators were told. */
   outage: z.strictObject({ since: isoTime, noticed: z.boolean() }).nullable(),
-  /** Fingerprint (not the token) of the credentials premiumpay refused: polling waits for another login. */
+  /** Fingerprint (never the token) of the login premiumpay refused: polling waits for another login. */
   refusedToken: z.string().max(64).nullable(),
 });
 export type AccountRecord = z.infer<typeof accountRecordSchema>;

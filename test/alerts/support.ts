@@ -41,7 +41,7 @@ export interface AlertWorld {
     locale?: "en" | "es";
     settings?: Partial<AlertSettings>;
   }): Promise<void>;
-  /** A sale in the account's channel (the first channel by default), stamped now unless `date` is given. */
+  /** A sale in the account's channel (the first channel by default), stamped at the service's now unless `date` is given. */
   sale(clientId: string, sale?: Partial<NewSale>): SandboxSale;
   /** Polls every account and delivers what is due; resolves once delivered. */
   cycle(): Promise<void>;
@@ -109,7 +109,7 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
     },
     sale(clientId, sale = {}) {
       const channelId = sale.channelId ?? premiumpay.data(clientId).channels[0]!.id;
-      return premiumpay.addSale(clientId, { ...sale, channelId });
+      return premiumpay.addSale(clientId, { date: now(), ...sale, channelId });
     },
     async cycle() {
       await world.service.pollAll();

@@ -10,17 +10,9 @@ import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbo
 import { type BotApiEmulator, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
 import { createStore } from "../../src/store/index.js";
 import { bundleMain, ChildBot, type ChildBundle, childEnv } from "../support/child-bot.js";
+import { salesInMessage } from "./support.js";
 
 const KILLS = 8;
-
-/** How many sales one alert message covers, read from its first line. */
-export function salesInMessage(text: string): number {
-  const title = text.split("\n")[0] ?? "";
-  if (/^💰 (New sale|Nueva venta) · /.test(title)) return 1;
-  const count = /(\d+) (new sales|ventas nuevas)|: (\d+) (sales|ventas)|: 1 (sale|venta)/.exec(title);
-  if (!count) return 0;
-  return Number(count[1] ?? count[3] ?? 1);
-}
 
 let bundle: ChildBundle;
 let telegram: BotApiEmulator;

@@ -143,3 +143,12 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
 export function newAccount(world: AlertWorld, channels = 3): { clientId: string; token: string } {
   return world.premiumpay.addClient({ channels });
 }
+
+/** How many sales one alert message covers, read from its first line. */
+export function salesInMessage(text: string): number {
+  const title = text.split("\n")[0] ?? "";
+  if (/^💰 (New sale|Nueva venta) · /.test(title)) return 1;
+  const count = /(\d+) (new sales|ventas nuevas)|: (\d+) (sales|ventas)|: 1 (sale|venta)/.exec(title);
+  if (!count) return 0;
+  return Number(count[1] ?? count[3] ?? 1);
+}

@@ -2,13 +2,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { type AlertsReport, benchAlerts } from "./parts/alerts.js";
 import { benchDigest, type DigestReport } from "./parts/digest.js";
 import { benchMemory, type MemoryReport } from "./parts/memory.js";
 import { benchStore, type StoreReport } from "./parts/store.js";
 import { benchUpdates, type UpdatesReport } from "./parts/updates.js";
 
 const USAGE = `npm run bench [-- options]
-  --part <1-4>               run only these parts (repeat or comma-separate); all by default
+  --part <1-5>               run only these parts (repeat or comma-separate); all by default
   --operators <n>            simulated operators in parts 1 and 4 (200)
   --seconds <s>              measured seconds per bot in part 1 (10), after --warmup <s> (5)
   --digest-operators <n>     operators with a digest due in part 2 (5000)
@@ -21,6 +22,10 @@ const USAGE = `npm run bench [-- options]
   --conversations <n>        flows open at once in part 3 (1000)
   --writes <n>               timed settings writes in part 3 (1000)
   --memory-seconds <s>       traffic between the two readings of part 4 (35)
+  --alerts-accounts <n>      premiumpay accounts in part 5, 5 channels and 1 operator each (2000)
+  --alerts-poll-seconds <s>  ALERTS_POLL_SECONDS in part 5 (10; the goals scale with it)
+  --alerts-seconds <s>       how long part 5 generates sales (20)
+  --alerts-sales <n>         sales a minute across all accounts in part 5, bursts on top (600)
   --profile <dir>            write a CPU profile of every child process into <dir>`;
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -29,7 +34,7 @@ const optionsSchema = z.object({
     .array(z.string())
     .default([])
     .transform((values) => values.flatMap((value) => value.split(",")).map(Number))
-    .pipe(z.array(z.number().int().min(1).max(4))),
+    .pipe(z.array(z.number().int().min(1).max(5))),
   operators: int(200),
   seconds: int(10),
   warmup: int(5),
@@ -43,6 +48,10 @@ const optionsSchema = z.object({
   conversations: int(1000),
   writes: int(1000),
   "memory-seconds": int(35),
+  "alerts-accounts": int(2000),
+  "alerts-poll-seconds": int(10),
+  "alerts-seconds": int(20),
+  "alerts-sales": int(600),
   profile: z.string().optional(),
   help: z.boolean().default(false),
 });
@@ -64,6 +73,10 @@ const { values } = parseArgs({
     conversations: stringOption,
     writes: stringOption,
     "memory-seconds": stringOption,
+    "alerts-accounts": stringOption,
+    "alerts-poll-seconds": stringOption,
+    "alerts-seconds": stringOption,
+    "alerts-sales": stringOption,
     profile: stringOption,
     help: { type: "boolean" },
   },
@@ -79,13 +92,14 @@ if (!parsed.success || parsed.data.help) {
 }
 const options = parsed.data;
 if (options.profile) process.env.BENCH_CPU_PROFILE_DIR = options.profile;
-const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4]);
+const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5]);
 
 interface Results {
   updates?: UpdatesReport;
   digest?: DigestReport;
   store?: StoreReport;
   memory?: MemoryReport;
+  alerts?: AlertsReport;
 }
 const results: Results = {};
 
@@ -130,6 +144,20 @@ if (parts.has(4)) {
       operators: options.operators,
       warmupSeconds: options.warmup,
       seconds: options["memory-seconds"],
+    }),
+  );
+}
+
+if (parts.has(5)) {
+  results.alerts = await timed("5 (sales alerts)", () =>
+    benchAlerts({
+      accounts: options["alerts-accounts"],
+      channels: 5,
+      pollSeconds: options["alerts-poll-seconds"],
+      salesPerMinute: options["alerts-sales"],
+      seconds: options["alerts-seconds"],
+      rateLimit: 60,
+      share: 0.5,
     }),
   );
 }
@@ -273,6 +301,64 @@ if (memory) {
       "heap used after warm-up → after traffic",
       `${memory.afterWarmup.heapUsedMiB} → ${memory.afterTraffic.heapUsedMiB} MiB (${memory.heapGrowthMiB} MiB)`,
       memory.gcForced ? "" : "(no forced GC)",
+    ],
+  );
+}
+
+const { alerts } = results;
+if (alerts) {
+  const { latencySeconds: latency, latencyIntervals: ratio, queryPlan: plan } = alerts;
+  rows.push(
+    [
+      "5 alerts",
+      "accounts × channels (1 operator each)",
+      `${alerts.accounts} × ${alerts.channels}, polled every ${alerts.pollSeconds} s; ${alerts.sales} sales`,
+      "",
+    ],
+    [
+      "",
+      "sale appearing → Telegram accepting its alert",
+      `p50 ${latency.p50} s / p99 ${latency.p99} s / max ${latency.max} s`,
+      "",
+    ],
+    [
+      "",
+      "the same in poll intervals",
+      `p50 ${ratio.p50} / p99 ${ratio.p99}`,
+      goal(ratio.p50 <= 35 / 60 && ratio.p99 <= 70 / 60, "≤ 0.58 / ≤ 1.17 (35 s / 70 s at 60 s)"),
+    ],
+    [
+      "",
+      "premiumpay requests per account per minute",
+      `${alerts.requestsPerAccountPerMinute} (share ${alerts.budgetPerAccountPerMinute} of 60); ${alerts.rateLimited} answered 429`,
+      goal(
+        alerts.requestsPerAccountPerMinute <= alerts.budgetPerAccountPerMinute && alerts.rateLimited === 0,
+        "≤ share, 0 × 429",
+      ),
+    ],
+    [
+      "",
+      "missed / doubled",
+      `${alerts.missed} / ${alerts.doubled}`,
+      goal(alerts.missed + alerts.doubled === 0, "0 / 0"),
+    ],
+    [
+      "",
+      "poller CPU per account per poll",
+      `${alerts.pollerCpuMsPerAccountPoll} ms (${alerts.polls} polls measured)`,
+      "",
+    ],
+    [
+      "",
+      "alert process memory",
+      `RSS ${alerts.alertRssMiB} MiB, heap used ${alerts.alertHeapUsedMiB} MiB`,
+      "",
+    ],
+    [
+      "",
+      "one poll of 5 channels: by gateway / by channel",
+      `${plan.byGateway.requests} requests ${plan.byGateway.ms} ms / ${plan.byChannel.requests} requests ${plan.byChannel.ms} ms`,
+      "",
     ],
   );
 }

@@ -32,6 +32,8 @@ export interface AlertServiceDeps {
   now: () => Date;
   logger: Logger;
   i18n: I18n<FlowContext>;
+  /** Told of every sales message Telegram accepted, with the keys of its sales (benchmarks measure latency). */
+  onDelivered?: (userId: number, saleKeys: readonly string[]) => void;
 }
 
 export interface AlertStats {
@@ -394,6 +396,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     } else {
       stats.salesSent += batch.sales.length;
       const delivered = new Set(batch.sales.map((sale) => sale.key));
+      deps.onDelivered?.(userId, [...delivered]);
       const sentAt = new Date(at).toISOString();
       const sent = Object.fromEntries(
         Object.entries(current.sent).filter(([, when]) => Date.parse(when) > at - SENT_MARK_MS),

@@ -14,6 +14,7 @@ import type { SaleGenerator } from "./generator.js";
  * - `POST /_sandbox/generator` `{salesPerMinute, burstChance?, …}` starts generating, `{stop: true}` stops.
  * - `POST /_sandbox/rate-limit` `{perMinute, enforce}`: the limit GET /status reports, and whether to answer 429.
  * - `GET /_sandbox/appeared?from=N`: the sales that appeared from index N on, with the moment each appeared.
+ * - `GET /_sandbox/counts`: API requests served since start, and how many the enforced limit refused (429).
  */
 export const CONTROL_PREFIX = "/_sandbox/";
 
@@ -22,6 +23,7 @@ export interface ControlTarget {
   addSale(clientId: string, sale: NewSale): SandboxSale;
   addClient(options: { channels: number }): { clientId: string; token: string; channelIds: number[] };
   setRateLimit(options: { perMinute: number; enforce: boolean }): void;
+  counts(): { requests: number; rateLimited: number };
   hasClient(clientId: string): boolean;
   firstChannelOf(clientId: string): number | undefined;
 }
@@ -126,6 +128,8 @@ export function handleControl(target: ControlTarget, method: string, url: URL, r
         })),
       });
     }
+    case "GET counts":
+      return done(target.counts());
     default:
       return fail(404, "Unknown control route");
   }

@@ -165,6 +165,8 @@ export async function startPremiumpaySandbox(
     perMinute: options.rateLimitPerMinute ?? RATE_LIMIT_PER_MINUTE,
     enforce: options.enforceRateLimit ?? false,
   };
+  /** Since start: every API request (control calls excluded), and those refused by the enforced limit. */
+  const counts = { requests: 0, rateLimited: 0 };
   const addSale = (clientId: string, sale: NewSale) => {
     const added = world.addSale(clientId, sale);
     generator.record(clientId, added);
@@ -240,6 +242,7 @@ export async function startPremiumpaySandbox(
       rateLimitPerMinute: rateLimit.perMinute,
     };
     if (rateLimit.enforce && ctx.requestsThisMinute > rateLimit.perMinute) {
+      counts.rateLimited++;
       return {
         ...ko(429, "Too many requests"),
         headers: { "Retry-After": String(60 - new Date().getUTCSeconds()) },
@@ -269,6 +272,7 @@ export async function startPremiumpaySandbox(
     );
     const parsedBody = rawBody ? parseJson(rawBody) : null;
     const receivedAt = new Date();
+    counts.requests++;
     countRequest(clientId, receivedAt);
     requests.push({
       method: req.method ?? "",
@@ -306,6 +310,7 @@ export async function startPremiumpaySandbox(
           };
         },
         setRateLimit: (next) => Object.assign(rateLimit, next),
+        counts: () => ({ ...counts }),
         hasClient: (clientId) => world.state.clients.has(clientId),
         firstChannelOf: (clientId) => world.state.clients.get(clientId)?.channels[0]?.id,
       },

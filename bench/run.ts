@@ -23,8 +23,8 @@ const USAGE = `npm run bench [-- options]
   --writes <n>               timed settings writes in part 3 (1000)
   --memory-seconds <s>       traffic between the two readings of part 4 (35)
   --alerts-accounts <n>      premiumpay accounts in part 5, 5 channels and 1 operator each (2000)
-  --alerts-poll-seconds <s>  ALERTS_POLL_SECONDS in part 5 (10; the goals scale with it)
-  --alerts-seconds <s>       how long part 5 generates sales (20)
+  --alerts-poll-seconds <s>  ALERTS_POLL_SECONDS in part 5 (60, the default; the goals scale with it)
+  --alerts-seconds <s>       how long part 5 generates sales (30)
   --alerts-sales <n>         sales a minute across all accounts in part 5, bursts on top (600)
   --profile <dir>            write a CPU profile of every child process into <dir>`;
 
@@ -49,8 +49,8 @@ const optionsSchema = z.object({
   writes: int(1000),
   "memory-seconds": int(35),
   "alerts-accounts": int(2000),
-  "alerts-poll-seconds": int(10),
-  "alerts-seconds": int(20),
+  "alerts-poll-seconds": int(60),
+  "alerts-seconds": int(30),
   "alerts-sales": int(600),
   profile: z.string().optional(),
   help: z.boolean().default(false),

@@ -122,6 +122,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   let subscribers = new Map<number, Subscriber>();
   let byAccount = new Map<string, Subscriber[]>();
   let loaded: Promise<void> | undefined;
+  /** False until the first refresh has read the subscribers: before it, every outbox would look orphaned. */
+  let refreshed = false;
   let timers: NodeJS.Timeout[] = [];
   let stopped = false;
 
@@ -170,6 +172,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       });
     }
     subscribers = next;
+    refreshed = true;
     byAccount = new Map();
     for (const subscriber of next.values()) {
       const list = byAccount.get(subscriber.clientId) ?? [];
@@ -334,7 +337,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   }
 
   function deliverFor(userId: number): void {
-    if (stopped || delivering.has(userId)) return;
+    if (stopped || !refreshed || delivering.has(userId)) return;
     const at = now();
     if ((retryAt.get(userId) ?? 0) > at) return;
     const subscriber = subscribers.get(userId);

@@ -1,23 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type AlertWorld, newAccount, startAlertWorld } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { newAccount, useAlertWorld } from "./support.js";
 
-let world: AlertWorld | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
-
-async function started(env?: Record<string, string>): Promise<AlertWorld> {
-  world = await startAlertWorld(env ? { env } : {});
-  return world;
-}
+const started = useAlertWorld();
 
 describe("sales alerts", () => {
   it("a single sale: channel, amount, link, country, method, local time and today so far, once", async () => {
     const w = await started();
-    const account = newAccount(w);
-    await w.addOperator({ id: 701, account, timezone: "America/Mexico_City" });
-    await w.cycle();
+    const account = await w.subscribe({ id: 701, timezone: "America/Mexico_City" });
     expect(w.texts(701)).toEqual([]);
     const channel = w.premiumpay.data(account.clientId).channels[0]!;
     const sale = w.sale(account.clientId, {
@@ -44,9 +33,7 @@ describe("sales alerts", () => {
 
   it("a burst becomes one message with the count, the total per currency and the three largest", async () => {
     const w = await started();
-    const account = newAccount(w);
-    await w.addOperator({ id: 702, account });
-    await w.cycle();
+    const account = await w.subscribe({ id: 702 });
     const amounts = [5, 50, 7, 30, 20];
     for (const amount of amounts) w.sale(account.clientId, { amount, currency: "USD", invitationLink: null });
     await w.cycle();
@@ -67,9 +54,7 @@ describe("sales alerts", () => {
 
   it("at most one message per operator within the grouping time: sales in between wait and go together", async () => {
     const w = await started({ ALERTS_GROUP_SECONDS: "30" });
-    const account = newAccount(w);
-    await w.addOperator({ id: 703, account });
-    await w.cycle();
+    const account = await w.subscribe({ id: 703 });
     w.sale(account.clientId, { amount: 1 });
     await w.cycle();
     w.sale(account.clientId, { amount: 2 });
@@ -145,9 +130,7 @@ describe("sales alerts", () => {
 
   it("a sale premiumpay shows minutes after its timestamp is still alerted, once", async () => {
     const w = await started();
-    const account = newAccount(w);
-    await w.addOperator({ id: 709, account });
-    await w.cycle();
+    const account = await w.subscribe({ id: 709 });
     await w.cycle();
     w.sale(account.clientId, { amount: 8, date: new Date(Date.now() - 4 * 60_000) });
     await w.cycle();

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import {
   type AlertService,
   type AlertSettings,
@@ -43,6 +44,13 @@ export interface AlertWorld {
   }): Promise<void>;
   /** A sale in the account's channel (the first channel by default), stamped at the service's now unless `date` is given. */
   sale(clientId: string, sale?: Partial<NewSale>): SandboxSale;
+  /**
+   * A new account with `channels` channels (3) and an operator with alerts on, after the account's first poll
+   * (which only marks what exists).
+   */
+  subscribe(
+    options: Omit<Parameters<AlertWorld["addOperator"]>[0], "account"> & { channels?: number },
+  ): Promise<{ clientId: string; token: string }>;
   /** Polls every account and delivers what is due; resolves once delivered. */
   cycle(): Promise<void>;
   /** Stops the service and the queue, reopens the state and the store, and builds a new service (a restart). */
@@ -107,6 +115,12 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
       );
       await world.state.setSettings(id, { ...DEFAULT_ALERT_SETTINGS, enabled: true, ...settings });
     },
+    async subscribe({ channels = 3, ...operator }) {
+      const account = premiumpay.addClient({ channels });
+      await world.addOperator({ ...operator, account });
+      await world.cycle();
+      return account;
+    },
     sale(clientId, sale = {}) {
       const channelId = sale.channelId ?? premiumpay.data(clientId).channels[0]!.id;
       return premiumpay.addSale(clientId, { date: now(), ...sale, channelId });
@@ -142,6 +156,19 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
 /** A fresh account with `channels` channels, so the seeded sales of the standard ones stay out of the way. */
 export function newAccount(world: AlertWorld, channels = 3): { clientId: string; token: string } {
   return world.premiumpay.addClient({ channels });
+}
+
+/** A world per test, stopped after it: `const started = useAlertWorld(); const w = await started();`. */
+export function useAlertWorld(): (env?: Record<string, string>) => Promise<AlertWorld> {
+  let world: AlertWorld | undefined;
+  afterEach(async () => {
+    await world?.stop();
+    world = undefined;
+  });
+  return async (env) => {
+    world = await startAlertWorld(env ? { env } : {});
+    return world;
+  };
 }
 
 /** How many sales one alert message covers, read from its first line. */

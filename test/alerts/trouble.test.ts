@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type AlertWorld, newAccount, startAlertWorld } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { type AlertWorld, newAccount, useAlertWorld } from "./support.js";
 
-let world: AlertWorld | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
-
-async function started(env?: Record<string, string>): Promise<AlertWorld> {
-  world = await startAlertWorld(env ? { env } : {});
-  return world;
-}
+const started = useAlertWorld();
 
 const MINUTE = 60_000;
 const sendAttempts = (w: AlertWorld, chatId: number) =>
@@ -67,9 +58,7 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
 
   it("a restart after downtime sends the sales missed meanwhile as one summary, and nothing twice", async () => {
     const w = await started();
-    const account = newAccount(w);
-    await w.addOperator({ id: 802, account });
-    await w.cycle();
+    const account = await w.subscribe({ id: 802 });
     w.sale(account.clientId, { amount: 1 });
     await w.cycle();
     expect(w.texts(802)).toHaveLength(1);
@@ -93,9 +82,7 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
 
   it("a 429 makes the account wait its Retry-After and poll less often; the sale still comes", async () => {
     const w = await started();
-    const account = newAccount(w);
-    await w.addOperator({ id: 803, account });
-    await w.cycle();
+    const account = await w.subscribe({ id: 803 });
     w.premiumpay.faults.set("sales", { rateLimit: 30 }, { times: 1 });
     w.sale(account.clientId, { amount: 3 });
     await w.cycle();
@@ -113,9 +100,7 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
 
   it("premiumpay unreachable: silence for an hour, then one notice, and one on recovery with the sales", async () => {
     const w = await started();
-    const account = newAccount(w);
-    await w.addOperator({ id: 804, account });
-    await w.cycle();
+    const account = await w.subscribe({ id: 804 });
     w.premiumpay.faults.set("sales", { status: 503 });
     w.sale(account.clientId, { amount: 7 });
     for (const minutes of [1, 30, 59]) {
@@ -141,9 +126,7 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
 
   it("401: one 'log in again' message, no more polling, and alerts resume after a new login", async () => {
     const w = await started();
-    const account = newAccount(w);
-    await w.addOperator({ id: 805, account });
-    await w.cycle();
+    const account = await w.subscribe({ id: 805 });
     w.premiumpay.faults.set("sales", { status: 401 });
     await w.cycle();
     expect(w.texts(805)).toEqual([
@@ -186,9 +169,7 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
 
   it("a user who blocked the bot has alerts switched off and is not tried again", async () => {
     const w = await started();
-    const account = newAccount(w);
-    await w.addOperator({ id: 807, account });
-    await w.cycle();
+    const account = await w.subscribe({ id: 807 });
     w.telegram.faults.blockUser(807);
     w.sale(account.clientId, { amount: 3 });
     await w.cycle();

@@ -20,6 +20,7 @@ import type { NewSale, PremiumpaySandbox, SandboxSale } from "../../src/sandbox/
 import { startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import { type BotApiEmulator, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
 import { createStore, type Store } from "../../src/store/index.js";
+import { childEnv } from "../support/child-bot.js";
 
 /**
  * The alert service without the bot: the Bot API emulator, the premiumpay sandbox (real clock: sales are stamped
@@ -63,16 +64,15 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
   const telegram = await startBotApiEmulator();
   const premiumpay = await startPremiumpaySandbox({ seed: 11 });
   const dataDir = await mkdtemp(join(tmpdir(), "ppbot-alerts-"));
-  const config = loadConfig({
-    BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    PREMIUMPAY_API_URL: premiumpay.url,
-    PREMIUMPAY_TIMEOUT_MS: "3000",
-    CREDENTIALS_KEY: randomBytes(32).toString("hex"),
-    DATA_DIR: dataDir,
-    ALERTS_GROUP_SECONDS: "0",
-    ...options.env,
-  });
+  const config = loadConfig(
+    childEnv({
+      telegram,
+      premiumpay,
+      dataDir,
+      credentialsKey: randomBytes(32).toString("hex"),
+      extra: { ALERTS_GROUP_SECONDS: "0", ...options.env },
+    }),
+  );
   const clock = { offsetMs: 0 };
   const now = () => new Date(Date.now() + clock.offsetMs);
   const logs: string[] = [];

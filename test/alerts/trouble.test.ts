@@ -56,6 +56,26 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
     expect(w.texts(801)[1]).toMatch(/^💰 New sale · /);
   });
 
+  it("sales held by quiet hours survive a restart and arrive in the summary when the hours end", async () => {
+    const w = await started();
+    tokyoAt(w, 21, 50);
+    const account = await w.subscribe({
+      id: 808,
+      timezone: "Asia/Tokyo",
+      settings: { quietHours: { from: "22:00", to: "07:00" } },
+    });
+    tokyoAt(w, 23, 0);
+    w.sale(account.clientId, { amount: 10, currency: "EUR" });
+    await w.cycle();
+    await w.restart();
+    w.service.start();
+    tokyoAt(w, 7, 5);
+    await w.cycle();
+    expect(w.texts(808)).toEqual([
+      expect.stringMatching(/^🌙 During your quiet hours: 1 sale\nTotal: €10.00\n/),
+    ]);
+  });
+
   it("a restart after downtime sends the sales missed meanwhile as one summary, and nothing twice", async () => {
     const w = await started();
     const account = await w.subscribe({ id: 802 });

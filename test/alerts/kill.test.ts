@@ -137,7 +137,7 @@ describe("sales alerts across hard kills", () => {
         sum +
         operators.reduce((perKill, { id }) => {
           const last = arrivals
-            .filter((a) => a.chatId === id && a.at > kill - 500 && a.at <= kill + 500)
+            .filter((a) => a.chatId === id && a.at > kill - 1000 && a.at <= kill + 500)
             .at(-1);
           return perKill + (last?.sales ?? 0);
         }, 0),

@@ -9,6 +9,7 @@ commands =
     .results = Resultados de un canal en un periodo
     .report = Informes de ventas por país, método o servicio
     .digest = Ajustes del resumen diario de ventas
+    .alerts = Avisos de ventas: un mensaje por cada venta nueva
     .account = Tu cuenta de premiumpay
     .language = Cambiar idioma
     .timezone = Cambiar zona horaria
@@ -23,6 +24,7 @@ menu-welcome = 👋 Mensaje de bienvenida
 menu-sales = 💰 Ventas de hoy
 menu-report = 📊 Informes
 menu-digest = 🗞 Resumen diario
+menu-alerts = 🔔 Avisos de ventas
 menu-account = 👤 Cuenta
 menu-language = 🌐 Idioma
 
@@ -36,6 +38,7 @@ help =
     /results — resultados de un canal en un periodo
     /report — ventas por país, método de pago o servicio
     /digest — un resumen diario de ventas a la hora que elijas
+    /alerts — un mensaje por cada venta nueva, con tus filtros y horas de silencio
     /account — tu cuenta de premiumpay y el estado de la API
     /language, /timezone — tus preferencias
     /login — volver a iniciar sesión (un token caducado) o cambiar de cuenta

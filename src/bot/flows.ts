@@ -2,6 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, type MiddlewareFn } from "grammy";
 import { type MenuItem, menuCallback } from "./callback-data/index.js";
 import type { BotContext, FlowContext } from "./context.js";
+import { ALERTS_SETTINGS, alertsSettingsFlow } from "./conversations/alerts-settings.js";
 import { DIGEST_SETTINGS, digestSettingsFlow } from "./conversations/digest-settings.js";
 import { LOGIN, loginFlow } from "./conversations/login.js";
 import { PUBLIC_LINK, publicLinkFlow } from "./conversations/public-link.js";
@@ -41,6 +42,7 @@ export const FLOWS: readonly FlowEntry[] = [
   { id: RESULTS, run: resultsFlow, command: "results", needsLogin: true },
   { id: REPORT, run: reportFlow, command: "report", menuItem: "report", needsLogin: true },
   { id: DIGEST_SETTINGS, run: digestSettingsFlow, command: "digest", menuItem: "digest", needsLogin: true },
+  { id: ALERTS_SETTINGS, run: alertsSettingsFlow, command: "alerts", menuItem: "alerts", needsLogin: true },
   { id: TIMEZONE, run: timezoneFlow, command: "timezone", needsLogin: false },
   { id: LOGIN, run: loginFlow, command: "login", needsLogin: false },
 ];

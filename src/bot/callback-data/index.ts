@@ -9,6 +9,7 @@ export const MENU_ITEMS = [
   "sales",
   "report",
   "digest",
+  "alerts",
   "account",
   "language",
 ] as const;

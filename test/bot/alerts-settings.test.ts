@@ -163,4 +163,15 @@ describe("/alerts settings", () => {
     const test = await spanish.click("Envíame un aviso de prueba", /Aviso de prueba/);
     expect(test.text).toContain("Nueva venta · Canal de ejemplo");
   });
+
+  it("a question asked before a restart is answered after it; Cancel then changes nothing", async () => {
+    await openAlerts(seller);
+    await seller.click("Minimum amount", /Type the minimum amount/);
+    await h.restart();
+    await seller.send("75", /Minimum amount: \S*75/);
+    expect((await settingsOf(seller)).minAmount).toBe(75);
+    await seller.click("Minimum amount", /Type the minimum amount/);
+    await seller.click("Cancel", /Cancelled\. Nothing was changed\./);
+    expect((await settingsOf(seller)).minAmount).toBe(75);
+  });
 });

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { type AlertsReport, benchAlerts } from "./parts/alerts.js";
 import { benchCharts, type ChartsReport } from "./parts/charts.js";
 import { benchDigest, type DigestReport } from "./parts/digest.js";
 import { benchFlood, type FloodReport } from "./parts/flood.js";
@@ -10,7 +11,7 @@ import { benchStore, type StoreReport } from "./parts/store.js";
 import { benchUpdates, type UpdatesReport } from "./parts/updates.js";
 
 const USAGE = `npm run bench [-- options]
-  --part <1-6>               run only these parts (repeat or comma-separate); all by default
+  --part <1-7>               run only these parts (repeat or comma-separate); all by default
   --operators <n>            simulated operators in parts 1 and 4 (200)
   --seconds <s>              measured seconds per bot in part 1 (10), after --warmup <s> (5)
   --digest-operators <n>     operators with a digest due in part 2 (5000)
@@ -26,6 +27,10 @@ const USAGE = `npm run bench [-- options]
   --flood <n>                messages one chat floods at once in part 5 (2000), a tenth more every second
   --flood-operators <n>      operators pausing 1 s between screens in part 5 (50)
   --charts <n>               charts rendered in part 6 after --chart-warmup <n> (1000, 60)
+  --alerts-accounts <n>      premiumpay accounts in part 7, 5 channels and 1 operator each (2000)
+  --alerts-poll-seconds <s>  ALERTS_POLL_SECONDS in part 7 (60, the default; the goals scale with it)
+  --alerts-seconds <s>       how long part 7 generates sales (30)
+  --alerts-sales <n>         sales a minute across all accounts in part 7, bursts on top (600)
   --profile <dir>            write a CPU profile of every child process into <dir>`;
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -34,7 +39,7 @@ const optionsSchema = z.object({
     .array(z.string())
     .default([])
     .transform((values) => values.flatMap((value) => value.split(",")).map(Number))
-    .pipe(z.array(z.number().int().min(1).max(6))),
+    .pipe(z.array(z.number().int().min(1).max(7))),
   operators: int(200),
   seconds: int(10),
   warmup: int(5),
@@ -52,6 +57,10 @@ const optionsSchema = z.object({
   "flood-operators": int(50),
   charts: int(1000),
   "chart-warmup": int(60),
+  "alerts-accounts": int(2000),
+  "alerts-poll-seconds": int(60),
+  "alerts-seconds": int(30),
+  "alerts-sales": int(600),
   profile: z.string().optional(),
   help: z.boolean().default(false),
 });
@@ -77,6 +86,10 @@ const { values } = parseArgs({
     "flood-operators": stringOption,
     charts: stringOption,
     "chart-warmup": stringOption,
+    "alerts-accounts": stringOption,
+    "alerts-poll-seconds": stringOption,
+    "alerts-seconds": stringOption,
+    "alerts-sales": stringOption,
     profile: stringOption,
     help: { type: "boolean" },
   },
@@ -92,7 +105,7 @@ if (!parsed.success || parsed.data.help) {
 }
 const options = parsed.data;
 if (options.profile) process.env.BENCH_CPU_PROFILE_DIR = options.profile;
-const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5, 6]);
+const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5, 6, 7]);
 
 interface Results {
   updates?: UpdatesReport;
@@ -101,6 +114,7 @@ interface Results {
   memory?: MemoryReport;
   flood?: FloodReport;
   charts?: ChartsReport;
+  alerts?: AlertsReport;
 }
 const results: Results = {};
 
@@ -156,6 +170,19 @@ if (parts.has(5)) {
       warmupSeconds: options.warmup,
       seconds: options.seconds,
       floodMessages: options.flood,
+    }),
+  );
+}
+if (parts.has(7)) {
+  results.alerts = await timed("7 (sales alerts)", () =>
+    benchAlerts({
+      accounts: options["alerts-accounts"],
+      channels: 5,
+      pollSeconds: options["alerts-poll-seconds"],
+      salesPerMinute: options["alerts-sales"],
+      seconds: options["alerts-seconds"],
+      rateLimit: 60,
+      share: 0.5,
     }),
   );
 }
@@ -351,6 +378,64 @@ if (charts) {
       "heap used, same readings",
       `${charts.afterWarmup.heapUsedMiB} → ${charts.afterCharts.heapUsedMiB} MiB (${charts.heapGrowthMiB} MiB)`,
       charts.gcForced ? "" : "(no forced GC)",
+    ],
+  );
+}
+
+const { alerts } = results;
+if (alerts) {
+  const { latencySeconds: latency, latencyIntervals: ratio, queryPlan: plan } = alerts;
+  rows.push(
+    [
+      "7 alerts",
+      "accounts × channels (1 operator each)",
+      `${alerts.accounts} × ${alerts.channels}, polled every ${alerts.pollSeconds} s; ${alerts.sales} sales`,
+      "",
+    ],
+    [
+      "",
+      "sale appearing → Telegram accepting its alert",
+      `p50 ${latency.p50} s / p99 ${latency.p99} s / max ${latency.max} s`,
+      "",
+    ],
+    [
+      "",
+      "the same in poll intervals",
+      `p50 ${ratio.p50} / p99 ${ratio.p99}`,
+      goal(ratio.p50 <= 35 / 60 && ratio.p99 <= 70 / 60, "≤ 0.58 / ≤ 1.17 (35 s / 70 s at 60 s)"),
+    ],
+    [
+      "",
+      "premiumpay requests per account per minute",
+      `${alerts.requestsPerAccountPerMinute} (share ${alerts.budgetPerAccountPerMinute} of 60); ${alerts.rateLimited} answered 429`,
+      goal(
+        alerts.requestsPerAccountPerMinute <= alerts.budgetPerAccountPerMinute && alerts.rateLimited === 0,
+        "≤ share, 0 × 429",
+      ),
+    ],
+    [
+      "",
+      "missed / doubled",
+      `${alerts.missed} / ${alerts.doubled}`,
+      goal(alerts.missed + alerts.doubled === 0, "0 / 0"),
+    ],
+    [
+      "",
+      "poller CPU per account per poll",
+      `${alerts.pollerCpuMsPerAccountPoll} ms (${alerts.polls} polls measured)`,
+      "",
+    ],
+    [
+      "",
+      "alert process memory",
+      `RSS ${alerts.alertRssMiB} MiB, heap used ${alerts.alertHeapUsedMiB} MiB`,
+      "",
+    ],
+    [
+      "",
+      "one poll of 5 channels: by gateway / by channel",
+      `${plan.byGateway.requests} requests ${plan.byGateway.ms} ms / ${plan.byChannel.requests} requests ${plan.byChannel.ms} ms`,
+      "",
     ],
   );
 }

@@ -1,5 +1,12 @@
 import type { Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
+import {
+  type AlertService,
+  type AlertState,
+  alertsPremiumpay,
+  createAlertService,
+  openFileAlertState,
+} from "./alerts/index.js";
 import { registerCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
@@ -49,6 +56,8 @@ export interface App {
   deps: BotDeps;
   /** The daily digest's scheduler and queue (tests drive it with `runDue` under a moved clock). */
   digest: DigestService;
+  /** Sales alerts: the pollers and their durable state (tests drive `pollAll`/`dispatch` and set settings). */
+  alerts: { service: AlertService; state: AlertState };
   flowExpiry: FlowExpiry;
   /** The webhook server's address (webhook mode; PORT=0 picks a free port). */
   webhookAddress?: { host: string; port: number };
@@ -74,6 +83,8 @@ export interface StartOptions {
    * digest falling due mid-test cannot land in their chats; they drive it with `app.digest` when they need it.
    */
   scheduleDigest?: boolean;
+  /** Start polling premiumpay for sales alerts (default true); tests about alerts drive it themselves. */
+  scheduleAlerts?: boolean;
   /** Close the given store on stop (the entry point opened it for the app). Default: only a store the app opened. */
   ownsStore?: boolean;
   /** An already open store (tests that restart the bot on the same data pass none and reopen the folder). */
@@ -91,7 +102,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     const rotated = await store.rotateKeys();
     logger.info(rotated, "re-encrypted stored secrets with the current CREDENTIALS_KEY");
   }
-  const deps = createDeps(config, store, logger, now);
+  // Alert settings and the pollers' watermarks; the /alerts screen reads and writes the settings through deps.
+  const alertState: AlertState = await openFileAlertState(config.dataDir);
+  const deps = { ...createDeps(config, store, logger, now), alertSettings: alertState };
   const metrics = config.ops ? createMetrics() : undefined;
   // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
   const chatLocks: ChatLocks | undefined =
@@ -116,6 +129,19 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
 
   // The digest, flow expiry (and polling among replicas) run on one process: this one, or the elected replica.
   let digest = createDigestService({ deps });
+  // The alerts deliver through the digest's queue, so they are made (and remade) together with it.
+  const createAlerts = () =>
+    createAlertService({
+      config,
+      operators: store,
+      premiumpay: alertsPremiumpay(config),
+      state: alertState,
+      deliver: (job) => digest.queue.deliver(job),
+      now,
+      logger,
+      i18n: deps.i18n,
+    });
+  let alerts: AlertService = createAlerts();
   // `npm run digest -- --now` while the bot runs: the bot does it, as the only writer of the data folder. Open
   // before the bot says it started, so a command run right after reaches it.
   const control =
@@ -172,15 +198,20 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     {
       start() {
         // A stopped digest service does not start again: a replica elected a second time makes a new one.
-        if (terms++ > 0) digest = createDigestService({ deps });
+        if (terms++ > 0) {
+          digest = createDigestService({ deps });
+          alerts = createAlerts();
+        }
         flowExpiry = startFlowExpiry(deps, bot.api);
         if (options.scheduleDigest ?? true) digest.start();
+        if (options.scheduleAlerts ?? true) alerts.start();
         if (pollsWhenElected) beginPolling();
       },
       async stop() {
         flowExpiry?.stop();
         if (pollsWhenElected && polling) await drain(polling, SHUTDOWN_GRACE_MS);
-        await digest.stop();
+        // Together: stopping the shared queue is what ends the alerts' deliveries still waiting in it.
+        await Promise.all([alerts.stop(), digest.stop()]);
       },
     },
     logger,
@@ -216,6 +247,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       if (polling) await drain(polling, SHUTDOWN_GRACE_MS);
       if (webhook) await webhook.close();
       await background.stop();
+      await alertState.close();
       await chatLocks?.close();
       await ops?.close();
       await store.flush();
@@ -233,6 +265,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     },
     get digest() {
       return digest;
+    },
+    get alerts() {
+      return { service: alerts, state: alertState };
     },
     failed,
     role: () => background.role(),

@@ -54,6 +54,13 @@ const commonSchema = z.object({
   FLOOD_MAX_UPDATES: intFrom(40, 1, 100_000),
   FLOOD_WINDOW_SECONDS: intFrom(10, 1, 3600),
   FLOOD_CHAT_BACKLOG: intFrom(5, 1, 10_000),
+  ALERTS_POLL_SECONDS: intFrom(60, 1, 3600),
+  ALERTS_RATE_SHARE: z.preprocess(emptyToUndefined, z.coerce.number().gt(0).max(1).default(0.5)),
+  ALERTS_OVERLAP_MINUTES: intFrom(10, 1, 24 * 60),
+  ALERTS_GROUP_SECONDS: intFrom(5, 0, 600),
+  ALERTS_CATCH_UP_HOURS: intFrom(24, 0, 72),
+  ALERTS_OUTAGE_NOTICE_MINUTES: intFrom(60, 1, 24 * 60),
+  ALERTS_CONCURRENCY: intFrom(16, 1, 1024),
   ALLOWED_USER_IDS: optionalString,
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -85,12 +92,30 @@ interface BaseConfig {
   conversationTimeoutMs: number;
   /** Updates one user may send per window, and one chat's updates waiting at once; the rest are dropped. */
   flood: { maxUpdates: number; windowMs: number; chatBacklog: number };
+  alerts: AlertsConfig;
   allowedUserIds: ReadonlySet<number> | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** lowdb files in dataDir (one process), or PostgreSQL (any number of replicas). */
   storage: { kind: "lowdb" } | { kind: "postgres"; databaseUrl: string };
   /** Where /healthz, /readyz and /metrics listen; undefined: not served. */
   ops: { host: string; port: number } | undefined;
+}
+
+/** Sales alerts (src/alerts): how often and how gently each premiumpay account is polled. */
+export interface AlertsConfig {
+  pollMs: number;
+  /** Share of each account's premiumpay rate limit the poller may use (the rest is the operator's). */
+  rateShare: number;
+  /** How far before the last watermark each poll looks again, for sales premiumpay shows late. */
+  overlapMs: number;
+  /** At most one alert message per operator within this time; sales in between become one message. */
+  groupMs: number;
+  /** Sales missed while the bot was down are summarised if they are at most this old. */
+  catchUpMs: number;
+  /** premiumpay unreachable for longer than this: one notice to the operators (and one on recovery). */
+  outageNoticeMs: number;
+  /** Accounts polled at the same time. */
+  concurrency: number;
 }
 
 /** Polling needs nothing more; a webhook needs a public URL, a secret Telegram echoes back, and a port. */
@@ -224,6 +249,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxUpdates: e.FLOOD_MAX_UPDATES,
       windowMs: e.FLOOD_WINDOW_SECONDS * 1000,
       chatBacklog: e.FLOOD_CHAT_BACKLOG,
+    },
+    alerts: {
+      pollMs: e.ALERTS_POLL_SECONDS * 1000,
+      rateShare: e.ALERTS_RATE_SHARE,
+      overlapMs: e.ALERTS_OVERLAP_MINUTES * 60_000,
+      groupMs: e.ALERTS_GROUP_SECONDS * 1000,
+      catchUpMs: e.ALERTS_CATCH_UP_HOURS * 3_600_000,
+      outageNoticeMs: e.ALERTS_OUTAGE_NOTICE_MINUTES * 60_000,
+      concurrency: e.ALERTS_CONCURRENCY,
     },
     allowedUserIds,
     logLevel: e.LOG_LEVEL,

@@ -1,3 +1,4 @@
+import type { AlertSettings } from "./alerts/types.js";
 import type { Config } from "./config.js";
 import type { Translations } from "./i18n/index.js";
 import type { Logger } from "./logger.js";
@@ -19,4 +20,11 @@ export interface Deps {
   logger: Logger;
   /** Loaded once at start (see i18n/index.ts); shared by the bot, the command menu and the digest. */
   i18n: Translations;
+  /** Each operator's sales-alert settings (the alert state); absent where no alert service runs (CLIs, benches). */
+  alertSettings?: AlertSettingsStore;
+}
+
+export interface AlertSettingsStore {
+  settings(userId: number): Promise<AlertSettings>;
+  setSettings(userId: number, settings: AlertSettings): Promise<void>;
 }

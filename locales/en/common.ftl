@@ -10,6 +10,7 @@ commands =
     .links = Which invitation links bring paying members
     .report = Sales reports by country, method or service
     .digest = Daily sales digest settings
+    .alerts = Sales alerts: a message for every new sale
     .account = Your premiumpay account
     .language = Change language
     .timezone = Change time zone
@@ -25,6 +26,7 @@ menu-sales = 💰 Today's sales
 menu-report = 📊 Reports
 menu-links = 🔗 Link performance
 menu-digest = 🗞 Daily digest
+menu-alerts = 🔔 Sales alerts
 menu-account = 👤 Account
 menu-language = 🌐 Language
 
@@ -38,6 +40,7 @@ help =
     /results — a channel's results for a period
     /report — sales by country, payment method or service
     /digest — a daily sales summary at the hour you choose
+    /alerts — a message for every new sale, with your filters and quiet hours
     /account — your premiumpay account and API status
     /language, /timezone — your preferences
     /login — log in again (an expired token) or switch account

@@ -10,6 +10,7 @@ commands =
     .links = Qué enlaces de invitación traen miembros que pagan
     .report = Informes de ventas por país, método o servicio
     .digest = Ajustes del resumen diario de ventas
+    .alerts = Avisos de ventas: un mensaje por cada venta nueva
     .account = Tu cuenta de premiumpay
     .language = Cambiar idioma
     .timezone = Cambiar zona horaria
@@ -25,6 +26,7 @@ menu-sales = 💰 Ventas de hoy
 menu-report = 📊 Informes
 menu-links = 🔗 Rendimiento de enlaces
 menu-digest = 🗞 Resumen diario
+menu-alerts = 🔔 Avisos de ventas
 menu-account = 👤 Cuenta
 menu-language = 🌐 Idioma
 
@@ -38,6 +40,7 @@ help =
     /results — resultados de un canal en un periodo
     /report — ventas por país, método de pago o servicio
     /digest — un resumen diario de ventas a la hora que elijas
+    /alerts — un mensaje por cada venta nueva, con tus filtros y horas de silencio
     /account — tu cuenta de premiumpay y el estado de la API
     /language, /timezone — tus preferencias
     /login — volver a iniciar sesión (un token caducado) o cambiar de cuenta

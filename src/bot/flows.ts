@@ -2,6 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer, type MiddlewareFn } from "grammy";
 import { type MenuItem, menuCallback } from "./callback-data/index.js";
 import type { BotContext, FlowContext } from "./context.js";
+import { ALERTS_SETTINGS, alertsSettingsFlow } from "./conversations/alerts-settings.js";
 import { DIGEST_SETTINGS, digestSettingsFlow } from "./conversations/digest-settings.js";
 import { LINKS, linksFlow } from "./conversations/links.js";
 import { LOGIN, loginFlow } from "./conversations/login.js";
@@ -43,6 +44,7 @@ export const FLOWS: readonly FlowEntry[] = [
   { id: REPORT, run: reportFlow, command: "report", menuItem: "report", needsLogin: true },
   { id: LINKS, run: linksFlow, command: "links", menuItem: "links", needsLogin: true },
   { id: DIGEST_SETTINGS, run: digestSettingsFlow, command: "digest", menuItem: "digest", needsLogin: true },
+  { id: ALERTS_SETTINGS, run: alertsSettingsFlow, command: "alerts", menuItem: "alerts", needsLogin: true },
   { id: TIMEZONE, run: timezoneFlow, command: "timezone", needsLogin: false },
   { id: LOGIN, run: loginFlow, command: "login", needsLogin: false },
 ];

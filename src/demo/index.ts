@@ -30,6 +30,8 @@ const SANDBOX_SEED = 1;
 export interface DemoOptions extends Partial<DemoSettings> {
   /** Where the bot's log lines go; stdout by default. */
   logger?: Logger;
+  /** New sales a minute for the demo account, so sales (and alerts) keep coming. Default 0: none. */
+  salesPerMinute?: number;
 }
 
 export interface Demo {
@@ -59,6 +61,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   try {
     const sandbox = await startPremiumpaySandbox({ seed: SANDBOX_SEED });
     started.push(sandbox);
+    if (options.salesPerMinute)
+      sandbox.generator.start({
+        salesPerMinute: options.salesPerMinute,
+        clientIds: [sandbox.demoClient.clientId],
+      });
     const emulator =
       options.botToken === undefined
         ? await startBotApiEmulator({ botUsername: "premiumpay_demo_bot", botFirstName: "premiumpay bot" })

@@ -1,5 +1,6 @@
 /** `npm run demo`: the bot, offline, in a browser chat (or in real Telegram when BOT_TOKEN is set). */
 import { resolve } from "node:path";
+import { z } from "zod";
 import { ConfigError } from "../config.js";
 import { createLogger } from "../logger.js";
 import { CredentialsKeyError, StoreError } from "../store/index.js";
@@ -41,6 +42,18 @@ function farewell(dataDir: string): string {
   ].join("\n");
 }
 
+/** DEMO_SALES_PER_MINUTE: new sales a minute in the demo account (default 2; 0 turns them off). */
+function demoSalesPerMinute(): number {
+  const parsed = z.coerce
+    .number()
+    .min(0)
+    .max(600)
+    .default(2)
+    .safeParse(process.env.DEMO_SALES_PER_MINUTE || undefined);
+  if (!parsed.success) exitWith("DEMO_SALES_PER_MINUTE must be a number from 0 to 600");
+  return parsed.data;
+}
+
 async function main(): Promise<void> {
   let settings: ReturnType<typeof demoSettingsFrom>;
   try {
@@ -53,7 +66,7 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
   let demo: Demo;
   try {
-    demo = await startDemo({ ...settings, logger });
+    demo = await startDemo({ ...settings, logger, salesPerMinute: demoSalesPerMinute() });
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StoreError || error instanceof CredentialsKeyError) {
       exitWith(error.message);

@@ -45,6 +45,8 @@ export interface DigestService {
   /** Today's digest right now, due or not (one operator, or everyone with the digest on); marks the day sent. */
   runNow(options?: { userId?: number }): Promise<DigestRunReport>;
   readonly deliveryStats: DeliveryStats;
+  /** The rate-limited delivery queue, shared with the sales alerts; stop() stops it. */
+  readonly queue: DeliveryQueue;
 }
 
 /** What one prefetch turn did. */
@@ -247,6 +249,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
 
   return {
     deliveryStats: queue.stats,
+    queue,
     start() {
       if (cron || stopped) return;
       turnLogged();

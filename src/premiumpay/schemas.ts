@@ -225,6 +225,7 @@ export function aggregatedRowSchema(by: AggregateField | undefined) {
 const serviceShape = z.looseObject({
   id: numeric.optional(),
   service_id: numeric.optional(),
+  channel_id: numeric.optional(),
   name: text,
   title: text,
 });
@@ -245,7 +246,8 @@ export const gatewaySchema = z
     for (const [i, service] of (raw.services ?? []).entries()) {
       const serviceId = service.id ?? service.service_id;
       if (serviceId === undefined) return fail(ctx, "service has neither id nor service_id", ["services", i]);
-      services.push({ id: serviceId, name: service.name ?? service.title ?? "" });
+      const channel = service.channel_id === undefined ? {} : { channelId: service.channel_id };
+      services.push({ id: serviceId, name: service.name ?? service.title ?? "", ...channel });
     }
     return { id, name: raw.name ?? raw.title ?? "", services };
   });

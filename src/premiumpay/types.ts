@@ -49,6 +49,8 @@ export interface AggregatedRow {
 export interface GatewayService {
   id: number;
   name: string;
+  /** The channel the service sells, when premiumpay says (the sandbox does). */
+  channelId?: number;
 }
 
 export interface Gateway {

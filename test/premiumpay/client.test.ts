@@ -83,7 +83,7 @@ describe("gateways", () => {
     expect(only(sandbox).body).toEqual({ include_services: "yes" });
     expect(gateways.map((g) => g.name)).toEqual(demo().gateways.map((g) => g.name));
     expect(gateways[0]!.services).toEqual(
-      demo().gateways[0]!.services.map((s) => ({ id: s.id, name: s.name })),
+      demo().gateways[0]!.services.map((s) => ({ id: s.id, name: s.name, channelId: s.channelId })),
     );
   });
 

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Run the digest's once-a-minute schedule (off by default: tests drive `h.app.digest` themselves). */
   digestSchedule?: boolean;
+  /** Run the sales-alert pollers (off by default); pair with a short `ALERTS_POLL_SECONDS` in `env`. */
+  alertSchedule?: boolean;
   /** Reuse a data folder (a test of restarts across harnesses); a fresh temp folder by default. */
   dataDir?: string;
 }
@@ -211,6 +213,7 @@ export class Harness {
     this.app = await startApp(this.config, {
       logger: createLogger(this.config.logLevel, destination),
       scheduleDigest: this.options.digestSchedule ?? false,
+      scheduleAlerts: this.options.alertSchedule ?? false,
       ...(this.options.now ? { now: this.options.now } : {}),
     });
     this.started = true;

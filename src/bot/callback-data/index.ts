@@ -10,6 +10,7 @@ export const MENU_ITEMS = [
   "report",
   "links",
   "digest",
+  "alerts",
   "account",
   "language",
 ] as const;

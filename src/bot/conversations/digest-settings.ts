@@ -2,15 +2,12 @@ import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { buildDigest } from "../../digest/build.js";
 import { createLimiter } from "../../digest/limit.js";
-import { buttonLabel } from "../../format/text.js";
 import { localDate } from "../../time.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { digestCallback } from "../callback-data/digest.js";
 import { cancelCallback } from "../callback-data/index.js";
-import { fetchChannels, type PickedChannel } from "../channels.js";
 import type { FlowContext } from "../context.js";
-import { failureText } from "../operator.js";
-import { flowNow, type Screen } from "../screens/index.js";
+import { chooseChannels, flowNow, type Screen } from "../screens/index.js";
 
 export const DIGEST_SETTINGS = "digest-settings";
 
@@ -26,9 +23,6 @@ export const COMMON_DIGEST_TIMES = [
   "20:00",
   "22:00",
 ];
-const CHANNELS_PAGE_SIZE = 8;
-/** Shorter than other labels: a check mark goes in front. */
-const CHANNEL_LABEL_MAX = 40;
 const MINUTES_PER_DAY = 24 * 60;
 
 /** "7:30", "07.30" and "07h30" all mean 07:30; stored as HH:MM. */
@@ -115,110 +109,6 @@ async function askTime(screen: Screen, timezone: string): Promise<string | undef
   }
 }
 
-function channelsKeyboard(
-  ctx: FlowContext,
-  channels: PickedChannel[],
-  selected: ReadonlySet<number>,
-  page: number,
-) {
-  const keyboard = new InlineKeyboard();
-  for (const channel of channels.slice(page * CHANNELS_PAGE_SIZE, (page + 1) * CHANNELS_PAGE_SIZE)) {
-    const name = buttonLabel(channel.name, CHANNEL_LABEL_MAX);
-    keyboard
-      .text(`${selected.has(channel.id) ? "✅" : "▫️"} ${name}`, digestCallback.pack("tg", channel.id))
-      .row();
-  }
-  const pages = Math.ceil(channels.length / CHANNELS_PAGE_SIZE);
-  if (pages > 1) {
-    if (page > 0) keyboard.text(ctx.t("picker-previous"), digestCallback.pack("pg", page - 1));
-    if (page < pages - 1) keyboard.text(ctx.t("picker-next"), digestCallback.pack("pg", page + 1));
-    keyboard.row();
-  }
-  return keyboard
-    .text(ctx.t("digest-button-all"), digestCallback.pack("all", 0))
-    .row()
-    .text(ctx.t("button-back"), digestCallback.pack("back", 0))
-    .text(ctx.t("button-cancel"), cancelCallback.pack());
-}
-
-/** Toggles channels in and out; every change is saved at once. All selected is stored as null (new ones too). */
-async function chooseChannels(screen: Screen, current: number[] | null): Promise<void> {
-  const { deps } = screen.ctx;
-  const userId = screen.ctx.from!.id;
-  const outcome = await screen.conversation.external(() => fetchChannels(deps, userId));
-  if (!outcome.ok || outcome.value.length === 0) {
-    const { ctx } = screen;
-    const text = outcome.ok ? ctx.html("picker-empty") : failureText(ctx, outcome);
-    await screen.show(
-      text,
-      new InlineKeyboard()
-        .text(ctx.t("button-back"), digestCallback.pack("back", 0))
-        .text(ctx.t("button-cancel"), cancelCallback.pack()),
-    );
-    await screen.button(digestCallback, { accept: ([action]) => action === "back" });
-    return;
-  }
-  const channels = outcome.value;
-  const all = channels.map((channel) => channel.id);
-  const selected = new Set(current === null ? all : current.filter((id) => all.includes(id)));
-  if (selected.size === 0) for (const id of all) selected.add(id);
-  const pages = Math.ceil(channels.length / CHANNELS_PAGE_SIZE);
-  let page = 0;
-  let redraw = true;
-  for (;;) {
-    if (redraw) {
-      const { ctx } = screen;
-      const text = [ctx.html("digest-choose-channels")];
-      if (pages > 1) text.push(ctx.html("digest-channels-page", { page: page + 1, pages }));
-      await screen.show(text.join("\n"), channelsKeyboard(ctx, channels, selected, page));
-    }
-    // A refused button changes nothing, so the view stays (and its buttons stay valid).
-    redraw = false;
-    const answer = await screen.next();
-    if (answer.kind !== "button") {
-      redraw = true;
-      continue;
-    }
-    const choice = digestCallback.unpack(answer.data);
-    const [action, value] = choice ?? [];
-    if (action === "back") {
-      await acknowledge(answer.ctx);
-      return;
-    }
-    redraw = true;
-    if (action === "pg" && value !== undefined) {
-      page = Math.min(value, pages - 1);
-      await acknowledge(answer.ctx);
-      continue;
-    }
-    if (action === "tg" && value !== undefined && !all.includes(value)) {
-      await screen.refuse(answer.ctx, "digest-not-your-channel", true);
-      redraw = false;
-      continue;
-    }
-    if (action === "tg" && value !== undefined && selected.has(value) && selected.size === 1) {
-      await screen.refuse(answer.ctx, "digest-keep-one", true);
-      redraw = false;
-      continue;
-    }
-    if (action === "tg" && value !== undefined) {
-      if (selected.has(value)) selected.delete(value);
-      else selected.add(value);
-    } else if (action === "all") {
-      for (const id of all) selected.add(id);
-    } else {
-      await screen.refuse(answer.ctx);
-      redraw = false;
-      continue;
-    }
-    await acknowledge(answer.ctx);
-    const channelIds = selected.size === all.length ? null : all.filter((id) => selected.has(id));
-    await screen.conversation.external(() =>
-      deps.store.updateOperator(userId, { digest: { channelIds } }).then(() => undefined),
-    );
-  }
-}
-
 /** Sends the digest as it would look today; the day is not marked as sent, so the scheduled one still comes. */
 async function sendPreview(screen: Screen, timezone: string): Promise<void> {
   const { ctx, conversation } = screen;
@@ -277,7 +167,18 @@ export async function digestSettingsFlow(screen: Screen): Promise<void> {
       const time = await askTime(screen, settings.timezone);
       if (time !== undefined) await save({ time });
     } else if (action === "chs") {
-      await chooseChannels(screen, settings.channelIds);
+      await chooseChannels(
+        screen,
+        {
+          pack: (chooserAction, value) => digestCallback.pack(chooserAction, value),
+          unpack: (data) => digestCallback.unpack(data),
+          titleKey: "digest-choose-channels",
+          keepOneKey: "digest-keep-one",
+          save: (channelIds) =>
+            deps.store.updateOperator(userId, { digest: { channelIds } }).then(() => undefined),
+        },
+        settings.channelIds,
+      );
     } else if (action === "pv") {
       await screen.retire();
       await sendPreview(screen, settings.timezone);

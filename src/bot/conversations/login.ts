@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
-import { cancelCallback, loginRetryCallback } from "../callback-data/index.js";
+import { cancelCallback, loginRetryCallback, menuCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
 import { failureMessageKey } from "../errors.js";
 import { cancelKeyboard, mainMenuKeyboard } from "../keyboards/index.js";
@@ -76,9 +76,10 @@ function failureChoices(ctx: FlowContext): InlineKeyboard {
 export async function loginFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
-  const current = await screen.conversation.external(
-    async () => (await deps.store.getOperator(userId))?.clientId ?? null,
-  );
+  const { current, firstLogin } = await screen.conversation.external(async () => {
+    const operator = await deps.store.getOperator(userId);
+    return { current: operator?.clientId ?? null, firstLogin: !operator?.clientId };
+  });
   await screen.ctx.reply(
     current ? screen.ctx.html("login-replace", { clientId: current }) : screen.ctx.html("login-intro"),
   );
@@ -99,6 +100,12 @@ export async function loginFlow(screen: Screen): Promise<void> {
       });
       await screen.show(ctx.html("login-success", { clientId, ...saved }));
       await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
+      // Offered once, to operators logging in for the first time; alerts stay off until they turn them on.
+      if (firstLogin && deps.alertSettings) {
+        await ctx.reply(ctx.html("alerts-offer"), {
+          reply_markup: new InlineKeyboard().text(ctx.t("alerts-offer-button"), menuCallback.pack("alerts")),
+        });
+      }
       return;
     }
     const text =

@@ -1,3 +1,4 @@
+export { type ChannelChooser, chooseChannels } from "./channel-chooser.js";
 export { forEachPickedChannel, type PickedChannel, pickChannel } from "./channel-picker.js";
 export { flowNow } from "./clock.js";
 export type { Flow } from "./flow.js";

@@ -24,6 +24,8 @@ export interface ApiContext {
   client: SandboxClientData;
   /** Requests this client made in the current minute, for the status endpoint's rate limit. */
   requestsThisMinute: number;
+  /** The limit the status endpoint reports (and the sandbox enforces when asked to). */
+  rateLimitPerMinute: number;
 }
 
 export const ko = (status: number, error: string): Reply => ({ status, body: { status: "ko", error } });
@@ -104,7 +106,7 @@ export const formatDateTime = (date: Date) => date.toISOString().replace(/\.\d{3
 const round2 = (amount: number) => Math.round(amount * 100) / 100;
 const flag = (value: boolean) => (value ? "yes" : "no");
 
-function saleWire(sale: SandboxSale) {
+export function saleWire(sale: SandboxSale) {
   return {
     id: sale.id,
     date: formatDateTime(sale.date),
@@ -159,8 +161,8 @@ const handlers: Record<Exclude<EndpointName, "version">, (ctx: ApiContext, body:
     return ok({
       status: "ok",
       ratelimit: {
-        limit: RATE_LIMIT_PER_MINUTE,
-        remaining: Math.max(0, RATE_LIMIT_PER_MINUTE - ctx.requestsThisMinute),
+        limit: ctx.rateLimitPerMinute,
+        remaining: Math.max(0, ctx.rateLimitPerMinute - ctx.requestsThisMinute),
         reset: 60 - now.getUTCSeconds(),
       },
     });

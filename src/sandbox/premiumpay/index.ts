@@ -13,7 +13,12 @@
  * - Channel results: one row per UTC day of the range within the last 90 days:
  *   `{ date, channel_id, invitation_link, joins, leaves, sales, amount, currency }`.
  * - Faults answer before authentication is checked; every request is logged first.
+ * - GET /status reports a per-client limit per UTC minute (default 120), enforced with 429 only when asked.
+ * - New sales over time come from the generator (seeded; rate, bursts, late and out-of-order timestamps), off
+ *   unless started; the control API under /_sandbox/ (control.ts) drives it from another process.
  */
+
+export { CONTROL_PREFIX } from "./control.js";
 export type {
   NewSale,
   SandboxChannel,
@@ -27,6 +32,7 @@ export type {
   SandboxWelcomeMessage,
 } from "./data.js";
 export { type SandboxFault, SandboxFaults } from "./faults.js";
+export type { AppearedSale, SaleGenerator, SaleGeneratorOptions } from "./generator.js";
 export {
   type PremiumpaySandbox,
   type PremiumpaySandboxOptions,

@@ -7,7 +7,15 @@ import {
   type EndpointName,
   type PremiumpayPaths,
 } from "../../premiumpay/endpoints.js";
-import { type ApiContext, handleAuthenticated, ko, type Reply, versionReply } from "./api.js";
+import {
+  type ApiContext,
+  handleAuthenticated,
+  ko,
+  RATE_LIMIT_PER_MINUTE,
+  type Reply,
+  versionReply,
+} from "./api.js";
+import { CONTROL_PREFIX, handleControl } from "./control.js";
 import {
   createWorld,
   type NewSale,
@@ -17,6 +25,7 @@ import {
   seedStandardClients,
 } from "./data.js";
 import { type SandboxFault, SandboxFaults } from "./faults.js";
+import { createSaleGenerator, type SaleGenerator, type SaleGeneratorOptions } from "./generator.js";
 import { sandboxJwt } from "./jwt.js";
 
 export interface PremiumpaySandboxOptions {
@@ -30,6 +39,12 @@ export interface PremiumpaySandboxOptions {
   now?: () => Date;
   /** Same overrides the client accepts. */
   paths?: Partial<PremiumpayPaths>;
+  /** The per-client limit GET /status reports. Default 120 a minute. */
+  rateLimitPerMinute?: number;
+  /** Answer 429 (Retry-After: the rest of the minute) past the limit. Default false: the limit is only reported. */
+  enforceRateLimit?: boolean;
+  /** Generate new sales from the start (see `generator` to start it later). Default off. */
+  generateSales?: SaleGeneratorOptions;
 }
 
 export interface SandboxAccount {
@@ -73,6 +88,10 @@ export interface PremiumpaySandbox {
   /** A client with `channels` channels (or these names), links, gateways and no sales. */
   addClient(options?: { channels?: number; channelNames?: string[] }): { clientId: string; token: string };
   addSale(clientId: string, sale: NewSale): SandboxSale;
+  /** New sales over time, and the log of every sale that appeared while the sandbox ran. */
+  generator: SaleGenerator;
+  /** Changes the reported limit, and whether it is enforced with 429. */
+  setRateLimit(options: { perMinute: number; enforce: boolean }): void;
   clearRequests(): void;
   close(): Promise<void>;
 }
@@ -141,6 +160,29 @@ export async function startPremiumpaySandbox(
   const clients = seedStandardClients(world).map(account);
   const requests: SandboxRequest[] = [];
   const faults = new SandboxFaults(endpointByPath);
+  const generator = createSaleGenerator(world, seed, now);
+  const rateLimit = {
+    perMinute: options.rateLimitPerMinute ?? RATE_LIMIT_PER_MINUTE,
+    enforce: options.enforceRateLimit ?? false,
+  };
+  /** Since start: every API request (control calls excluded), and those refused by the enforced limit. */
+  const counts = { requests: 0, rateLimited: 0 };
+  const addSale = (clientId: string, sale: NewSale) => {
+    const added = world.addSale(clientId, sale);
+    generator.record(clientId, added);
+    return added;
+  };
+  const addClient = (input: { channels?: number; channelNames?: string[] }) => {
+    const names =
+      input.channelNames ?? Array.from({ length: input.channels ?? 3 }, (_, i) => `Channel ${i + 1}`);
+    const created = world.addClient({
+      name: `Client ${clients.length + 1}`,
+      prefix: "client",
+      channelNames: names,
+    });
+    clients.push(account(created));
+    return created;
+  };
 
   /** 401 for missing or foreign credentials, 403 for a valid token presented with another client id. */
   function authenticate(clientId: string | null, bearer: string | null): SandboxClientData | Reply {
@@ -197,13 +239,23 @@ export async function startPremiumpaySandbox(
       now,
       client,
       requestsThisMinute: requestsThisMinute(client.clientId),
+      rateLimitPerMinute: rateLimit.perMinute,
     };
+    if (rateLimit.enforce && ctx.requestsThisMinute > rateLimit.perMinute) {
+      counts.rateLimited++;
+      return {
+        ...ko(429, "Too many requests"),
+        headers: { "Retry-After": String(60 - new Date().getUTCSeconds()) },
+      };
+    }
     return handleAuthenticated(endpoint, ctx, body);
   }
 
   async function respond(req: http.IncomingMessage): Promise<Outcome> {
     const rawBody = await readBody(req);
-    const path = new URL(req.url ?? "/", "http://sandbox").pathname;
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    const path = url.pathname;
+    if (path.startsWith(CONTROL_PREFIX)) return control(req.method ?? "", url, rawBody ?? "");
     const endpoint = endpointByPath.get(path) ?? null;
     const clientId = headerOf(req, "x-client-id");
     const authorization = headerOf(req, "authorization");
@@ -220,6 +272,7 @@ export async function startPremiumpaySandbox(
     );
     const parsedBody = rawBody ? parseJson(rawBody) : null;
     const receivedAt = new Date();
+    counts.requests++;
     countRequest(clientId, receivedAt);
     requests.push({
       method: req.method ?? "",
@@ -241,6 +294,30 @@ export async function startPremiumpaySandbox(
     else if (fault) return faultOutcome(fault);
     if (rawBody === null) return ko(413, "Body too large");
     return route(req, endpoint, rawBody, clientId, bearer);
+  }
+
+  function control(method: string, url: URL, rawBody: string): Reply {
+    return handleControl(
+      {
+        generator,
+        addSale,
+        addClient: ({ channels }) => {
+          const created = addClient({ channels });
+          return {
+            clientId: created.clientId,
+            token: created.token,
+            channelIds: created.channels.map((channel) => channel.id),
+          };
+        },
+        setRateLimit: (next) => Object.assign(rateLimit, next),
+        counts: () => ({ ...counts }),
+        hasClient: (clientId) => world.state.clients.has(clientId),
+        firstChannelOf: (clientId) => world.state.clients.get(clientId)?.channels[0]?.id,
+      },
+      method,
+      url,
+      rawBody,
+    );
   }
 
   const server = http.createServer((req, res) => {
@@ -269,6 +346,7 @@ export async function startPremiumpaySandbox(
     });
   });
   const { address, port } = server.address() as AddressInfo;
+  if (options.generateSales) generator.start(options.generateSales);
   const host = address.includes(":") ? `[${address}]` : address;
   let closing: Promise<void> | null = null;
 
@@ -283,23 +361,19 @@ export async function startPremiumpaySandbox(
     faults,
     data: (clientId) => world.client(clientId),
     addClient(input = {}) {
-      const names =
-        input.channelNames ?? Array.from({ length: input.channels ?? 3 }, (_, i) => `Channel ${i + 1}`);
-      const created = world.addClient({
-        name: `Client ${clients.length + 1}`,
-        prefix: "client",
-        channelNames: names,
-      });
-      clients.push(account(created));
+      const created = addClient(input);
       return { clientId: created.clientId, token: created.token };
     },
-    addSale: (clientId, sale) => world.addSale(clientId, sale),
+    addSale,
+    generator,
+    setRateLimit: (next) => Object.assign(rateLimit, next),
     clearRequests() {
       requests.length = 0;
       // The per-minute counts describe the log: an emptied log has no requests this minute.
       perMinute.clear();
     },
     close() {
+      generator.stop();
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets would otherwise hold close() open until they time out.

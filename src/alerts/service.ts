@@ -1,0 +1,468 @@
+import { createHash } from "node:crypto";
+import type { Config, Locale } from "../config.js";
+import type { DeliveryJob, DeliveryResult } from "../digest/deliver.js";
+import { createLimiter } from "../digest/limit.js";
+import type { TranslationVariables } from "../format/html.js";
+import { type Translations, translate } from "../i18n/index.js";
+import type { Logger } from "../logger.js";
+import type { PremiumpayClient } from "../premiumpay/index.js";
+import type { Credentials, Operator } from "../store/index.js";
+import { localTime } from "../time.js";
+import { composeAlert } from "./compose.js";
+import { AccountPoller, emptyAccount, type PollOutcome, tokenFingerprint } from "./poller.js";
+import { type AccountRecord, type AlertState, emptyOutbox, type OutboxRecord } from "./state.js";
+import type { AlertBatch, AlertMode, AlertNotice, AlertSale, AlertSettings } from "./types.js";
+
+/** What the service reads of the operators; sync or async, so it works with the Store before and after it turns async. */
+export interface OperatorSource {
+  listOperators(): Operator[] | Promise<Operator[]>;
+  getCredentials(telegramId: number): Credentials | undefined | Promise<Credentials | undefined>;
+}
+
+export interface AlertServiceDeps {
+  config: Config;
+  operators: OperatorSource;
+  /** A client per account; the poller counts and paces its own requests, so it should not retry by itself. */
+  premiumpay: (credentials: Credentials) => PremiumpayClient;
+  state: AlertState;
+  /** The digest's rate-limited, 429-aware delivery queue (DeliveryQueue#deliver). */
+  deliver: (job: DeliveryJob) => Promise<DeliveryResult>;
+  now: () => Date;
+  logger: Logger;
+  i18n: Translations;
+  /** Told of every sales message Telegram accepted, with the keys of its sales (benchmarks measure latency). */
+  onDelivered?: (userId: number, saleKeys: readonly string[]) => void;
+}
+
+export interface AlertStats {
+  polls: number;
+  deferred: number;
+  failed: number;
+  /** Alert messages Telegram accepted. */
+  sent: number;
+  /** Sales in those messages. */
+  salesSent: number;
+}
+
+export interface AlertService {
+  /** Reads operators and settings, then polls each account at its moment and sends what is due. */
+  start(): void;
+  /** Stops polling and sending; waits for what is in flight. Does not close the state. */
+  stop(): Promise<void>;
+  /** Reads operators, settings and credentials again (start() does it every REFRESH_MS). */
+  refresh(): Promise<void>;
+  /** Polls every account with subscribers now (as far as its budget allows); resolves once the sales are stored. */
+  pollAll(): Promise<void>;
+  /** Sends every batch due now; resolves when they are delivered and marked. */
+  dispatch(): Promise<void>;
+  /** The one poller of each account with subscribers. */
+  readonly pollers: ReadonlyMap<string, AccountPoller>;
+  readonly stats: AlertStats;
+}
+
+interface Subscriber {
+  userId: number;
+  clientId: string;
+  token: string;
+  /** Changes with every login (and other saves of the operator): a refused account is tried again after one. */
+  loginStamp: string;
+  locale: Locale;
+  zone: string;
+  settings: AlertSettings;
+}
+
+const REFRESH_MS = 10_000;
+const TICK_MS = 250;
+/** A failed delivery (Telegram down) is tried again after this long. */
+const DELIVERY_RETRY_MS = 30_000;
+/** Sent marks outlive every window a sale can be seen in again (catch-up day plus overlap). */
+const SENT_MARK_MS = 26 * 3_600_000;
+
+/** True when local `time` (HH:mm) of the operator's zone falls in their quiet hours; `from` > `to` crosses midnight. */
+export function inQuietHours(quiet: AlertSettings["quietHours"], at: Date, zone: string): boolean {
+  if (!quiet) return false;
+  const time = localTime(at, zone);
+  return quiet.from < quiet.to
+    ? time >= quiet.from && time < quiet.to
+    : time >= quiet.from || time < quiet.to;
+}
+
+/** A stable moment within the interval for each account, from its client id. */
+function phaseOf(clientId: string, intervalMs: number): number {
+  return Number.parseInt(createHash("sha256").update(clientId).digest("hex").slice(0, 8), 16) % intervalMs;
+}
+
+const modeOf = (entries: OutboxRecord["entries"]): AlertMode =>
+  entries.some((entry) => entry.mode === "catch-up")
+    ? "catch-up"
+    : entries.some((entry) => entry.mode === "quiet")
+      ? "quiet"
+      : "live";
+
+export function createAlertService(deps: AlertServiceDeps): AlertService {
+  const { config, state, logger } = deps;
+  const settings = config.alerts;
+  const stats: AlertStats = { polls: 0, deferred: 0, failed: 0, sent: 0, salesSent: 0 };
+  const limit = createLimiter(settings.concurrency);
+  const pollers = new Map<string, AccountPoller>();
+  const nextPollAt = new Map<string, number>();
+  const polling = new Set<string>();
+  const accounts = new Map<string, AccountRecord>();
+  const outboxes = new Map<number, OutboxRecord>();
+  /** Operators whose outbox has something to send. */
+  const pending = new Set<number>();
+  const delivering = new Map<number, Promise<void>>();
+  const lastSentAt = new Map<number, number>();
+  const retryAt = new Map<number, number>();
+  const credentialCache = new Map<number, { updatedAt: string; credentials: Credentials | undefined }>();
+  const clients = new Map<string, PremiumpayClient>();
+  const running = new Set<Promise<unknown>>();
+  let subscribers = new Map<number, Subscriber>();
+  let byAccount = new Map<string, Subscriber[]>();
+  let loaded: Promise<void> | undefined;
+  /** False until the first refresh has read the subscribers: before it, every outbox would look orphaned. */
+  let refreshed = false;
+  let timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+
+  const now = () => deps.now().getTime();
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    running.add(promise);
+    return promise.finally(() => running.delete(promise));
+  };
+
+  function loadOutboxes(): Promise<void> {
+    loaded ??= state.outboxes().then((records) => {
+      for (const record of records) {
+        outboxes.set(record.userId, record);
+        if (record.entries.length > 0 || record.notices.length > 0) pending.add(record.userId);
+      }
+    });
+    return loaded;
+  }
+
+  async function credentialsOf(operator: Operator): Promise<Credentials | undefined> {
+    const cached = credentialCache.get(operator.telegramId);
+    if (cached?.updatedAt === operator.updatedAt) return cached.credentials;
+    const credentials = await deps.operators.getCredentials(operator.telegramId);
+    credentialCache.set(operator.telegramId, { updatedAt: operator.updatedAt, credentials });
+    return credentials;
+  }
+
+  async function refresh(): Promise<void> {
+    await loadOutboxes();
+    const enabled = await state.enabledOperators();
+    const operators = new Map((await deps.operators.listOperators()).map((op) => [op.telegramId, op]));
+    const next = new Map<number, Subscriber>();
+    for (const { userId, settings: chosen } of enabled) {
+      const operator = operators.get(userId);
+      if (!operator?.hasCredentials || !operator.clientId) continue;
+      const credentials = await credentialsOf(operator);
+      if (!credentials) continue;
+      next.set(userId, {
+        userId,
+        clientId: credentials.clientId,
+        token: credentials.token,
+        loginStamp: tokenFingerprint(`${credentials.token}\u0000${operator.updatedAt}`),
+        locale: operator.locale ?? config.defaultLocale,
+        zone: operator.timezone ?? config.defaultTimezone,
+        settings: chosen,
+      });
+    }
+    subscribers = next;
+    refreshed = true;
+    byAccount = new Map();
+    for (const subscriber of next.values()) {
+      const list = byAccount.get(subscriber.clientId) ?? [];
+      list.push(subscriber);
+      byAccount.set(subscriber.clientId, list);
+    }
+    const at = now();
+    for (const clientId of byAccount.keys()) {
+      if (pollers.has(clientId)) continue;
+      pollers.set(clientId, new AccountPoller({ clientId, config: settings, now: deps.now }));
+      // Each account keeps its own moment in the interval, so requests are spread evenly instead of in waves.
+      nextPollAt.set(clientId, at + phaseOf(clientId, settings.pollMs));
+    }
+    for (const clientId of pollers.keys()) {
+      if (byAccount.has(clientId)) continue;
+      pollers.delete(clientId);
+      nextPollAt.delete(clientId);
+    }
+  }
+
+  function clientFor(clientId: string, token: string): PremiumpayClient {
+    const key = `${clientId}\u0000${tokenFingerprint(token)}`;
+    let client = clients.get(key);
+    if (!client) {
+      client = deps.premiumpay({ clientId, token });
+      clients.set(key, client);
+    }
+    return client;
+  }
+
+  function outboxOf(userId: number): OutboxRecord {
+    return outboxes.get(userId) ?? emptyOutbox(userId);
+  }
+
+  /** Queues the found sales for every subscriber they concern, and the notice if any; returns the changed outboxes. */
+  function intake(
+    found: readonly AlertSale[],
+    catchUp: boolean,
+    targets: readonly Subscriber[],
+    notice: AlertNotice | undefined,
+  ): OutboxRecord[] {
+    const at = deps.now();
+    const queuedAt = at.toISOString();
+    const changed: OutboxRecord[] = [];
+    for (const subscriber of targets) {
+      const current = outboxOf(subscriber.userId);
+      const { channelIds, minAmount, quietHours } = subscriber.settings;
+      const queued = new Set(current.entries.map((entry) => entry.sale.key));
+      const mode: AlertMode = catchUp
+        ? "catch-up"
+        : inQuietHours(quietHours, at, subscriber.zone)
+          ? "quiet"
+          : "live";
+      const fresh = found.filter(
+        (sale) =>
+          (channelIds === null || (sale.channelId !== null && channelIds.includes(sale.channelId))) &&
+          sale.amount >= minAmount &&
+          current.sent[sale.key] === undefined &&
+          !queued.has(sale.key),
+      );
+      if (fresh.length === 0 && !notice) continue;
+      const record: OutboxRecord = {
+        ...current,
+        entries: [...current.entries, ...fresh.map((sale) => ({ sale, mode, queuedAt }))],
+        notices: notice ? [...current.notices, notice] : current.notices,
+      };
+      outboxes.set(subscriber.userId, record);
+      changed.push(record);
+    }
+    return changed;
+  }
+
+  async function pollAccount(clientId: string): Promise<void> {
+    const targets = byAccount.get(clientId);
+    const poller = pollers.get(clientId);
+    if (!targets || !poller || polling.has(clientId)) return;
+    polling.add(clientId);
+    const scheduled = nextPollAt.get(clientId) ?? now();
+    try {
+      const stored = accounts.get(clientId) ?? (await state.account(clientId)) ?? emptyAccount(clientId);
+      const usable = targets.find((subscriber) => subscriber.loginStamp !== stored.refusedToken);
+      if (!usable) {
+        // Every subscriber's credentials were refused: wait for one of them to log in again.
+        nextPollAt.set(clientId, now() + settings.pollMs);
+        return;
+      }
+      const channels = targets.some((subscriber) => subscriber.settings.channelIds === null)
+        ? null
+        : new Set(targets.flatMap((subscriber) => subscriber.settings.channelIds ?? []));
+      const outcome = await poller.poll(
+        clientFor(clientId, usable.token),
+        stored,
+        usable.loginStamp,
+        channels,
+      );
+      await record(clientId, outcome, targets, usable);
+      const at = now();
+      if (outcome.kind === "deferred") {
+        stats.deferred++;
+        nextPollAt.set(clientId, Math.max(at + TICK_MS, poller.availableAt(at)));
+      } else {
+        // Keep the account's moment in the interval unless the poll ran late.
+        nextPollAt.set(clientId, Math.max(scheduled + poller.nextDelayMs(), at + TICK_MS));
+      }
+    } catch (error) {
+      logger.error({ err: error, clientId }, "alert poll failed");
+      nextPollAt.set(clientId, now() + settings.pollMs);
+    } finally {
+      polling.delete(clientId);
+    }
+  }
+
+  async function record(
+    clientId: string,
+    outcome: PollOutcome,
+    targets: readonly Subscriber[],
+    used: Subscriber,
+  ): Promise<void> {
+    if (outcome.kind === "deferred") return;
+    stats.polls++;
+    let changed: OutboxRecord[];
+    if (outcome.kind === "polled") {
+      changed = intake(outcome.found, outcome.catchUp, targets, outcome.notice);
+    } else if (outcome.kind === "refused") {
+      stats.failed++;
+      const refused = targets.filter((subscriber) => subscriber.token === used.token);
+      changed = outcome.notice ? intake([], false, refused, outcome.notice) : [];
+      logger.warn({ clientId }, "premiumpay refused the credentials; alerts paused until a new login");
+    } else {
+      stats.failed++;
+      changed = intake([], false, targets, outcome.notice);
+      logger.warn({ clientId, since: outcome.account.outage?.since }, "premiumpay unreachable for alerts");
+    }
+    accounts.set(clientId, outcome.account);
+    // The watermark moves only together with the sales it covers: a crash keeps both or neither.
+    await state.save({ accounts: [outcome.account], outboxes: changed });
+    for (const outbox of changed) {
+      pending.add(outbox.userId);
+      deliverFor(outbox.userId);
+    }
+  }
+
+  /** The next batch for this operator, or undefined when nothing may be sent yet. */
+  function nextBatch(subscriber: Subscriber, outbox: OutboxRecord, at: number): AlertBatch | undefined {
+    const notice = outbox.notices[0];
+    if (notice) return { kind: "notice", notice };
+    if (outbox.entries.length === 0) return undefined;
+    if (inQuietHours(subscriber.settings.quietHours, new Date(at), subscriber.zone)) return undefined;
+    if (at < (lastSentAt.get(subscriber.userId) ?? 0) + settings.groupMs) return undefined;
+    const poller = pollers.get(subscriber.clientId);
+    // "Today so far" needs the account's last day, read by its first poll since start.
+    if (!poller?.loaded) return undefined;
+    const channels = subscriber.settings.channelIds ? new Set(subscriber.settings.channelIds) : null;
+    return {
+      kind: "sales",
+      mode: modeOf(outbox.entries),
+      sales: outbox.entries
+        .map((entry) => entry.sale)
+        .sort((a, b) => Date.parse(a.date) - Date.parse(b.date)),
+      today: poller.today(subscriber.zone, channels),
+    };
+  }
+
+  function deliverFor(userId: number): void {
+    if (stopped || !refreshed || delivering.has(userId)) return;
+    const at = now();
+    if ((retryAt.get(userId) ?? 0) > at) return;
+    const subscriber = subscribers.get(userId);
+    const outbox = outboxes.get(userId);
+    if (!outbox) {
+      pending.delete(userId);
+      return;
+    }
+    if (!subscriber) {
+      // Alerts turned off or logged out: what was waiting is not sent.
+      if (outbox.entries.length > 0 || outbox.notices.length > 0) {
+        const cleared: OutboxRecord = { ...outbox, entries: [], notices: [] };
+        outboxes.set(userId, cleared);
+        void track(state.save({ outboxes: [cleared] }));
+      }
+      pending.delete(userId);
+      return;
+    }
+    const batch = nextBatch(subscriber, outbox, at);
+    if (!batch) {
+      if (outbox.entries.length === 0 && outbox.notices.length === 0) pending.delete(userId);
+      return;
+    }
+    const job = send(subscriber, batch).finally(() => delivering.delete(userId));
+    delivering.set(userId, job);
+    void track(job);
+  }
+
+  async function send(subscriber: Subscriber, batch: AlertBatch): Promise<void> {
+    const { userId, locale, zone } = subscriber;
+    const t = (key: string, variables?: TranslationVariables) => translate(deps.i18n, locale, key, variables);
+    const result = await deps.deliver({
+      chatId: userId,
+      messages: [composeAlert(batch, { locale, zone, t })],
+    });
+    const at = now();
+    if (result.status === "stopped") return;
+    if (result.status === "failed") {
+      retryAt.set(userId, at + DELIVERY_RETRY_MS);
+      return;
+    }
+    const current = outboxOf(userId);
+    if (result.status === "blocked") {
+      logger.info({ userId }, "user blocked the bot; alerts switched off");
+      const cleared: OutboxRecord = { ...current, entries: [], notices: [] };
+      outboxes.set(userId, cleared);
+      subscribers.delete(userId);
+      await Promise.all([
+        state.save({ outboxes: [cleared] }),
+        state.setSettings(userId, { ...subscriber.settings, enabled: false }),
+      ]);
+      return;
+    }
+    stats.sent++;
+    lastSentAt.set(userId, at);
+    let updated: OutboxRecord;
+    if (batch.kind === "notice") {
+      updated = { ...current, notices: current.notices.slice(1) };
+    } else {
+      stats.salesSent += batch.sales.length;
+      const delivered = new Set(batch.sales.map((sale) => sale.key));
+      deps.onDelivered?.(userId, [...delivered]);
+      const sentAt = new Date(at).toISOString();
+      const sent = Object.fromEntries(
+        Object.entries(current.sent).filter(([, when]) => Date.parse(when) > at - SENT_MARK_MS),
+      );
+      for (const key of delivered) sent[key] = sentAt;
+      updated = {
+        ...current,
+        entries: current.entries.filter((entry) => !delivered.has(entry.sale.key)),
+        sent,
+      };
+    }
+    outboxes.set(userId, updated);
+    // A crash between Telegram's answer and this write is the only way a sale can be alerted twice.
+    await state.save({ outboxes: [updated] });
+  }
+
+  function pollDue(): void {
+    const at = now();
+    for (const [clientId, due] of nextPollAt) {
+      if (due > at || polling.has(clientId)) continue;
+      // Marked at once, so the next ticks do not queue it again while the limiter holds it.
+      polling.add(clientId);
+      void track(
+        limit(async () => {
+          polling.delete(clientId);
+          if (!stopped) await pollAccount(clientId);
+        }),
+      );
+    }
+  }
+
+  function dispatchDue(): void {
+    for (const userId of pending) deliverFor(userId);
+  }
+
+  return {
+    pollers,
+    stats,
+    refresh,
+    start() {
+      if (timers.length > 0 || stopped) return;
+      const refreshLogged = () =>
+        void track(refresh()).catch((error: unknown) => logger.error({ err: error }, "alert refresh failed"));
+      refreshLogged();
+      timers = [
+        setInterval(refreshLogged, REFRESH_MS),
+        setInterval(() => {
+          pollDue();
+          dispatchDue();
+        }, TICK_MS),
+      ];
+    },
+    async stop() {
+      stopped = true;
+      for (const timer of timers) clearInterval(timer);
+      timers = [];
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+    async pollAll() {
+      await refresh();
+      await Promise.all([...byAccount.keys()].map((clientId) => limit(() => pollAccount(clientId))));
+    },
+    async dispatch() {
+      dispatchDue();
+      await Promise.all([...delivering.values()]);
+    },
+  };
+}

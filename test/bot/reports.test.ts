@@ -67,6 +67,16 @@ function tableOf(message: StoredMessage): { header: string; rows: string[] } {
   return { header, rows };
 }
 
+/** Each currency block of a report: its heading, its rows and its totals row. */
+function blocksOf(
+  message: StoredMessage,
+): { heading: string; header: string; rows: string[]; total: string }[] {
+  return [...message.html.matchAll(/<b>([^<]*)<\/b>\n<pre>([\s\S]*?)<\/pre>/g)].map((match) => {
+    const [header = "", , ...rest] = unescapeHtml(match[2]!).split("\n");
+    return { heading: unescapeHtml(match[1]!), header, rows: rest.slice(0, -2), total: rest.at(-1)! };
+  });
+}
+
 const cells = (line: string) => line.trim().split(/\s{2,}/);
 const money = (amount: number, currency: string) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
@@ -314,11 +324,14 @@ describe("/report", () => {
       ]);
       const expected = expectedAggregate(clientId, kind.field, RANGES.last7);
       expect(expected.length).toBeGreaterThan(2);
-      const table = tableOf(result);
-      expect(cells(table.header)).toEqual([kind.header, "Sales", "Amount"]);
-      expect(table.rows).toHaveLength(expected.length);
+      const blocks = blocksOf(result);
+      expect(blocks.map((block) => cells(block.header))).toEqual(
+        blocks.map(() => [kind.header, "Sales", "Amount"]),
+      );
+      const shownRows = blocks.flatMap((block) => block.rows);
+      expect(shownRows).toHaveLength(expected.length);
       for (const [index, row] of expected.entries()) {
-        const [key, count, amount] = cells(table.rows[index]!);
+        const [key, count, amount] = cells(shownRows[index]!);
         const shownKey = row.key.length > 28 ? `${row.key.slice(0, 27)}…` : row.key;
         expect({ key, count, amount }).toEqual({
           key: shownKey,
@@ -355,12 +368,68 @@ describe("/report", () => {
     await op.send("/report", /Which report/);
     await op.click("Sales by country", /Which period/);
     const result = await op.click("Yesterday", /Yesterday, 2026-03-28/);
-    expect(tableOf(result).rows.map(cells)).toEqual([
-      ["MX", "9", "$120.50"],
-      ["PT", "1", "€100.00"],
-      ["ES", "3", "€4.99"],
-      ["FR", "1", "€4.99"],
-      ["BR", "2", "R$59.98"],
+    expect(
+      blocksOf(result).map(({ heading, rows, total }) => ({
+        heading,
+        rows: rows.map(cells),
+        total: cells(total),
+      })),
+    ).toEqual([
+      { heading: "US Dollar (USD)", rows: [["MX", "9", "$120.50"]], total: ["Total", "9", "$120.50"] },
+      {
+        heading: "Euro (EUR)",
+        rows: [
+          ["PT", "1", "€100.00"],
+          ["ES", "3", "€4.99"],
+          ["FR", "1", "€4.99"],
+        ],
+        total: ["Total", "5", "€109.98"],
+      },
+      { heading: "Brazilian Real (BRL)", rows: [["BR", "2", "R$59.98"]], total: ["Total", "2", "R$59.98"] },
+    ]);
+    expect(result.text).not.toMatch(/\n\s*\n\s*\n/);
+  });
+
+  it("shows currency blocks in Spanish", async () => {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    h.premiumpay.faults.set(
+      "aggregatedSales",
+      {
+        body: [
+          { payment_method: "card", count: 2, amount: 10, currency: "EUR" },
+          { payment_method: "paypal", count: 1, amount: 30, currency: "EUR" },
+          { payment_method: "card", count: 1, amount: 5, currency: "USD" },
+        ],
+      },
+      { times: 1 },
+    );
+    await op.send("/report", /Qué informe/);
+    await op.click("Ventas por método de pago", /Qué periodo/);
+    const result = await op.click("Ayer", /Ayer, 2026-03-28/);
+    expect(
+      blocksOf(result).map(({ heading, header, rows, total }) => [
+        heading,
+        cells(header),
+        rows.map(cells),
+        cells(total),
+      ]),
+    ).toEqual([
+      [
+        "Euro (EUR)",
+        ["Método", "Ventas", "Importe"],
+        [
+          ["paypal", "1", "30,00\u00a0€"],
+          ["card", "2", "10,00\u00a0€"],
+        ],
+        ["Total", "3", "40,00\u00a0€"],
+      ],
+      [
+        "Dólar estadounidense (USD)",
+        ["Método", "Ventas", "Importe"],
+        [["card", "1", "5,00\u00a0US$"]],
+        ["Total", "1", "5,00\u00a0US$"],
+      ],
     ]);
   });
 

@@ -1,8 +1,10 @@
 import { InlineKeyboard } from "grammy";
+import { renderCurrencyBlocks } from "../../format/currency-blocks.js";
 import { formatCount, formatMoney, formatTotals } from "../../format/numbers.js";
-import { MAX_MESSAGE_CHARS, renderTable } from "../../format/table.js";
+import { MAX_MESSAGE_CHARS } from "../../format/table.js";
 import { buttonLabel } from "../../format/text.js";
 import type { AggregatedRow, AggregateField, Gateway, GatewayService } from "../../premiumpay/index.js";
+import { groupByCurrency } from "../../reports/currency-blocks.js";
 import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
 import { cancelCallback } from "../callback-data/index.js";
 import {
@@ -36,22 +38,7 @@ function kindKeyboard(ctx: FlowContext): InlineKeyboard {
   return keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
-/**
- * Amounts in different currencies cannot be compared, so rows are grouped by currency (the currency with the
- * largest total first) and sorted by amount within it; ties by number of sales, then by name, so the order is stable.
- */
-function sortByAmount(rows: readonly AggregatedRow[]): AggregatedRow[] {
-  const totals = new Map<string, number>();
-  for (const row of rows) totals.set(row.currency ?? "", (totals.get(row.currency ?? "") ?? 0) + row.amount);
-  return [...rows].sort((a, b) => {
-    const [currencyA, currencyB] = [a.currency ?? "", b.currency ?? ""];
-    if (currencyA !== currencyB) {
-      return totals.get(currencyB)! - totals.get(currencyA)! || currencyA.localeCompare(currencyB);
-    }
-    return b.amount - a.amount || b.count - a.count || a.key.localeCompare(b.key);
-  });
-}
-
+/** One block per currency (amounts in different currencies are never added up), each with its totals row. */
 function renderAggregated(
   ctx: FlowContext,
   field: AggregateField,
@@ -60,22 +47,20 @@ function renderAggregated(
 ): string {
   const header = [ctx.html(`report-title-${field}`), periodHtml, ""];
   if (rows.length === 0) return [...header, ctx.html("report-none")].join("\n");
-  const cells = sortByAmount(rows).map((row) => [
-    row.key,
-    formatCount(row.count, ctx.locale),
-    formatMoney(row.amount, row.currency, ctx.locale),
-  ]);
-  const table = renderTable(
-    [
-      { header: ctx.t(`report-column-${field}`) },
-      { header: ctx.t("report-column-sales"), align: "right" },
-      { header: ctx.t("report-column-amount"), align: "right" },
-    ],
-    cells,
-    { maxChars: MAX_MESSAGE_CHARS - header.join("\n").length - TEXT_AROUND_TABLE, maxCellWidth: 28 },
+  const blocks = renderCurrencyBlocks(
+    groupByCurrency(rows),
+    ctx.locale,
+    {
+      key: ctx.t(`report-column-${field}`),
+      sales: ctx.t("report-column-sales"),
+      amount: ctx.t("report-column-amount"),
+      total: ctx.t("report-total"),
+      noCurrency: ctx.t("report-no-currency"),
+    },
+    MAX_MESSAGE_CHARS - header.join("\n").length - TEXT_AROUND_TABLE,
   );
-  const lines = [...header, table.html];
-  if (table.rowsOmitted > 0) lines.push(ctx.html("table-rows-omitted", { count: table.rowsOmitted }));
+  const lines = [...header, blocks.html];
+  if (blocks.rowsOmitted > 0) lines.push(ctx.html("table-rows-omitted", { count: blocks.rowsOmitted }));
   return lines.join("\n");
 }
 

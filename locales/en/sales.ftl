@@ -44,6 +44,14 @@ results-title = 📈 <b>{ $channel }</b> · results
 
 results-common = For every row: { $fields }
 results-none = No results in this period.
+results-field-date = Date
+results-field-channel_id = Channel ID
+results-field-invitation_link = Invitation link
+results-field-joins = Joins
+results-field-leaves = Leaves
+results-field-sales = Sales
+results-field-amount = Amount
+results-field-currency = Currency
 
 table-yes = yes
 table-no = no

@@ -44,6 +44,14 @@ results-title = 📈 <b>{ $channel }</b> · resultados
 
 results-common = En todas las filas: { $fields }
 results-none = No hay resultados en este periodo.
+results-field-date = Fecha
+results-field-channel_id = ID del canal
+results-field-invitation_link = Enlace de invitación
+results-field-joins = Altas
+results-field-leaves = Bajas
+results-field-sales = Ventas
+results-field-amount = Importe
+results-field-currency = Moneda
 
 table-yes = sí
 table-no = no

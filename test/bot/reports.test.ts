@@ -60,11 +60,13 @@ const unescapeHtml = (html: string) =>
     .replace(/&amp;/g, "&");
 
 /** The lines of the message's `<pre>` table below the header rule, as displayed. */
-function tableOf(message: StoredMessage): { header: string; rows: string[] } {
+function tableOf(message: StoredMessage): { header: string; rows: string[]; total?: string } {
   const pre = /<pre>([\s\S]*?)<\/pre>/.exec(message.html);
   if (!pre) throw new Error(`no table in: ${message.text}`);
-  const [header = "", , ...rows] = unescapeHtml(pre[1]!).split("\n");
-  return { header, rows };
+  const [header = "", , ...lines] = unescapeHtml(pre[1]!).split("\n");
+  const rule = lines.findIndex((line) => line.startsWith("─"));
+  if (rule === -1) return { header, rows: lines };
+  return { header, rows: lines.slice(0, rule), total: lines[rule + 1] };
 }
 
 /** Each currency block of a report: its heading, its rows and its totals row. */
@@ -184,10 +186,11 @@ describe("/results", () => {
       const days = expectedDays(clientId, channel.id, RANGES[step.kind]);
       // The channel id and currency are the same on every line, so they are said once; the empty link is dropped.
       expect(result.text).toContain(
-        `For every row: channel_id: ${channel.id} · currency: ${channel.currency}`,
+        `For every row: Channel ID: ${channel.id} · Currency: ${channel.currency}`,
       );
+      expect(result.text).not.toMatch(/channel_id|currency:|invitation_link/);
       const table = tableOf(result);
-      expect(cells(table.header)).toEqual(["date", "joins", "leaves", "sales", "amount"]);
+      expect(cells(table.header)).toEqual(["Date", "Joins", "Leaves", "Sales", "Amount"]);
       expect(table.rows).toHaveLength(days.length);
       for (const [index, day] of days.entries()) {
         const [date, joins, leaves, sales, amount] = cells(table.rows[index]!);
@@ -198,6 +201,18 @@ describe("/results", () => {
         });
         expect(Number(joins)).toBeGreaterThanOrEqual(day.sales);
         expect(Number(leaves)).toBeGreaterThanOrEqual(0);
+      }
+      if (days.length > 1) {
+        const column = (at: number) => table.rows.reduce((sum, row) => sum + Number(cells(row)[at]), 0);
+        expect(cells(table.total!)).toEqual([
+          "Total",
+          String(column(1)),
+          String(column(2)),
+          String(days.reduce((sum, day) => sum + day.sales, 0)),
+          String(round2(days.reduce((sum, day) => sum + day.amount, 0))),
+        ]);
+      } else {
+        expect(table.total).toBeUndefined();
       }
       expect(result.text).not.toContain("not shown");
     }
@@ -229,13 +244,43 @@ describe("/results", () => {
     expect(table.rows[0]).toContain('<b>r0</b> & "co"');
     expect(result.html).toContain("&lt;b&gt;r0&lt;/b&gt; &amp; &quot;co&quot;");
     expect(result.html).not.toContain("<b>r0</b>");
-    expect(cells(table.header)).toEqual(["day", "note", "visitors", "ratio", "paid"]);
+    expect(cells(table.header)).toEqual(["Day", "Note", "Visitors", "Ratio", "Paid"]);
     expect(result.text).toContain(
-      "Not shown, to keep the table readable: source_campaign_name, extra_wide_field",
+      "Not shown, to keep the table readable: Source campaign name, Extra wide field",
     );
     // Fractions are rounded to cents and booleans read as words.
     expect(cells(table.rows[0]!).slice(2)).toEqual(["0", "0", "yes"]);
     expect(cells(table.rows[1]!).slice(2)).toEqual(["3", "0.14", "no"]);
+  });
+
+  it("names the columns in Spanish and adds a totals row", async () => {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    const rows = [
+      {
+        date: "2026-03-27",
+        channel_id: 1002,
+        joins: 1200,
+        leaves: 3,
+        sales: 2,
+        amount: 10.5,
+        currency: "EUR",
+      },
+      { date: "2026-03-28", channel_id: 1002, joins: 4, leaves: 1, sales: 1, amount: 0.2, currency: "EUR" },
+    ];
+    h.premiumpay.faults.set("channelResults", { body: rows }, { times: 1 });
+    await op.send("/results", /Resultados del canal/);
+    await op.click("Recetas Secretas", /Qué periodo/);
+    const result = await op.click("Últimos 30 días", /resultados\n/);
+    expect(result.text).toContain("En todas las filas: ID del canal: 1002 · Moneda: EUR");
+    expect(result.text).not.toMatch(/channel_id|currency|joins|leaves|amount/);
+    const table = tableOf(result);
+    expect(cells(table.header)).toEqual(["Fecha", "Altas", "Bajas", "Ventas", "Importe"]);
+    expect(table.rows.map(cells)).toEqual([
+      ["2026-03-27", "1200", "3", "2", "10,5"],
+      ["2026-03-28", "4", "1", "1", "0,2"],
+    ]);
+    expect(cells(table.total!)).toEqual(["Total", "1204", "4", "3", "10,7"]);
   });
 
   it("reads 'No data' as no results, and offers Retry when premiumpay limits requests", async () => {

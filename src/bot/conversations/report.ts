@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { renderCurrencyBlocks } from "../../format/currency-blocks.js";
-import { formatCount, formatMoney, formatTotals } from "../../format/numbers.js";
+import { formatTotals } from "../../format/numbers.js";
 import { MAX_MESSAGE_CHARS } from "../../format/table.js";
 import { buttonLabel } from "../../format/text.js";
 import type { AggregatedRow, AggregateField, Gateway, GatewayService } from "../../premiumpay/index.js";

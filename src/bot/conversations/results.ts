@@ -93,7 +93,7 @@ function totalsRow(
     return values.reduce((sum, value) => sum + Math.round(value * 100), 0) / 100;
   });
   if (sums.every((sum) => sum === undefined)) return undefined;
-  const labelAt = sums.findIndex((sum) => sum === undefined);
+  const labelAt = sums.indexOf(undefined);
   return sums.map((sum, index) =>
     index === labelAt ? ctx.t("report-total") : sum === undefined ? "" : cellText(ctx, sum, true),
   );

@@ -595,13 +595,25 @@ describe("/report", () => {
     const op = await operator();
     const menu = await op.send("/start", hasButton("m:report"));
     await op.clickData(menu.messageId, "m:report", /Which report/);
-    h.premiumpay.faults.set("gateways", { status: 401 });
+    h.premiumpay.faults.set("gateways", { status: 503 });
     try {
-      const failed = await op.click("Sales of a gateway or service", /no longer accepts your credentials/);
+      const failed = await op.click("Sales of a gateway or service", /premiumpay/);
       expect(callbackDataOf(failed)).toEqual(["rt:report", "x"]);
     } finally {
       h.premiumpay.faults.clear();
     }
     await op.click("Try again", /Which gateway\?/);
+  });
+
+  it("offers no Retry when premiumpay refuses the credentials, only the way to log in again", async () => {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    await op.send("/report", /Qué informe/);
+    h.premiumpay.faults.set("gateways", { status: 401 }, { times: 1 });
+    const failed = await op.click("Ventas de una pasarela o servicio", /ya no acepta tus credenciales/);
+    expect(failed.text).toContain("/login");
+    expect(callbackDataOf(failed)).toEqual([]);
+    // The flow is over: typed text is not taken as an answer to it.
+    await op.send("hola", /No te he entendido/);
   });
 });

@@ -4,7 +4,10 @@ import { retryKeyboard } from "../keyboards/index.js";
 import { failureText } from "../operator.js";
 import type { Screen } from "./screen.js";
 
-/** Runs a premiumpay call (in `conversation.external`) until it succeeds; each failure is shown with Retry. */
+/**
+ * Runs a premiumpay call (in `conversation.external`) until it succeeds; each failure is shown with Retry. Refused
+ * credentials end the flow instead: retrying cannot help, and the message tells the operator to send /login.
+ */
 export async function fetchWithRetry<T>(
   screen: Screen,
   retryStep: string,
@@ -13,6 +16,10 @@ export async function fetchWithRetry<T>(
   for (;;) {
     const outcome = await screen.conversation.external(call);
     if (outcome.ok) return outcome.value;
+    if (outcome.kind === "auth") {
+      await screen.show(failureText(screen.ctx, outcome));
+      return screen.conversation.halt();
+    }
     await screen.show(failureText(screen.ctx, outcome), retryKeyboard(screen.ctx, retryStep));
     await screen.button(retryCallback, { hintKey: "screen-use-buttons" });
   }

@@ -297,6 +297,15 @@ describe("invalid input is explained and asked again, never sent", () => {
     expect(createRequests(op)[0]!.body).toMatchObject({ name: name.trim() });
   });
 
+  it("formats the refused number like the limit, in Spanish too", async () => {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    await op.send("/link", hasButton(/^cp:c:/));
+    await op.click("Channel 1", /nombre/);
+    await op.send("horas", /Cuánto/);
+    await op.send("12000", /12\.000 está fuera de rango: la duración va de 0 \(ilimitada\) a 8760 horas/);
+  });
+
   it("refuses hours that are negative, over a year or not a number", async () => {
     const op = await operator();
     await op.send("/link", hasButton(/^cp:c:/));
@@ -305,7 +314,7 @@ describe("invalid input is explained and asked again, never sent", () => {
     const negative = await op.send("-1", /-1 is out of range/);
     expect(negative.text).toContain("How long");
     expect(callbackDataOf(negative)).toEqual(["lkd1:1", "lkd1:24", "lkd1:168", "lkd1:720", "lkd1:0", "x"]);
-    await op.send("8761", /8761 is out of range: the duration is from 0 \(unlimited\) to 8,760 hours/);
+    await op.send("9999", /9,999 is out of range: the duration is from 0 \(unlimited\) to 8,760 hours/);
     await op.send("abc", /“abc” is not a whole number of hours/);
     await op.send("1.5", /“1.5” is not a whole number of hours/);
     expect(createRequests(op)).toHaveLength(0);

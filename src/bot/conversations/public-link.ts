@@ -34,11 +34,13 @@ export const linkNameSchema = z
   .refine((name) => !FORBIDDEN_IN_NAME.test(name), "link-name-control")
   .refine((name) => [...name].length <= LINK_NAME_MAX_LENGTH, "link-name-too-long");
 
+const WHOLE_NUMBER = /^[+-]?\d{1,12}$/;
+
 /** A typed number of hours, 0 (unlimited) to one year; each issue's message is the locale key that explains it. */
 export const durationHoursSchema = z
   .string()
   .trim()
-  .regex(/^[+-]?\d{1,12}$/, "link-duration-not-number")
+  .regex(WHOLE_NUMBER, "link-duration-not-number")
   .transform(Number)
   .pipe(z.number().int().min(0, "link-duration-range").max(MAX_DURATION_HOURS, "link-duration-range"));
 
@@ -220,8 +222,11 @@ async function askDuration(screen: Screen, channel: LinkDraft["channel"], curren
     if ("value" in answer) return answer.value === "back" ? current! : answer.value;
     const parsed = durationHoursSchema.safeParse(answer.text);
     if (parsed.success) return parsed.data;
+    const typed = answer.text.trim();
+    // A whole number out of range is shown as a number, formatted like the limit beside it ("9,999" and "8,760").
+    const asNumber = WHOLE_NUMBER.test(typed) ? Number(typed) : undefined;
     problem = answer.ctx.html(parsed.error.issues[0]!.message, {
-      input: answer.text.trim().slice(0, 32),
+      input: asNumber ?? typed.slice(0, 32),
       max: MAX_DURATION_HOURS,
     });
   }

@@ -140,8 +140,8 @@ describe("creating a public link", () => {
     expect(summary.text).toContain("Channel: Channel 2");
     expect(summary.text).toContain("Name: Instagram bio");
     expect(summary.text).toContain("Duration: 7 days");
-    expect(summary.text).toContain("Requires approval: yes");
-    expect(summary.text).toContain("Automatic approval: no");
+    expect(summary.text).toContain("Members: send a join request and wait until you approve it");
+    expect(summary.text).not.toMatch(/approval: (yes|no)/i);
     expect(callbackDataOf(summary)).toEqual(["lk1:confirm", "lk1:edit", "x"]);
     expect(createRequests(op)).toHaveLength(0);
 
@@ -226,13 +226,12 @@ describe("creating a public link", () => {
     const withoutApproval = await toSummary(op, { approval: "No" });
     recorder.stop();
     expect(recorder.texts.some((text) => text.includes("approved automatically"))).toBe(false);
-    expect(withoutApproval.text).toContain("Requires approval: no");
-    expect(withoutApproval.text).not.toContain("Automatic approval");
+    expect(withoutApproval.text).toContain("Members: join straight away");
     await op.click("Create the link", /Link created/);
     expect(createRequests(op).at(-1)!.body).toMatchObject({ requires_approval: "no", auto_approval: "no" });
 
     const withAuto = await toSummary(op, { approval: "Yes", auto: "Yes" });
-    expect(withAuto.text).toContain("Automatic approval: yes");
+    expect(withAuto.text).toContain("Members: send a join request, which premiumpay accepts automatically");
     await op.click("Create the link", /Link created/);
     expect(createRequests(op).at(-1)!.body).toMatchObject({ requires_approval: "yes", auto_approval: "yes" });
   });
@@ -295,6 +294,20 @@ describe("invalid input is explained and asked again, never sent", () => {
     await op.click("Create the link", /Link created/);
     expect(createRequests(op)).toHaveLength(1);
     expect(createRequests(op)[0]!.body).toMatchObject({ name: name.trim() });
+  });
+
+  it("explains the approval options in Spanish and says what members will experience", async () => {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    await op.send("/link", hasButton(/^cp:c:/));
+    await op.click("Channel 1", /nombre/);
+    await op.send("Bio", /Cuánto/);
+    const approval = await op.click(/^7 días$/, /enviar una solicitud antes de entrar/);
+    expect(approval.text).toContain("quien abra el enlace entra directamente");
+    const auto = await op.click(/^Sí$/, /automáticamente/);
+    expect(auto.text).toContain("esperan hasta que apruebes su solicitud");
+    const summary = await op.click(/^No$/, /Miembros: envían una solicitud y esperan a que la apruebes/);
+    expect(summary.text).not.toMatch(/Requiere aprobación|Aprobación automática/);
   });
 
   it("formats the refused number like the limit, in Spanish too", async () => {
@@ -426,7 +439,7 @@ describe("editing from the summary", () => {
     let summary = await op.send("TikTok profile", /Check the new link/);
     expect(summary.text).toContain("Name: TikTok profile");
     expect(summary.text).toContain("Duration: 7 days");
-    expect(summary.text).toContain("Automatic approval: yes");
+    expect(summary.text).toContain("premiumpay accepts automatically");
 
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Duration$/, /Current duration: 7 days/);
@@ -442,7 +455,7 @@ describe("editing from the summary", () => {
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Approval$/, /approve each/);
     summary = await op.click("Back", /Check the new link/);
-    expect(summary.text).toContain("Automatic approval: yes");
+    expect(summary.text).toContain("premiumpay accepts automatically");
     await op.click("Edit", /What do you want to change/);
     summary = await op.click("Back", /Check the new link/);
     expect(summary.text).toContain("Name: TikTok profile");
@@ -450,8 +463,7 @@ describe("editing from the summary", () => {
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Approval$/, /approve each/);
     summary = await op.click(/^No$/, /Check the new link/);
-    expect(summary.text).toContain("Requires approval: no");
-    expect(summary.text).not.toContain("Automatic approval");
+    expect(summary.text).toContain("Members: join straight away");
 
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Channel$/, hasButton(/^cp:c:/));

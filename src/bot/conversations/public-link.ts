@@ -152,10 +152,6 @@ function durationText(ctx: FlowContext, hours: number): string {
   return ctx.t("link-duration-hours", { hours });
 }
 
-function yesNoText(ctx: FlowContext, value: boolean): string {
-  return ctx.t(value ? "link-value-yes" : "link-value-no");
-}
-
 /** Cancel, with Back (keep the current value) while editing a field from the summary. */
 function closingRow(ctx: FlowContext, keyboard: InlineKeyboard, editing: boolean): InlineKeyboard {
   keyboard.row();
@@ -277,18 +273,20 @@ async function askApproval(
   return { requiresApproval: true, autoApproval: auto === true };
 }
 
-/** Channel, name, duration and approval; auto approval only when approval is required (it means nothing otherwise). */
+/** What members will experience with the two approval settings, rather than the settings themselves. */
+function memberAccess(draft: Approval): "open" | "auto" | "manual" {
+  if (!draft.requiresApproval) return "open";
+  return draft.autoApproval ? "auto" : "manual";
+}
+
+/** Channel, name, duration and how members get in. */
 function settingsText(ctx: FlowContext, draft: LinkDraft, name: string): string {
-  const settings = [
+  return [
     ctx.html("link-setting-channel", { channel: draft.channel.name }),
     ctx.html("link-setting-name", { name }),
     ctx.html("link-setting-duration", { duration: durationText(ctx, draft.durationHours) }),
-    ctx.html("link-setting-approval", { approval: yesNoText(ctx, draft.requiresApproval) }),
-  ];
-  if (draft.requiresApproval) {
-    settings.push(ctx.html("link-setting-auto-approval", { auto: yesNoText(ctx, draft.autoApproval) }));
-  }
-  return settings.join("\n");
+    ctx.html("link-setting-members", { access: memberAccess(draft) }),
+  ].join("\n");
 }
 
 function summaryText(ctx: FlowContext, draft: LinkDraft): string {

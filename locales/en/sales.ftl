@@ -20,6 +20,7 @@ sales-title = 💰 <b>{ $channel }</b> · all links
 sales-title-link = 💰 <b>{ $channel }</b> · link <b>{ $link }</b>
 sales-count = Sales: <b>{ $count }</b>
 sales-total = Total: <b>{ $totals }</b>
+sales-total-none = Total: no sales
 sales-by-link = <b>By link</b>
 sales-link-line = • { $link }: { $count ->
         [one] 1 sale

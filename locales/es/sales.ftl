@@ -20,6 +20,7 @@ sales-title = 💰 <b>{ $channel }</b> · todos los enlaces
 sales-title-link = 💰 <b>{ $channel }</b> · enlace <b>{ $link }</b>
 sales-count = Ventas: <b>{ $count }</b>
 sales-total = Total: <b>{ $totals }</b>
+sales-total-none = Total: sin ventas
 sales-by-link = <b>Por enlace</b>
 sales-link-line = • { $link }: { $count ->
         [one] 1 venta

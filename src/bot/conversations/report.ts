@@ -1,6 +1,5 @@
 import { InlineKeyboard } from "grammy";
 import { renderCurrencyBlocks } from "../../format/currency-blocks.js";
-import { formatTotals } from "../../format/numbers.js";
 import { MAX_MESSAGE_CHARS } from "../../format/table.js";
 import { buttonLabel } from "../../format/text.js";
 import type { AggregatedRow, AggregateField, Gateway, GatewayService } from "../../premiumpay/index.js";
@@ -15,7 +14,14 @@ import {
 } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
-import { fetchWithRetry, operatorZone, periodLine, periodReport, type Screen } from "../screens/index.js";
+import {
+  fetchWithRetry,
+  operatorZone,
+  periodLine,
+  periodReport,
+  type Screen,
+  totalLine,
+} from "../screens/index.js";
 
 export const REPORT = "report";
 
@@ -167,7 +173,7 @@ function renderGatewaySales(
     periodHtml,
     "",
     ctx.html("sales-count", { count: summary.count }),
-    ctx.html("sales-total", { totals: formatTotals(summary.totals, ctx.locale) }),
+    totalLine(ctx, summary.totals),
   ].join("\n");
 }
 

@@ -15,6 +15,7 @@ import {
   periodLine,
   type Screen,
   showPeriodScreen,
+  totalLine,
 } from "../screens/index.js";
 
 export const SALES = "sales";
@@ -99,7 +100,7 @@ function renderSales(
     periodLine(ctx, kind, period, zone),
     "",
     ctx.html("sales-count", { count: current.count }),
-    ctx.html("sales-total", { totals: formatTotals(current.totals, locale) }),
+    totalLine(ctx, current.totals),
   ];
   if (!link && current.count > 0) {
     lines.push("", ctx.html("sales-by-link"));

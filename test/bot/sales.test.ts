@@ -336,6 +336,26 @@ describe("/sales", () => {
     expect(second.text).toContain("Trading Signals VIP");
   });
 
+  it("counts a sale by its own timestamp in the operator's zone, whatever premiumpay answers for the range", async () => {
+    clock = START;
+    const op = await operatorIn("Europe/Madrid");
+    // Today in Madrid began at 2026-03-28T23:00:00Z; premiumpay also sends a sale of the day before and one undated.
+    h.premiumpay.faults.set(
+      "channelSales",
+      {
+        body: [
+          { amount: 10, currency: "EUR", date: "2026-03-28T23:00:00Z" },
+          { amount: 5, currency: "EUR", date: "2026-03-28T22:59:59Z" },
+          { amount: 7, currency: "EUR" },
+        ],
+      },
+      { times: 1 },
+    );
+    const result = await openSales(op, "Fitness Premium");
+    expect(result.text).toContain("Sales: 1\n");
+    expect(result.text).toContain("Total: €10.00");
+  });
+
   it("reads premiumpay's 'No data' as zero sales", async () => {
     clock = START;
     const account = h.premiumpay.addClient({ channels: 2 });

@@ -4,7 +4,7 @@ import { MAX_MESSAGE_CHARS } from "../../format/table.js";
 import { buttonLabel } from "../../format/text.js";
 import type { AggregatedRow, AggregateField, Gateway, GatewayService } from "../../premiumpay/index.js";
 import { groupByCurrency } from "../../reports/currency-blocks.js";
-import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
+import { type SalesSummary, salesWithin, summarizeSales } from "../../reports/sales-summary.js";
 import { cancelCallback } from "../callback-data/index.js";
 import {
   gatewayCallback,
@@ -189,12 +189,15 @@ async function gatewayReport(screen: Screen, scope: Scope): Promise<boolean> {
     fetch: (range) =>
       withPremiumpay(deps, userId, async (client) =>
         summarizeSales(
-          await client.sales({
-            from: range.from,
-            to: range.to,
-            gatewayId: gateway.id,
-            ...(service ? { serviceId: service.id } : {}),
-          }),
+          salesWithin(
+            await client.sales({
+              from: range.from,
+              to: range.to,
+              gatewayId: gateway.id,
+              ...(service ? { serviceId: service.id } : {}),
+            }),
+            range,
+          ),
         ),
       ),
     render: (screenCtx, summary, kind, range) =>

@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { formatChange, formatTotals } from "../../format/numbers.js";
 import { buttonLabel } from "../../format/text.js";
 import { localBounds, type Period, type PeriodKind, yesterdayUntilSameTime } from "../../reports/periods.js";
-import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
+import { type SalesSummary, salesWithin, summarizeSales } from "../../reports/sales-summary.js";
 import { cancelCallback } from "../callback-data/index.js";
 import { salesLinkCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
@@ -68,12 +68,15 @@ function fetchSales(
     withPremiumpay(deps, userId, async (client) => {
       const salesIn = async (range: Period) =>
         summarizeSales(
-          await client.channelSales({
-            channelId,
-            from: range.from,
-            to: range.to,
-            ...(link ? { invitationLink: link.url } : {}),
-          }),
+          salesWithin(
+            await client.channelSales({
+              channelId,
+              from: range.from,
+              to: range.to,
+              ...(link ? { invitationLink: link.url } : {}),
+            }),
+            range,
+          ),
         );
       const current = await salesIn(period);
       const previous = kind === "today" ? await salesIn(yesterdayUntilSameTime(now, zone)) : null;

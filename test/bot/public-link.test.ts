@@ -296,12 +296,18 @@ describe("invalid input is explained and asked again, never sent", () => {
     expect(createRequests(op)[0]!.body).toMatchObject({ name: name.trim() });
   });
 
-  it("explains the approval options in Spanish and says what members will experience", async () => {
+  /** A Spanish-speaking operator at the duration step of a link named `name`. */
+  async function spanishAtDuration(name: string): Promise<OperatorDriver> {
     const op = await operator();
     await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
     await op.send("/link", hasButton(/^cp:c:/));
     await op.click("Channel 1", /nombre/);
-    await op.send("Bio", /Cuánto/);
+    await op.send(name, /Cuánto/);
+    return op;
+  }
+
+  it("explains the approval options in Spanish and says what members will experience", async () => {
+    const op = await spanishAtDuration("Bio");
     const approval = await op.click(/^7 días$/, /enviar una solicitud antes de entrar/);
     expect(approval.text).toContain("quien abra el enlace entra directamente");
     const auto = await op.click(/^Sí$/, /automáticamente/);
@@ -311,11 +317,7 @@ describe("invalid input is explained and asked again, never sent", () => {
   });
 
   it("formats the refused number like the limit, in Spanish too", async () => {
-    const op = await operator();
-    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
-    await op.send("/link", hasButton(/^cp:c:/));
-    await op.click("Channel 1", /nombre/);
-    await op.send("horas", /Cuánto/);
+    const op = await spanishAtDuration("horas");
     await op.send("12000", /12\.000 está fuera de rango: la duración va de 0 \(ilimitada\) a 8760 horas/);
   });
 

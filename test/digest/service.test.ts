@@ -101,6 +101,13 @@ describe("digest content", () => {
     expect(failed).toContain("Top countries (whole account): ⚠️ premiumpay did not answer today");
     expect(failed).toContain("Payment methods (whole account): ⚠️ premiumpay did not answer today");
     expect(failed).not.toMatch(/: *\n/);
+
+    await world.addOperator({ id: 510, locale: "es" });
+    world.premiumpay.faults.set("aggregatedSales", { body: [] }, { times: 2 });
+    await world.service().runDue();
+    const spanish = botTexts(world, 510).join("\n");
+    expect(spanish).toContain("Países principales (toda la cuenta): sin datos");
+    expect(spanish).toContain("Métodos de pago (toda la cuenta): sin datos");
   });
 
   it("when premiumpay fails for one channel, that channel says so and the others are delivered", async () => {

@@ -28,7 +28,8 @@ account-settings = Language: { $language } · Time zone: { $timezone }
 logout-confirm = Log out and delete everything I store about you (credentials, settings, digest)? This cannot be undone.
 logout-yes = Yes, log me out
 logout-no = No, keep me logged in
-logout-done = You are logged out and your data is deleted. Send /start to log in again.
+logout-done = You are logged out and your data is deleted. To come back, send /login with your premiumpay credentials.
+logout-already = You are logged out. To come back, send /login with your premiumpay credentials.
 logout-kept = Nothing changed; you are still logged in.
 
 language-choose = Choose your language:

@@ -57,7 +57,7 @@ nothing-to-cancel = There is nothing to cancel.
 
 groups-private-only = I only work in private chats. Open a private chat with me to manage your channels.
 not-allowed = Sorry, this bot is private. Ask its owner to add your Telegram id ({ $id }).
-need-login = You are not logged in yet. Send /start to log in with your premiumpay credentials.
+need-login = You are not logged in. Send /login to log in with your premiumpay credentials.
 unknown-input = I did not understand that. Use the menu or /help.
 button-expired = This button has expired. Send /start for a fresh menu.
 flow-expired = Your unfinished action was closed after { $minutes } minutes without a reply. Nothing was changed.

@@ -18,11 +18,11 @@ digest-best-link = Best link: { $link } ({ $count ->
     })
 digest-channel-failed = ⚠️ premiumpay did not answer for this channel; its figures are missing today.
 digest-no-channels = None of the channels chosen for the digest exist any more. Choose them again with /digest.
-digest-countries = <b>Top countries</b>: { $list }
-digest-methods = <b>Payment methods</b>: { $list }
+digest-countries = <b>Top countries</b> (whole account): { $list }
+digest-methods = <b>Payment methods</b> (whole account): { $list }
 digest-aggregate-item = { $key } { $count } ({ $totals })
-digest-aggregate-empty = none
-digest-aggregate-failed = ⚠️ premiumpay did not answer for these figures today.
+digest-aggregate-empty = no data
+digest-aggregate-failed = ⚠️ premiumpay did not answer today
 digest-footer = Change the time or the channels with /digest.
 digest-login-again = 🗞 I could not prepare your daily digest: premiumpay no longer accepts your credentials (the token may have expired). Send /login to log in again; the digest resumes on its own.
 
@@ -41,7 +41,7 @@ digest-button-time = 🕘 Change time
 digest-button-channels = 📋 Choose channels
 digest-button-preview = 👀 Send me a preview now
 digest-button-done = ✅ Done
-digest-button-all = ✅ All channels
+digest-button-all = All channels
 digest-ask-time = At what local time ({ $timezone }) should the digest arrive? Pick one or type it as HH:MM, for example <code>07:30</code>.
 digest-invalid-time = “{ $input }” is not a time. Type it as HH:MM between 00:00 and 23:59, for example <code>07:30</code>, or pick one below.
 digest-choose-channels = Tap a channel to include it in the digest or leave it out. ✅ means included.

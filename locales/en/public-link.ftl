@@ -28,19 +28,24 @@ link-button-duration-168 = 7 days
 link-button-duration-720 = 30 days
 link-button-duration-0 = ♾ Unlimited
 
-link-ask-approval = Must you approve each join request before someone enters through this link?
+link-ask-approval = Should members send a join request before they enter through this link?
+    • <b>No</b>: anyone who opens the link joins straight away.
+    • <b>Yes</b>: each member asks to join first; next you choose whether premiumpay accepts the requests by itself or you approve each join request yourself.
 link-ask-auto-approval = Should join requests be approved automatically?
+    • <b>Yes</b>: premiumpay accepts each request, so members get in without waiting for you.
+    • <b>No</b>: members wait until you approve their request in Telegram.
 link-button-yes = Yes
 link-button-no = No
-link-value-yes = yes
-link-value-no = no
 
 link-summary-title = <b>Check the new link</b>
 link-setting-channel = Channel: <b>{ $channel }</b>
 link-setting-name = Name: <b>{ $name }</b>
 link-setting-duration = Duration: { $duration }
-link-setting-approval = Requires approval: { $approval }
-link-setting-auto-approval = Automatic approval: { $auto }
+link-setting-members = Members: { $access ->
+    [open] join straight away
+    [auto] send a join request, which premiumpay accepts automatically
+   *[manual] send a join request and wait until you approve it
+}
 link-confirm-question = Create this link?
 link-button-confirm = ✅ Create the link
 link-button-edit = ✏️ Edit

@@ -20,6 +20,7 @@ sales-title = 💰 <b>{ $channel }</b> · all links
 sales-title-link = 💰 <b>{ $channel }</b> · link <b>{ $link }</b>
 sales-count = Sales: <b>{ $count }</b>
 sales-total = Total: <b>{ $totals }</b>
+sales-total-none = Total: no sales
 sales-by-link = <b>By link</b>
 sales-link-line = • { $link }: { $count ->
         [one] 1 sale
@@ -44,6 +45,14 @@ results-title = 📈 <b>{ $channel }</b> · results
 
 results-common = For every row: { $fields }
 results-none = No results in this period.
+results-field-date = Date
+results-field-channel_id = Channel ID
+results-field-invitation_link = Invitation link
+results-field-joins = Joins
+results-field-leaves = Leaves
+results-field-sales = Sales
+results-field-amount = Amount
+results-field-currency = Currency
 
 table-yes = yes
 table-no = no

@@ -28,7 +28,8 @@ account-settings = Idioma: { $language } · Zona horaria: { $timezone }
 logout-confirm = ¿Cerrar sesión y borrar todo lo que guardo sobre ti (credenciales, ajustes, resumen)? No se puede deshacer.
 logout-yes = Sí, cerrar sesión
 logout-no = No, seguir conectado
-logout-done = Has cerrado sesión y tus datos se han borrado. Envía /start para volver a entrar.
+logout-done = Has cerrado sesión y tus datos se han borrado. Para volver, envía /login con tus credenciales de premiumpay.
+logout-already = Has cerrado sesión. Para volver, envía /login con tus credenciales de premiumpay.
 logout-kept = No ha cambiado nada; sigues con la sesión iniciada.
 
 language-choose = Elige tu idioma:

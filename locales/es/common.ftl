@@ -57,7 +57,7 @@ nothing-to-cancel = No hay nada que cancelar.
 
 groups-private-only = Solo funciono en chats privados. Abre un chat privado conmigo para gestionar tus canales.
 not-allowed = Lo siento, este bot es privado. Pide a su propietario que añada tu id de Telegram ({ $id }).
-need-login = Aún no has iniciado sesión. Envía /start para entrar con tus credenciales de premiumpay.
+need-login = No has iniciado sesión. Envía /login para entrar con tus credenciales de premiumpay.
 unknown-input = No te he entendido. Usa el menú o /help.
 button-expired = Este botón ha caducado. Envía /start para ver un menú nuevo.
 flow-expired = Tu acción sin terminar se cerró tras { $minutes } minutos sin respuesta. No se ha cambiado nada.

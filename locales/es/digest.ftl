@@ -18,11 +18,11 @@ digest-best-link = Mejor enlace: { $link } ({ $count ->
     })
 digest-channel-failed = ⚠️ premiumpay no respondió para este canal; hoy faltan sus cifras.
 digest-no-channels = Ninguno de los canales elegidos para el resumen existe ya. Vuelve a elegirlos con /digest.
-digest-countries = <b>Países principales</b>: { $list }
-digest-methods = <b>Métodos de pago</b>: { $list }
+digest-countries = <b>Países principales</b> (toda la cuenta): { $list }
+digest-methods = <b>Métodos de pago</b> (toda la cuenta): { $list }
 digest-aggregate-item = { $key } { $count } ({ $totals })
-digest-aggregate-empty = ninguno
-digest-aggregate-failed = ⚠️ premiumpay no respondió para estas cifras hoy.
+digest-aggregate-empty = sin datos
+digest-aggregate-failed = ⚠️ premiumpay no respondió hoy
 digest-footer = Cambia la hora o los canales con /digest.
 digest-login-again = 🗞 No he podido preparar tu resumen diario: premiumpay ya no acepta tus credenciales (puede que el token haya caducado). Envía /login para volver a iniciar sesión; el resumen se reanudará solo.
 
@@ -41,7 +41,7 @@ digest-button-time = 🕘 Cambiar la hora
 digest-button-channels = 📋 Elegir canales
 digest-button-preview = 👀 Envíame una vista previa ahora
 digest-button-done = ✅ Listo
-digest-button-all = ✅ Todos los canales
+digest-button-all = Todos los canales
 digest-ask-time = ¿A qué hora local ({ $timezone }) quieres recibir el resumen? Elige una o escríbela como HH:MM, por ejemplo <code>07:30</code>.
 digest-invalid-time = «{ $input }» no es una hora. Escríbela como HH:MM entre 00:00 y 23:59, por ejemplo <code>07:30</code>, o elige una abajo.
 digest-choose-channels = Toca un canal para incluirlo en el resumen o quitarlo. ✅ significa incluido.

@@ -28,19 +28,24 @@ link-button-duration-168 = 7 días
 link-button-duration-720 = 30 días
 link-button-duration-0 = ♾ Ilimitada
 
-link-ask-approval = ¿Debes aprobar cada solicitud antes de que alguien entre por este enlace?
+link-ask-approval = ¿Deben los miembros enviar una solicitud antes de entrar por este enlace?
+    • <b>No</b>: quien abra el enlace entra directamente.
+    • <b>Sí</b>: cada miembro pide entrar primero; después eliges si premiumpay acepta las solicitudes por sí solo o si apruebas tú cada una.
 link-ask-auto-approval = ¿Se aprueban las solicitudes automáticamente?
+    • <b>Sí</b>: premiumpay acepta cada solicitud, así que los miembros entran sin esperarte.
+    • <b>No</b>: los miembros esperan hasta que apruebes su solicitud en Telegram.
 link-button-yes = Sí
 link-button-no = No
-link-value-yes = sí
-link-value-no = no
 
 link-summary-title = <b>Revisa el nuevo enlace</b>
 link-setting-channel = Canal: <b>{ $channel }</b>
 link-setting-name = Nombre: <b>{ $name }</b>
 link-setting-duration = Duración: { $duration }
-link-setting-approval = Requiere aprobación: { $approval }
-link-setting-auto-approval = Aprobación automática: { $auto }
+link-setting-members = Miembros: { $access ->
+    [open] entran directamente
+    [auto] envían una solicitud, que premiumpay acepta automáticamente
+   *[manual] envían una solicitud y esperan a que la apruebes
+}
 link-confirm-question = ¿Creo este enlace?
 link-button-confirm = ✅ Crear el enlace
 link-button-edit = ✏️ Editar

@@ -20,6 +20,7 @@ sales-title = 💰 <b>{ $channel }</b> · todos los enlaces
 sales-title-link = 💰 <b>{ $channel }</b> · enlace <b>{ $link }</b>
 sales-count = Ventas: <b>{ $count }</b>
 sales-total = Total: <b>{ $totals }</b>
+sales-total-none = Total: sin ventas
 sales-by-link = <b>Por enlace</b>
 sales-link-line = • { $link }: { $count ->
         [one] 1 venta
@@ -44,6 +45,14 @@ results-title = 📈 <b>{ $channel }</b> · resultados
 
 results-common = En todas las filas: { $fields }
 results-none = No hay resultados en este periodo.
+results-field-date = Fecha
+results-field-channel_id = ID del canal
+results-field-invitation_link = Enlace de invitación
+results-field-joins = Altas
+results-field-leaves = Bajas
+results-field-sales = Ventas
+results-field-amount = Importe
+results-field-currency = Moneda
 
 table-yes = sí
 table-no = no

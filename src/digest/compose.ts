@@ -52,8 +52,9 @@ function channelSection(channel: ChannelDigest, locale: Locale, t: Translate): s
   return lines.join("\n");
 }
 
+/** A breakdown of the whole account, whatever channels the digest covers: its label says so, and never stands empty. */
 function aggregateLine(key: string, entries: AggregateEntry[] | null, locale: Locale, t: Translate): string {
-  if (entries === null) return `${t(key, { list: "" })}\n${t("digest-aggregate-failed")}`;
+  if (entries === null) return t(key, { list: trusted(t("digest-aggregate-failed")) });
   const items = entries.map((entry) =>
     t("digest-aggregate-item", {
       key: entry.key,

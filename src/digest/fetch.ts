@@ -4,7 +4,7 @@ import {
   type PremiumpayErrorKind,
   type Sale,
 } from "../premiumpay/index.js";
-import { type CurrencyTotal, summarizeSales } from "../reports/sales-summary.js";
+import { type CurrencyTotal, salesWithin, summarizeSales } from "../reports/sales-summary.js";
 import { startOfLocalDayOffset } from "../time.js";
 import type { Limiter } from "./limit.js";
 import { localNoon, previousLocalDate } from "./schedule.js";
@@ -173,14 +173,14 @@ export async function fetchDigestData(
   const refused = [countries, methods, ...perChannel].find((result) => !result.ok && result.kind === "auth");
   if (refused && !refused.ok) return refused;
 
-  const within = (sale: Sale, from: Date, to: Date) =>
-    sale.date !== null && sale.date.getTime() >= from.getTime() && sale.date.getTime() < to.getTime();
+  // Days end a second before the next midnight, as premiumpay's inclusive periods do (salesWithin's rule).
+  const day = (from: Date, nextMidnight: Date) => ({ from, to: new Date(nextMidnight.getTime() - 1000) });
   const channelDigests = chosen.map((channel, index): ChannelDigest => {
     const name = shortName(channel.name || `#${channel.id}`);
     const result = perChannel[index]!;
     if (!result.ok) return { id: channel.id, name, ok: false, kind: result.kind };
     const sales = result.value;
-    const yesterdaySales = sales.filter((sale) => within(sale, yesterday, today));
+    const yesterdaySales = salesWithin(sales, day(yesterday, today));
     const best = summarizeSales(yesterdaySales).byLink.find((link) => link.link !== null);
     const linkName = best ? channel.links.find((link) => link.url === best.link)?.name || best.link! : "";
     return {
@@ -188,8 +188,8 @@ export async function fetchDigestData(
       name,
       ok: true,
       yesterday: figures(yesterdaySales),
-      dayBefore: figures(sales.filter((sale) => within(sale, dayBefore, yesterday))),
-      weekBefore: figures(sales.filter((sale) => within(sale, weekBefore, weekBeforeEnd))),
+      dayBefore: figures(salesWithin(sales, day(dayBefore, yesterday))),
+      weekBefore: figures(salesWithin(sales, day(weekBefore, weekBeforeEnd))),
       bestLink: best ? { name: shortName(linkName), count: best.count } : null,
     };
   });

@@ -1,4 +1,5 @@
 import type { Sale } from "../premiumpay/index.js";
+import type { Period } from "./periods.js";
 
 /** Shown when premiumpay sends a sale without a currency: totals in different currencies are never added up. */
 export const UNKNOWN_CURRENCY = "";
@@ -35,6 +36,20 @@ function addTo(totals: Map<string, CurrencyTotal>, sale: Sale): void {
 
 function sorted(totals: Map<string, CurrencyTotal>): CurrencyTotal[] {
   return [...totals.values()].sort((a, b) => b.amount - a.amount || a.currency.localeCompare(b.currency));
+}
+
+/**
+ * The one rule for which sales a period counts, used by /sales, /report and the digest alike: a sale counts when
+ * its own timestamp falls in the period, whatever range premiumpay answered for. Periods are local days in the
+ * operator's zone (periods.ts); like premiumpay's, they are inclusive and in whole seconds, so their last second
+ * counts whole. A sale without a timestamp belongs to no period.
+ */
+export function salesWithin(sales: readonly Sale[], period: Period): Sale[] {
+  const from = period.from.getTime();
+  const end = Math.floor(period.to.getTime() / 1000) * 1000 + 1000;
+  return sales.filter(
+    (sale) => sale.date !== null && sale.date.getTime() >= from && sale.date.getTime() < end,
+  );
 }
 
 export function summarizeSales(sales: readonly Sale[]): SalesSummary {

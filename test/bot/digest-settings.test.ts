@@ -75,8 +75,13 @@ describe("/digest settings", () => {
     expect((await settingsOf()).channelIds).toHaveLength(channels.length - 1);
 
     await operator.click("Back", /Channels: 5 chosen/);
-    await operator.click("Choose channels", /Tap a channel/);
-    await operator.click("All channels", (message) => message.text.includes("Tap a channel"));
+    const chooser = await operator.click("Choose channels", /Tap a channel/);
+    const allLabel = (message: typeof chooser) =>
+      message.replyMarkup?.inline_keyboard.flat().find((button) => button.text.endsWith("All channels"))
+        ?.text;
+    expect(allLabel(chooser)).toBe("▫️ All channels");
+    const all = await operator.click("All channels", (message) => message.text.includes("Tap a channel"));
+    expect(allLabel(all)).toBe("✅ All channels");
     expect((await settingsOf()).channelIds).toBeNull();
     await operator.click("Back", /Channels: all/);
   });

@@ -155,7 +155,19 @@ describe("after login", () => {
     expect(await readFile((h.app.deps.store as LowdbStore).filePath, "utf8")).not.toContain(
       `"${op.user.id}"`,
     );
-    await op.send("/account", /not logged in/);
+    await op.send("/account", /^You are not logged in\. Send \/login/);
+    await op.send("/logout", /^You are logged out\. To come back, send \/login/);
+  });
+
+  it("says in Spanish that the operator is logged out and how to come back", async () => {
+    const op = h.operator({ languageCode: "es" });
+    await op.login();
+    await op.send("/logout", /No se puede deshacer/);
+    const done = await op.click("Sí, cerrar sesión", /Has cerrado sesión/);
+    expect(done.text).toContain("Para volver, envía /login");
+    await op.send("/logout", /^Has cerrado sesión\. Para volver, envía \/login/);
+    const account = await op.send("/account", /No has iniciado sesión/);
+    expect(account.text).not.toContain("Aún");
   });
 
   it("shows the account's status, rate limit and API version", async () => {

@@ -140,8 +140,8 @@ describe("creating a public link", () => {
     expect(summary.text).toContain("Channel: Channel 2");
     expect(summary.text).toContain("Name: Instagram bio");
     expect(summary.text).toContain("Duration: 7 days");
-    expect(summary.text).toContain("Requires approval: yes");
-    expect(summary.text).toContain("Automatic approval: no");
+    expect(summary.text).toContain("Members: send a join request and wait until you approve it");
+    expect(summary.text).not.toMatch(/approval: (yes|no)/i);
     expect(callbackDataOf(summary)).toEqual(["lk1:confirm", "lk1:edit", "x"]);
     expect(createRequests(op)).toHaveLength(0);
 
@@ -226,13 +226,12 @@ describe("creating a public link", () => {
     const withoutApproval = await toSummary(op, { approval: "No" });
     recorder.stop();
     expect(recorder.texts.some((text) => text.includes("approved automatically"))).toBe(false);
-    expect(withoutApproval.text).toContain("Requires approval: no");
-    expect(withoutApproval.text).not.toContain("Automatic approval");
+    expect(withoutApproval.text).toContain("Members: join straight away");
     await op.click("Create the link", /Link created/);
     expect(createRequests(op).at(-1)!.body).toMatchObject({ requires_approval: "no", auto_approval: "no" });
 
     const withAuto = await toSummary(op, { approval: "Yes", auto: "Yes" });
-    expect(withAuto.text).toContain("Automatic approval: yes");
+    expect(withAuto.text).toContain("Members: send a join request, which premiumpay accepts automatically");
     await op.click("Create the link", /Link created/);
     expect(createRequests(op).at(-1)!.body).toMatchObject({ requires_approval: "yes", auto_approval: "yes" });
   });
@@ -297,6 +296,31 @@ describe("invalid input is explained and asked again, never sent", () => {
     expect(createRequests(op)[0]!.body).toMatchObject({ name: name.trim() });
   });
 
+  /** A Spanish-speaking operator at the duration step of a link named `name`. */
+  async function spanishAtDuration(name: string): Promise<OperatorDriver> {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    await op.send("/link", hasButton(/^cp:c:/));
+    await op.click("Channel 1", /nombre/);
+    await op.send(name, /Cuánto/);
+    return op;
+  }
+
+  it("explains the approval options in Spanish and says what members will experience", async () => {
+    const op = await spanishAtDuration("Bio");
+    const approval = await op.click(/^7 días$/, /enviar una solicitud antes de entrar/);
+    expect(approval.text).toContain("quien abra el enlace entra directamente");
+    const auto = await op.click(/^Sí$/, /automáticamente/);
+    expect(auto.text).toContain("esperan hasta que apruebes su solicitud");
+    const summary = await op.click(/^No$/, /Miembros: envían una solicitud y esperan a que la apruebes/);
+    expect(summary.text).not.toMatch(/Requiere aprobación|Aprobación automática/);
+  });
+
+  it("formats the refused number like the limit, in Spanish too", async () => {
+    const op = await spanishAtDuration("horas");
+    await op.send("12000", /12\.000 está fuera de rango: la duración va de 0 \(ilimitada\) a 8760 horas/);
+  });
+
   it("refuses hours that are negative, over a year or not a number", async () => {
     const op = await operator();
     await op.send("/link", hasButton(/^cp:c:/));
@@ -305,7 +329,7 @@ describe("invalid input is explained and asked again, never sent", () => {
     const negative = await op.send("-1", /-1 is out of range/);
     expect(negative.text).toContain("How long");
     expect(callbackDataOf(negative)).toEqual(["lkd1:1", "lkd1:24", "lkd1:168", "lkd1:720", "lkd1:0", "x"]);
-    await op.send("8761", /8761 is out of range: the duration is from 0 \(unlimited\) to 8,760 hours/);
+    await op.send("9999", /9,999 is out of range: the duration is from 0 \(unlimited\) to 8,760 hours/);
     await op.send("abc", /“abc” is not a whole number of hours/);
     await op.send("1.5", /“1.5” is not a whole number of hours/);
     expect(createRequests(op)).toHaveLength(0);
@@ -417,7 +441,7 @@ describe("editing from the summary", () => {
     let summary = await op.send("TikTok profile", /Check the new link/);
     expect(summary.text).toContain("Name: TikTok profile");
     expect(summary.text).toContain("Duration: 7 days");
-    expect(summary.text).toContain("Automatic approval: yes");
+    expect(summary.text).toContain("premiumpay accepts automatically");
 
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Duration$/, /Current duration: 7 days/);
@@ -433,7 +457,7 @@ describe("editing from the summary", () => {
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Approval$/, /approve each/);
     summary = await op.click("Back", /Check the new link/);
-    expect(summary.text).toContain("Automatic approval: yes");
+    expect(summary.text).toContain("premiumpay accepts automatically");
     await op.click("Edit", /What do you want to change/);
     summary = await op.click("Back", /Check the new link/);
     expect(summary.text).toContain("Name: TikTok profile");
@@ -441,8 +465,7 @@ describe("editing from the summary", () => {
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Approval$/, /approve each/);
     summary = await op.click(/^No$/, /Check the new link/);
-    expect(summary.text).toContain("Requires approval: no");
-    expect(summary.text).not.toContain("Automatic approval");
+    expect(summary.text).toContain("Members: join straight away");
 
     await op.click("Edit", /What do you want to change/);
     await op.click(/^Channel$/, hasButton(/^cp:c:/));

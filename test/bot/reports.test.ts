@@ -60,11 +60,23 @@ const unescapeHtml = (html: string) =>
     .replace(/&amp;/g, "&");
 
 /** The lines of the message's `<pre>` table below the header rule, as displayed. */
-function tableOf(message: StoredMessage): { header: string; rows: string[] } {
+function tableOf(message: StoredMessage): { header: string; rows: string[]; total?: string } {
   const pre = /<pre>([\s\S]*?)<\/pre>/.exec(message.html);
   if (!pre) throw new Error(`no table in: ${message.text}`);
-  const [header = "", , ...rows] = unescapeHtml(pre[1]!).split("\n");
-  return { header, rows };
+  const [header = "", , ...lines] = unescapeHtml(pre[1]!).split("\n");
+  const rule = lines.findIndex((line) => line.startsWith("─"));
+  if (rule === -1) return { header, rows: lines };
+  return { header, rows: lines.slice(0, rule), total: lines[rule + 1] };
+}
+
+/** Each currency block of a report: its heading, its rows and its totals row. */
+function blocksOf(
+  message: StoredMessage,
+): { heading: string; header: string; rows: string[]; total: string }[] {
+  return [...message.html.matchAll(/<b>([^<]*)<\/b>\n<pre>([\s\S]*?)<\/pre>/g)].map((match) => {
+    const [header = "", , ...rest] = unescapeHtml(match[2]!).split("\n");
+    return { heading: unescapeHtml(match[1]!), header, rows: rest.slice(0, -2), total: rest.at(-1)! };
+  });
 }
 
 const cells = (line: string) => line.trim().split(/\s{2,}/);
@@ -174,10 +186,11 @@ describe("/results", () => {
       const days = expectedDays(clientId, channel.id, RANGES[step.kind]);
       // The channel id and currency are the same on every line, so they are said once; the empty link is dropped.
       expect(result.text).toContain(
-        `For every row: channel_id: ${channel.id} · currency: ${channel.currency}`,
+        `For every row: Channel ID: ${channel.id} · Currency: ${channel.currency}`,
       );
+      expect(result.text).not.toMatch(/channel_id|currency:|invitation_link/);
       const table = tableOf(result);
-      expect(cells(table.header)).toEqual(["date", "joins", "leaves", "sales", "amount"]);
+      expect(cells(table.header)).toEqual(["Date", "Joins", "Leaves", "Sales", "Amount"]);
       expect(table.rows).toHaveLength(days.length);
       for (const [index, day] of days.entries()) {
         const [date, joins, leaves, sales, amount] = cells(table.rows[index]!);
@@ -188,6 +201,18 @@ describe("/results", () => {
         });
         expect(Number(joins)).toBeGreaterThanOrEqual(day.sales);
         expect(Number(leaves)).toBeGreaterThanOrEqual(0);
+      }
+      if (days.length > 1) {
+        const column = (at: number) => table.rows.reduce((sum, row) => sum + Number(cells(row)[at]), 0);
+        expect(cells(table.total!)).toEqual([
+          "Total",
+          String(column(1)),
+          String(column(2)),
+          String(days.reduce((sum, day) => sum + day.sales, 0)),
+          String(round2(days.reduce((sum, day) => sum + day.amount, 0))),
+        ]);
+      } else {
+        expect(table.total).toBeUndefined();
       }
       expect(result.text).not.toContain("not shown");
     }
@@ -219,13 +244,43 @@ describe("/results", () => {
     expect(table.rows[0]).toContain('<b>r0</b> & "co"');
     expect(result.html).toContain("&lt;b&gt;r0&lt;/b&gt; &amp; &quot;co&quot;");
     expect(result.html).not.toContain("<b>r0</b>");
-    expect(cells(table.header)).toEqual(["day", "note", "visitors", "ratio", "paid"]);
+    expect(cells(table.header)).toEqual(["Day", "Note", "Visitors", "Ratio", "Paid"]);
     expect(result.text).toContain(
-      "Not shown, to keep the table readable: source_campaign_name, extra_wide_field",
+      "Not shown, to keep the table readable: Source campaign name, Extra wide field",
     );
     // Fractions are rounded to cents and booleans read as words.
     expect(cells(table.rows[0]!).slice(2)).toEqual(["0", "0", "yes"]);
     expect(cells(table.rows[1]!).slice(2)).toEqual(["3", "0.14", "no"]);
+  });
+
+  it("names the columns in Spanish and adds a totals row", async () => {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    const rows = [
+      {
+        date: "2026-03-27",
+        channel_id: 1002,
+        joins: 1200,
+        leaves: 3,
+        sales: 2,
+        amount: 10.5,
+        currency: "EUR",
+      },
+      { date: "2026-03-28", channel_id: 1002, joins: 4, leaves: 1, sales: 1, amount: 0.2, currency: "EUR" },
+    ];
+    h.premiumpay.faults.set("channelResults", { body: rows }, { times: 1 });
+    await op.send("/results", /Resultados del canal/);
+    await op.click("Recetas Secretas", /Qué periodo/);
+    const result = await op.click("Últimos 30 días", /resultados\n/);
+    expect(result.text).toContain("En todas las filas: ID del canal: 1002 · Moneda: EUR");
+    expect(result.text).not.toMatch(/channel_id|currency|joins|leaves|amount/);
+    const table = tableOf(result);
+    expect(cells(table.header)).toEqual(["Fecha", "Altas", "Bajas", "Ventas", "Importe"]);
+    expect(table.rows.map(cells)).toEqual([
+      ["2026-03-27", "1200", "3", "2", "10,5"],
+      ["2026-03-28", "4", "1", "1", "0,2"],
+    ]);
+    expect(cells(table.total!)).toEqual(["Total", "1204", "4", "3", "10,7"]);
   });
 
   it("reads 'No data' as no results, and offers Retry when premiumpay limits requests", async () => {
@@ -314,11 +369,14 @@ describe("/report", () => {
       ]);
       const expected = expectedAggregate(clientId, kind.field, RANGES.last7);
       expect(expected.length).toBeGreaterThan(2);
-      const table = tableOf(result);
-      expect(cells(table.header)).toEqual([kind.header, "Sales", "Amount"]);
-      expect(table.rows).toHaveLength(expected.length);
+      const blocks = blocksOf(result);
+      expect(blocks.map((block) => cells(block.header))).toEqual(
+        blocks.map(() => [kind.header, "Sales", "Amount"]),
+      );
+      const shownRows = blocks.flatMap((block) => block.rows);
+      expect(shownRows).toHaveLength(expected.length);
       for (const [index, row] of expected.entries()) {
-        const [key, count, amount] = cells(table.rows[index]!);
+        const [key, count, amount] = cells(shownRows[index]!);
         const shownKey = row.key.length > 28 ? `${row.key.slice(0, 27)}…` : row.key;
         expect({ key, count, amount }).toEqual({
           key: shownKey,
@@ -355,12 +413,68 @@ describe("/report", () => {
     await op.send("/report", /Which report/);
     await op.click("Sales by country", /Which period/);
     const result = await op.click("Yesterday", /Yesterday, 2026-03-28/);
-    expect(tableOf(result).rows.map(cells)).toEqual([
-      ["MX", "9", "$120.50"],
-      ["PT", "1", "€100.00"],
-      ["ES", "3", "€4.99"],
-      ["FR", "1", "€4.99"],
-      ["BR", "2", "R$59.98"],
+    expect(
+      blocksOf(result).map(({ heading, rows, total }) => ({
+        heading,
+        rows: rows.map(cells),
+        total: cells(total),
+      })),
+    ).toEqual([
+      { heading: "US Dollar (USD)", rows: [["MX", "9", "$120.50"]], total: ["Total", "9", "$120.50"] },
+      {
+        heading: "Euro (EUR)",
+        rows: [
+          ["PT", "1", "€100.00"],
+          ["ES", "3", "€4.99"],
+          ["FR", "1", "€4.99"],
+        ],
+        total: ["Total", "5", "€109.98"],
+      },
+      { heading: "Brazilian Real (BRL)", rows: [["BR", "2", "R$59.98"]], total: ["Total", "2", "R$59.98"] },
+    ]);
+    expect(result.text).not.toMatch(/\n\s*\n\s*\n/);
+  });
+
+  it("shows currency blocks in Spanish", async () => {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    h.premiumpay.faults.set(
+      "aggregatedSales",
+      {
+        body: [
+          { payment_method: "card", count: 2, amount: 10, currency: "EUR" },
+          { payment_method: "paypal", count: 1, amount: 30, currency: "EUR" },
+          { payment_method: "card", count: 1, amount: 5, currency: "USD" },
+        ],
+      },
+      { times: 1 },
+    );
+    await op.send("/report", /Qué informe/);
+    await op.click("Ventas por método de pago", /Qué periodo/);
+    const result = await op.click("Ayer", /Ayer, 2026-03-28/);
+    expect(
+      blocksOf(result).map(({ heading, header, rows, total }) => [
+        heading,
+        cells(header),
+        rows.map(cells),
+        cells(total),
+      ]),
+    ).toEqual([
+      [
+        "Euro (EUR)",
+        ["Método", "Ventas", "Importe"],
+        [
+          ["paypal", "1", "30,00\u00a0€"],
+          ["card", "2", "10,00\u00a0€"],
+        ],
+        ["Total", "3", "40,00\u00a0€"],
+      ],
+      [
+        "Dólar estadounidense (USD)",
+        ["Método", "Ventas", "Importe"],
+        [["card", "1", "5,00\u00a0US$"]],
+        ["Total", "1", "5,00\u00a0US$"],
+      ],
     ]);
   });
 
@@ -481,13 +595,25 @@ describe("/report", () => {
     const op = await operator();
     const menu = await op.send("/start", hasButton("m:report"));
     await op.clickData(menu.messageId, "m:report", /Which report/);
-    h.premiumpay.faults.set("gateways", { status: 401 });
+    h.premiumpay.faults.set("gateways", { status: 503 });
     try {
-      const failed = await op.click("Sales of a gateway or service", /no longer accepts your credentials/);
+      const failed = await op.click("Sales of a gateway or service", /premiumpay/);
       expect(callbackDataOf(failed)).toEqual(["rt:report", "x"]);
     } finally {
       h.premiumpay.faults.clear();
     }
     await op.click("Try again", /Which gateway\?/);
+  });
+
+  it("offers no Retry when premiumpay refuses the credentials, only the way to log in again", async () => {
+    const op = await operator();
+    await h.app.deps.store.updateOperator(op.user.id, { locale: "es" });
+    await op.send("/report", /Qué informe/);
+    h.premiumpay.faults.set("gateways", { status: 401 }, { times: 1 });
+    const failed = await op.click("Ventas de una pasarela o servicio", /ya no acepta tus credenciales/);
+    expect(failed.text).toContain("/login");
+    expect(callbackDataOf(failed)).toEqual([]);
+    // The flow is over: typed text is not taken as an answer to it.
+    await op.send("hola", /No te he entendido/);
   });
 });

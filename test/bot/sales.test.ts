@@ -79,6 +79,10 @@ function salesInState(
     );
 }
 
+/** The total line: "no sales" rather than an amount without a currency. */
+const totalLine = (sales: readonly SandboxSale[]) =>
+  `Total: ${sales.length === 0 ? "no sales" : expectedTotal(sales)}`;
+
 /** Totals as an operator reading English expects them, computed here without the bot's formatting code. */
 function expectedTotal(sales: readonly SandboxSale[]): string {
   if (sales.length === 0) return "0.00";
@@ -147,7 +151,7 @@ describe("/sales", () => {
     expect(result.text).toContain("Fitness Premium · all links");
     expect(result.text).toContain("Today, 2026-03-29, until 12:15 (Europe/Madrid)");
     expect(result.text).toContain(`Sales: ${today.length}\n`);
-    expect(result.text).toContain(`Total: ${expectedTotal(today)}`);
+    expect(result.text).toContain(totalLine(today));
     expect(result.text).toContain(
       `Yesterday until 12:15: ${plural(yesterday.length)} · ${expectedTotal(yesterday)}`,
     );
@@ -214,7 +218,7 @@ describe("/sales", () => {
     );
     expect(result.text).toContain(`Crypto Academy · link ${link.name}`);
     expect(result.text).toContain(`Sales: ${today.length}\n`);
-    expect(result.text).toContain(`Total: ${expectedTotal(today)}`);
+    expect(result.text).toContain(totalLine(today));
     expect(result.text).not.toContain("By link");
   });
 
@@ -300,7 +304,7 @@ describe("/sales", () => {
     ]);
     const yesterdaySales = salesInState(clientId, channel.id, "2026-03-27T23:00:00Z", "2026-03-28T22:59:59Z");
     expect(yesterday.result.text).toContain(`Sales: ${yesterdaySales.length}\n`);
-    expect(yesterday.result.text).toContain(`Total: ${expectedTotal(yesterdaySales)}`);
+    expect(yesterday.result.text).toContain(totalLine(yesterdaySales));
     expect(yesterday.result.text).not.toContain("Yesterday until");
     expect(callbackDataOf(yesterday.result)).toEqual([
       "sv1:refresh",
@@ -320,7 +324,7 @@ describe("/sales", () => {
     const weekSales = salesInState(clientId, channel.id, "2026-03-22T23:00:00Z", "2026-03-29T10:15:00Z");
     expect(week.result.text).toContain("Last 7 days: 2026-03-23 – 2026-03-29 12:15 (Europe/Madrid)");
     expect(week.result.text).toContain(`Sales: ${weekSales.length}\n`);
-    expect(week.result.text).toContain(`Total: ${expectedTotal(weekSales)}`);
+    expect(week.result.text).toContain(totalLine(weekSales));
 
     const back = await op.click("Today", /Today, 2026-03-29/);
     expect(back.messageId).toBe(first.messageId);
@@ -340,13 +344,34 @@ describe("/sales", () => {
     expect(second.text).toContain("Trading Signals VIP");
   });
 
+  it("counts a sale by its own timestamp in the operator's zone, whatever premiumpay answers for the range", async () => {
+    clock = START;
+    const op = await operatorIn("Europe/Madrid");
+    // Today in Madrid began at 2026-03-28T23:00:00Z; premiumpay also sends a sale of the day before and one undated.
+    h.premiumpay.faults.set(
+      "channelSales",
+      {
+        body: [
+          { amount: 10, currency: "EUR", date: "2026-03-28T23:00:00Z" },
+          { amount: 5, currency: "EUR", date: "2026-03-28T22:59:59Z" },
+          { amount: 7, currency: "EUR" },
+        ],
+      },
+      { times: 1 },
+    );
+    const result = await openSales(op, "Fitness Premium");
+    expect(result.text).toContain("Sales: 1\n");
+    expect(result.text).toContain("Total: €10.00");
+  });
+
   it("reads premiumpay's 'No data' as zero sales", async () => {
     clock = START;
     const account = h.premiumpay.addClient({ channels: 2 });
     const op = await operatorIn("Europe/Madrid", { account });
     const result = await openSales(op, "Channel 2");
     expect(result.text).toContain("Sales: 0\n");
-    expect(result.text).toContain("Total: 0.00");
+    expect(result.text).toContain("Total: no sales");
+    expect(result.text).not.toContain("Total: 0.00");
     expect(result.text).toContain("Yesterday until 12:15: 0 sales · 0.00");
     expect(result.text).toContain("No sales yesterday at this time either.");
     expect(result.text).not.toContain("By link");

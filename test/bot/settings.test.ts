@@ -21,12 +21,25 @@ describe("language", () => {
     await op.login();
     await op.click("Language", /Choose your language/);
     await op.click("Español", /Idioma cambiado a español/);
+    const chatScope = { type: "chat" as const, chat_id: op.chatId };
+    await vi.waitFor(() =>
+      expect(
+        h.telegram.commands({ scope: chatScope }).find((command) => command.command === "cancel")
+          ?.description,
+      ).toBe("Cancelar la acción actual"),
+    );
     await op.send("/help", /Qué puedo hacer/);
     await h.restart();
     const account = await op.send("/account", /ID de cliente/);
     expect(account.text).toContain("Idioma: Español");
     await op.send("/language", /Elige tu idioma/);
     await op.click("English", /Language set to English/);
+    await vi.waitFor(() =>
+      expect(
+        h.telegram.commands({ scope: chatScope }).find((command) => command.command === "cancel")
+          ?.description,
+      ).toBe("Cancel the current action"),
+    );
   });
 
   it("registers the command menu in every language", () => {
@@ -56,6 +69,32 @@ describe("time zone", () => {
     await op.send("/timezone", /America\/Mexico_City/);
     await op.click("Madrid", /Time zone set to Europe\/Madrid/);
     expect((await h.app.deps.store.getOperator(op.user.id))?.timezone).toBe("Europe/Madrid");
+  });
+
+  it("stores a typed zone under its canonical name", async () => {
+    const op = h.operator();
+    await op.send("/timezone", /Your time zone is/);
+    await op.send("europe/madrid", /Time zone set to Europe\/Madrid/);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.timezone).toBe("Europe/Madrid");
+  });
+
+  it("accepts the zone given with the command, and asks again for one it does not know", async () => {
+    const op = h.operator();
+    await op.send("/timezone america/sao_paulo", /Time zone set to America\/Sao_Paulo/);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.timezone).toBe("America/Sao_Paulo");
+    await op.send("/timezone Mars/Olympus_Mons", /is not a time zone I know/);
+    await op.send("Europe/Lisbon", /Time zone set to Europe\/Lisbon/);
+  });
+
+  it("names the cities of its buttons in the operator's language", async () => {
+    const op = h.operator({ languageCode: "es" });
+    const menu = await op.send("/timezone", /Tu zona horaria/);
+    const labels = (menu.replyMarkup?.inline_keyboard ?? []).flat().map((button) => button.text);
+    expect(labels).toEqual(
+      expect.arrayContaining(["Londres", "Ciudad de México", "São Paulo", "Nueva York"]),
+    );
+    expect(labels).not.toContain("London");
+    await op.click("Londres", /Europe\/London/);
   });
 });
 

@@ -80,8 +80,34 @@ describe("digest content", () => {
     const [topCountry, topCount] = [...byCountry.entries()].sort(
       (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
     )[0]!;
-    expect(text).toMatch(new RegExp(`Top countries: ${topCountry} ${topCount} \\(`));
+    expect(text).toMatch(new RegExp(`Top countries \\(whole account\\): ${topCountry} ${topCount} \\(`));
+    expect(text).toContain("Payment methods (whole account): ");
     expect((await world.store.getOperator(501))?.digest.lastSentLocalDate).toBe("2025-10-27");
+  });
+
+  it("says when a breakdown has no data, and when premiumpay failed for it, never leaving a label empty", async () => {
+    world = await startDigestWorld({ now: MONDAY_9_MADRID });
+    await world.addOperator({ id: 508 });
+    world.premiumpay.faults.set("aggregatedSales", { body: [] }, { times: 2 });
+    await world.service().runDue();
+    const empty = botTexts(world, 508).join("\n");
+    expect(empty).toContain("Top countries (whole account): no data");
+    expect(empty).toContain("Payment methods (whole account): no data");
+
+    await world.addOperator({ id: 509 });
+    world.premiumpay.faults.set("aggregatedSales", { status: 400 }, { times: 2 });
+    await world.service().runDue();
+    const failed = botTexts(world, 509).join("\n");
+    expect(failed).toContain("Top countries (whole account): ⚠️ premiumpay did not answer today");
+    expect(failed).toContain("Payment methods (whole account): ⚠️ premiumpay did not answer today");
+    expect(failed).not.toMatch(/: *\n/);
+
+    await world.addOperator({ id: 510, locale: "es" });
+    world.premiumpay.faults.set("aggregatedSales", { body: [] }, { times: 2 });
+    await world.service().runDue();
+    const spanish = botTexts(world, 510).join("\n");
+    expect(spanish).toContain("Países principales (toda la cuenta): sin datos");
+    expect(spanish).toContain("Métodos de pago (toda la cuenta): sin datos");
   });
 
   it("when premiumpay fails for one channel, that channel says so and the others are delivered", async () => {

@@ -241,11 +241,16 @@ export class Harness {
     await this.app.stop();
   }
 
+  /** Also fails the test file if the bot sent an inline keyboard with an empty row at any point. */
   async stop(): Promise<void> {
     await this.stopBot();
+    const emptyRows = this.telegram.keyboardsWithEmptyRows;
     await this.telegram.close();
     await this.premiumpay.close();
     if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
+    if (emptyRows.length > 0) {
+      throw new Error(`inline keyboards with an empty row were sent: ${JSON.stringify(emptyRows)}`);
+    }
   }
 }
 

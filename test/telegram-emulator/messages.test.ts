@@ -20,6 +20,15 @@ const send = (params: Record<string, unknown>) =>
 const badRequest = (description: string) => ({ status: 400, ok: false, error_code: 400, description });
 
 describe("sendMessage", () => {
+  it("takes a keyboard with an empty row, as Telegram does, and notes it for the tests", async () => {
+    emu.sendText(ann, "/start");
+    const withEmptyRow = { inline_keyboard: [[], [{ text: "Cancel", callback_data: "x" }]] };
+    await send({ text: "one", reply_markup: keyboard("ok") });
+    expect(emu.keyboardsWithEmptyRows).toEqual([]);
+    expect((await send({ text: "two", reply_markup: withEmptyRow })).ok).toBe(true);
+    expect(emu.keyboardsWithEmptyRows).toEqual([{ method: "sendMessage", keyboard: withEmptyRow }]);
+  });
+
   it("stores raw HTML and visible text, and answers with the Telegram message", async () => {
     emu.sendText(ann, "/start");
     const answer = await send({

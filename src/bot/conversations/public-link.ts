@@ -34,11 +34,13 @@ export const linkNameSchema = z
   .refine((name) => !FORBIDDEN_IN_NAME.test(name), "link-name-control")
   .refine((name) => [...name].length <= LINK_NAME_MAX_LENGTH, "link-name-too-long");
 
+const WHOLE_NUMBER = /^[+-]?\d{1,12}$/;
+
 /** A typed number of hours, 0 (unlimited) to one year; each issue's message is the locale key that explains it. */
 export const durationHoursSchema = z
   .string()
   .trim()
-  .regex(/^[+-]?\d{1,12}$/, "link-duration-not-number")
+  .regex(WHOLE_NUMBER, "link-duration-not-number")
   .transform(Number)
   .pipe(z.number().int().min(0, "link-duration-range").max(MAX_DURATION_HOURS, "link-duration-range"));
 
@@ -150,10 +152,6 @@ function durationText(ctx: FlowContext, hours: number): string {
   return ctx.t("link-duration-hours", { hours });
 }
 
-function yesNoText(ctx: FlowContext, value: boolean): string {
-  return ctx.t(value ? "link-value-yes" : "link-value-no");
-}
-
 /** Cancel, with Back (keep the current value) while editing a field from the summary. */
 function closingRow(ctx: FlowContext, keyboard: InlineKeyboard, editing: boolean): InlineKeyboard {
   keyboard.row();
@@ -220,8 +218,11 @@ async function askDuration(screen: Screen, channel: LinkDraft["channel"], curren
     if ("value" in answer) return answer.value === "back" ? current! : answer.value;
     const parsed = durationHoursSchema.safeParse(answer.text);
     if (parsed.success) return parsed.data;
+    const typed = answer.text.trim();
+    // A whole number out of range is shown as a number, formatted like the limit beside it ("9,999" and "8,760").
+    const asNumber = WHOLE_NUMBER.test(typed) ? Number(typed) : undefined;
     problem = answer.ctx.html(parsed.error.issues[0]!.message, {
-      input: answer.text.trim().slice(0, 32),
+      input: asNumber ?? typed.slice(0, 32),
       max: MAX_DURATION_HOURS,
     });
   }
@@ -272,18 +273,20 @@ async function askApproval(
   return { requiresApproval: true, autoApproval: auto === true };
 }
 
-/** Channel, name, duration and approval; auto approval only when approval is required (it means nothing otherwise). */
+/** What members will experience with the two approval settings, rather than the settings themselves. */
+function memberAccess(draft: Approval): "open" | "auto" | "manual" {
+  if (!draft.requiresApproval) return "open";
+  return draft.autoApproval ? "auto" : "manual";
+}
+
+/** Channel, name, duration and how members get in. */
 function settingsText(ctx: FlowContext, draft: LinkDraft, name: string): string {
-  const settings = [
+  return [
     ctx.html("link-setting-channel", { channel: draft.channel.name }),
     ctx.html("link-setting-name", { name }),
     ctx.html("link-setting-duration", { duration: durationText(ctx, draft.durationHours) }),
-    ctx.html("link-setting-approval", { approval: yesNoText(ctx, draft.requiresApproval) }),
-  ];
-  if (draft.requiresApproval) {
-    settings.push(ctx.html("link-setting-auto-approval", { auto: yesNoText(ctx, draft.autoApproval) }));
-  }
-  return settings.join("\n");
+    ctx.html("link-setting-members", { access: memberAccess(draft) }),
+  ].join("\n");
 }
 
 function summaryText(ctx: FlowContext, draft: LinkDraft): string {

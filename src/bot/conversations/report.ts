@@ -1,9 +1,10 @@
 import { InlineKeyboard } from "grammy";
-import { formatCount, formatMoney, formatTotals } from "../../format/numbers.js";
-import { MAX_MESSAGE_CHARS, renderTable } from "../../format/table.js";
+import { renderCurrencyBlocks } from "../../format/currency-blocks.js";
+import { MAX_MESSAGE_CHARS } from "../../format/table.js";
 import { buttonLabel } from "../../format/text.js";
 import type { AggregatedRow, AggregateField, Gateway, GatewayService } from "../../premiumpay/index.js";
-import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
+import { groupByCurrency } from "../../reports/currency-blocks.js";
+import { type SalesSummary, salesWithin, summarizeSales } from "../../reports/sales-summary.js";
 import { cancelCallback } from "../callback-data/index.js";
 import {
   gatewayCallback,
@@ -13,7 +14,14 @@ import {
 } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
-import { fetchWithRetry, operatorZone, periodLine, periodReport, type Screen } from "../screens/index.js";
+import {
+  fetchWithRetry,
+  operatorZone,
+  periodLine,
+  periodReport,
+  type Screen,
+  totalLine,
+} from "../screens/index.js";
 
 export const REPORT = "report";
 
@@ -36,22 +44,7 @@ function kindKeyboard(ctx: FlowContext): InlineKeyboard {
   return keyboard.text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
-/**
- * Amounts in different currencies cannot be compared, so rows are grouped by currency (the currency with the
- * largest total first) and sorted by amount within it; ties by number of sales, then by name, so the order is stable.
- */
-function sortByAmount(rows: readonly AggregatedRow[]): AggregatedRow[] {
-  const totals = new Map<string, number>();
-  for (const row of rows) totals.set(row.currency ?? "", (totals.get(row.currency ?? "") ?? 0) + row.amount);
-  return [...rows].sort((a, b) => {
-    const [currencyA, currencyB] = [a.currency ?? "", b.currency ?? ""];
-    if (currencyA !== currencyB) {
-      return totals.get(currencyB)! - totals.get(currencyA)! || currencyA.localeCompare(currencyB);
-    }
-    return b.amount - a.amount || b.count - a.count || a.key.localeCompare(b.key);
-  });
-}
-
+/** One block per currency (amounts in different currencies are never added up), each with its totals row. */
 function renderAggregated(
   ctx: FlowContext,
   field: AggregateField,
@@ -60,22 +53,20 @@ function renderAggregated(
 ): string {
   const header = [ctx.html(`report-title-${field}`), periodHtml, ""];
   if (rows.length === 0) return [...header, ctx.html("report-none")].join("\n");
-  const cells = sortByAmount(rows).map((row) => [
-    row.key,
-    formatCount(row.count, ctx.locale),
-    formatMoney(row.amount, row.currency, ctx.locale),
-  ]);
-  const table = renderTable(
-    [
-      { header: ctx.t(`report-column-${field}`) },
-      { header: ctx.t("report-column-sales"), align: "right" },
-      { header: ctx.t("report-column-amount"), align: "right" },
-    ],
-    cells,
-    { maxChars: MAX_MESSAGE_CHARS - header.join("\n").length - TEXT_AROUND_TABLE, maxCellWidth: 28 },
+  const blocks = renderCurrencyBlocks(
+    groupByCurrency(rows),
+    ctx.locale,
+    {
+      key: ctx.t(`report-column-${field}`),
+      sales: ctx.t("report-column-sales"),
+      amount: ctx.t("report-column-amount"),
+      total: ctx.t("report-total"),
+      noCurrency: ctx.t("report-no-currency"),
+    },
+    MAX_MESSAGE_CHARS - header.join("\n").length - TEXT_AROUND_TABLE,
   );
-  const lines = [...header, table.html];
-  if (table.rowsOmitted > 0) lines.push(ctx.html("table-rows-omitted", { count: table.rowsOmitted }));
+  const lines = [...header, blocks.html];
+  if (blocks.rowsOmitted > 0) lines.push(ctx.html("table-rows-omitted", { count: blocks.rowsOmitted }));
   return lines.join("\n");
 }
 
@@ -182,7 +173,7 @@ function renderGatewaySales(
     periodHtml,
     "",
     ctx.html("sales-count", { count: summary.count }),
-    ctx.html("sales-total", { totals: formatTotals(summary.totals, ctx.locale) }),
+    totalLine(ctx, summary.totals),
   ].join("\n");
 }
 
@@ -198,12 +189,15 @@ async function gatewayReport(screen: Screen, scope: Scope): Promise<boolean> {
     fetch: (range) =>
       withPremiumpay(deps, userId, async (client) =>
         summarizeSales(
-          await client.sales({
-            from: range.from,
-            to: range.to,
-            gatewayId: gateway.id,
-            ...(service ? { serviceId: service.id } : {}),
-          }),
+          salesWithin(
+            await client.sales({
+              from: range.from,
+              to: range.to,
+              gatewayId: gateway.id,
+              ...(service ? { serviceId: service.id } : {}),
+            }),
+            range,
+          ),
         ),
       ),
     render: (screenCtx, summary, kind, range) =>

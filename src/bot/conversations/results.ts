@@ -18,22 +18,46 @@ const TEXT_AROUND_TABLE = 600;
 
 const isEmpty = (value: Scalar | undefined) => value === null || value === undefined || value === "";
 
-/** Ids and dates must read as sent, so numbers get the locale's decimal mark but no grouping. */
-function cellText(ctx: FlowContext, value: Scalar | undefined): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "boolean") return ctx.t(value ? "table-yes" : "table-no");
-  if (typeof value === "number") {
-    return new Intl.NumberFormat(INTL_LOCALE[ctx.locale], {
-      useGrouping: false,
-      maximumFractionDigits: 2,
-    }).format(value);
-  }
-  return value;
+/** The fields premiumpay documents for a results row; each has a `results-field-<key>` label. */
+const KNOWN_FIELDS = new Set([
+  "date",
+  "channel_id",
+  "invitation_link",
+  "joins",
+  "leaves",
+  "sales",
+  "amount",
+  "currency",
+]);
+/** Known measures that add up over days; an unknown field adds up when every value is a whole number. */
+const ADDITIVE_FIELDS = new Set(["joins", "leaves", "sales", "amount"]);
+
+/** A field's column name in the operator's language; one premiumpay adds later reads as words ("paid_out" → "Paid out"). */
+function fieldLabel(ctx: FlowContext, key: string): string {
+  if (KNOWN_FIELDS.has(key)) return ctx.t(`results-field-${key}`);
+  const words = key.replace(/[_-]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** An id (`channel_id`, `id`) or a label (a currency): said once when every row has the same. */
 const isIdentifying = (key: string, value: Scalar | undefined) =>
   typeof value === "string" || /(^|_)id$/i.test(key);
+
+const isMeasure = (rows: readonly ChannelResult[], key: string) =>
+  !/(^|_)id$/i.test(key) && rows.every((row) => isEmpty(row[key]) || typeof row[key] === "number");
+
+/** Ids read as sent (no grouping); measures as every other number of the bot, rounded to cents. */
+function cellText(ctx: FlowContext, value: Scalar | undefined, measure: boolean): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "boolean") return ctx.t(value ? "table-yes" : "table-no");
+  if (typeof value === "number") {
+    return new Intl.NumberFormat(INTL_LOCALE[ctx.locale], {
+      useGrouping: measure ? undefined : false,
+      maximumFractionDigits: 2,
+    }).format(value);
+  }
+  return value;
+}
 
 /**
  * premiumpay decides the fields of a results row, so the columns are the union of the rows' keys in the order they
@@ -54,6 +78,27 @@ function resultColumns(rows: readonly ChannelResult[]): { varying: string[]; com
   return varying.length === 0 ? { varying: keys, common: [] } : { varying, common: keys.filter(isCommon) };
 }
 
+/** "Total" under the first column that is not a measure, and the sum of every column that adds up. */
+function totalsRow(
+  ctx: FlowContext,
+  rows: readonly ChannelResult[],
+  keys: readonly string[],
+): string[] | undefined {
+  if (rows.length < 2) return undefined;
+  const sums = keys.map((key) => {
+    if (!isMeasure(rows, key)) return undefined;
+    const values = rows.map((row) => (typeof row[key] === "number" ? row[key] : 0));
+    if (!ADDITIVE_FIELDS.has(key) && !values.every(Number.isInteger)) return undefined;
+    // Cents as integers, so that 0.1 + 0.2 adds up to 0.3.
+    return values.reduce((sum, value) => sum + Math.round(value * 100), 0) / 100;
+  });
+  if (sums.every((sum) => sum === undefined)) return undefined;
+  const labelAt = sums.indexOf(undefined);
+  return sums.map((sum, index) =>
+    index === labelAt ? ctx.t("report-total") : sum === undefined ? "" : cellText(ctx, sum, true),
+  );
+}
+
 function renderResults(
   ctx: FlowContext,
   channelName: string,
@@ -64,16 +109,19 @@ function renderResults(
   if (rows.length === 0) return [...header, ctx.html("results-none")].join("\n");
   const { varying: keys, common } = resultColumns(rows);
   if (common.length > 0) {
-    const fields = common.map((key) => `${key}: ${cellText(ctx, rows[0]![key])}`).join(" · ");
+    const fields = common
+      .map((key) => `${fieldLabel(ctx, key)}: ${cellText(ctx, rows[0]![key], false)}`)
+      .join(" · ");
     header.push(ctx.html("results-common", { fields }));
   }
+  const measures = new Set(keys.filter((key) => isMeasure(rows, key)));
   const columns: TableColumn[] = keys.map((key) => ({
-    header: key,
-    align: rows.every((row) => isEmpty(row[key]) || typeof row[key] === "number") ? "right" : "left",
+    header: fieldLabel(ctx, key),
+    align: measures.has(key) || rows.every((row) => isEmpty(row[key])) ? "right" : "left",
   }));
-  const cells = rows.map((row) => keys.map((key) => cellText(ctx, row[key])));
+  const cells = rows.map((row) => keys.map((key) => cellText(ctx, row[key], measures.has(key))));
   const budget = MAX_MESSAGE_CHARS - header.join("\n").length - TEXT_AROUND_TABLE;
-  const table = renderTable(columns, cells, { maxChars: budget });
+  const table = renderTable(columns, cells, { maxChars: budget, footer: totalsRow(ctx, rows, keys) });
   const lines = [...header, table.html];
   if (table.rowsOmitted > 0) lines.push(ctx.html("table-rows-omitted", { count: table.rowsOmitted }));
   if (table.columnsOmitted.length > 0) {

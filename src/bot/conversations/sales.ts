@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { formatChange, formatTotals } from "../../format/numbers.js";
 import { buttonLabel } from "../../format/text.js";
 import { localBounds, type Period, type PeriodKind, yesterdayUntilSameTime } from "../../reports/periods.js";
-import { type SalesSummary, summarizeSales } from "../../reports/sales-summary.js";
+import { type SalesSummary, salesWithin, summarizeSales } from "../../reports/sales-summary.js";
 import { cancelCallback } from "../callback-data/index.js";
 import { salesLinkCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
@@ -16,6 +16,7 @@ import {
   periodLine,
   type Screen,
   showPeriodScreen,
+  totalLine,
 } from "../screens/index.js";
 
 export const SALES = "sales";
@@ -68,12 +69,15 @@ function fetchSales(
     withPremiumpay(deps, userId, async (client) => {
       const salesIn = async (range: Period) =>
         summarizeSales(
-          await client.channelSales({
-            channelId,
-            from: range.from,
-            to: range.to,
-            ...(link ? { invitationLink: link.url } : {}),
-          }),
+          salesWithin(
+            await client.channelSales({
+              channelId,
+              from: range.from,
+              to: range.to,
+              ...(link ? { invitationLink: link.url } : {}),
+            }),
+            range,
+          ),
         );
       const current = await salesIn(period);
       const previous = kind === "today" ? await salesIn(yesterdayUntilSameTime(now, zone)) : null;
@@ -100,7 +104,7 @@ function renderSales(
     periodLine(ctx, kind, period, zone),
     "",
     ctx.html("sales-count", { count: current.count }),
-    ctx.html("sales-total", { totals: formatTotals(current.totals, locale) }),
+    totalLine(ctx, current.totals),
   ];
   if (!link && current.count > 0) {
     lines.push("", ctx.html("sales-by-link"));

@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
-import { isValidTimezone, localTime } from "../../time.js";
+import { timezoneName } from "../../format/timezone.js";
+import { canonicalTimezone, localTime } from "../../time.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, timezoneCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
@@ -34,25 +35,44 @@ export const COMMON_TIMEZONES = [
 function timezoneKeyboard(ctx: FlowContext): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   COMMON_TIMEZONES.forEach((zone, index) => {
-    keyboard.text(zone.replace(/^.*\//, "").replace(/_/g, " "), timezoneCallback.pack(index));
+    keyboard.text(timezoneName(zone, ctx.locale), timezoneCallback.pack(index));
     if (index % 3 === 2) keyboard.row();
   });
   return keyboard.row().text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
-/** Shows the current zone; the operator picks a common one or types any IANA name. */
+/** The zone typed after the command ("/timezone Europe/Madrid"), if any. */
+function commandArgument(ctx: FlowContext): string | undefined {
+  const argument = /^\/\w+(?:@\w+)?\s+(.+)$/s.exec(ctx.message?.text ?? "")?.[1]?.trim();
+  return argument === "" ? undefined : argument;
+}
+
+/**
+ * Sets the zone given with the command; otherwise shows the current zone and the operator picks a common one or
+ * types any IANA name, stored under its canonical name ("europe/madrid" → "Europe/Madrid").
+ */
 export async function timezoneFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
-  const current = await screen.conversation.external(
-    async () => (await deps.store.getOperator(userId))?.timezone ?? deps.config.defaultTimezone,
-  );
-  const now = await flowNow(screen.conversation, deps);
-  await screen.show(
-    screen.ctx.html("timezone-current", { timezone: current, time: localTime(now, current) }),
-    timezoneKeyboard(screen.ctx),
-  );
-  let zone: string | undefined;
+  const argument = commandArgument(screen.ctx);
+  let zone = argument === undefined ? undefined : canonicalTimezone(argument);
+  if (zone === undefined) {
+    if (argument !== undefined) {
+      await screen.show(
+        screen.ctx.html("timezone-invalid", { input: argument.slice(0, 64) }),
+        timezoneKeyboard(screen.ctx),
+      );
+    } else {
+      const current = await screen.conversation.external(
+        async () => (await deps.store.getOperator(userId))?.timezone ?? deps.config.defaultTimezone,
+      );
+      const now = await flowNow(screen.conversation, deps);
+      await screen.show(
+        screen.ctx.html("timezone-current", { timezone: current, time: localTime(now, current) }),
+        timezoneKeyboard(screen.ctx),
+      );
+    }
+  }
   while (zone === undefined) {
     const answer = await screen.next();
     if (answer.kind === "button") {
@@ -62,8 +82,8 @@ export async function timezoneFlow(screen: Screen): Promise<void> {
       else await acknowledge(answer.ctx);
     } else if (answer.kind === "text") {
       const typed = answer.text.trim();
-      if (isValidTimezone(typed)) zone = typed;
-      else {
+      zone = canonicalTimezone(typed);
+      if (zone === undefined) {
         await screen.show(
           answer.ctx.html("timezone-invalid", { input: typed.slice(0, 64) }),
           timezoneKeyboard(answer.ctx),

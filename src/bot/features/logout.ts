@@ -1,17 +1,20 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { logoutCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
-import { requireLogin } from "../operator.js";
 
 export const logoutFeature = new Composer<BotContext>();
 
-logoutFeature.command("logout", requireLogin, (ctx) =>
-  ctx.reply(ctx.html("logout-confirm"), {
+logoutFeature.command("logout", async (ctx) => {
+  if (!(await ctx.deps.store.getOperator(ctx.from!.id))?.hasCredentials) {
+    await ctx.reply(ctx.html("logout-already"));
+    return;
+  }
+  await ctx.reply(ctx.html("logout-confirm"), {
     reply_markup: new InlineKeyboard()
       .text(ctx.t("logout-yes"), logoutCallback.pack("yes"))
       .text(ctx.t("logout-no"), logoutCallback.pack("no")),
-  }),
-);
+  });
+});
 
 logoutFeature.callbackQuery(logoutCallback.pattern, async (ctx) => {
   const choice = logoutCallback.unpack(ctx.callbackQuery.data)?.[0];

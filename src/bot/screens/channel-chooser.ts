@@ -44,7 +44,10 @@ function channelsKeyboard(
     keyboard.row();
   }
   return keyboard
-    .text(ctx.t("digest-button-all"), chooser.pack("all", 0))
+    .text(
+      `${channels.every((channel) => selected.has(channel.id)) ? "✅" : "▫️"} ${ctx.t("digest-button-all")}`,
+      chooser.pack("all", 0),
+    )
     .row()
     .text(ctx.t("button-back"), chooser.pack("back", 0))
     .text(ctx.t("button-cancel"), cancelCallback.pack());

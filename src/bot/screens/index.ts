@@ -9,6 +9,7 @@ export {
   periodLine,
   periodReport,
   showPeriodScreen,
+  totalLine,
 } from "./periods.js";
 export { fetchWithRetry } from "./retry.js";
 export { Screen, type ScreenAnswer, type ScreenOptions, type View } from "./screen.js";

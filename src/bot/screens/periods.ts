@@ -1,5 +1,7 @@
 import { InlineKeyboard } from "grammy";
+import { formatTotals } from "../../format/numbers.js";
 import { localBounds, PERIOD_KINDS, type Period, type PeriodKind, periodOf } from "../../reports/periods.js";
+import type { CurrencyTotal } from "../../reports/sales-summary.js";
 import { cancelCallback } from "../callback-data/index.js";
 import { type PeriodAction, periodCallback, salesViewCallback } from "../callback-data/sales.js";
 import type { FlowContext } from "../context.js";
@@ -7,6 +9,12 @@ import type { Outcome } from "../errors.js";
 import { flowNow } from "./clock.js";
 import { fetchWithRetry } from "./retry.js";
 import type { Screen } from "./screen.js";
+
+/** "Total: €120.00 · $35.50", or "Total: no sales" rather than an amount without a currency. */
+export function totalLine(ctx: FlowContext, totals: readonly CurrencyTotal[]): string {
+  if (totals.length === 0) return ctx.html("sales-total-none");
+  return ctx.html("sales-total", { totals: formatTotals(totals, ctx.locale) });
+}
 
 /** The operator's own time zone, or the bot's default. */
 export function operatorZone(screen: Screen): Promise<string> {

@@ -6,6 +6,7 @@ import type {
   BotCommand,
   BotCommandScope,
   Chat,
+  InlineKeyboardMarkup,
   LinkPreviewOptions,
   MenuButton,
   Message,
@@ -122,6 +123,8 @@ export class BotApiEmulator {
   readonly calls: ApiCall[] = [];
   /** Every callback query sent by a simulated user, with the bot's answer once given. */
   readonly callbackQueries = new Map<string, CallbackQueryRecord>();
+  /** Inline keyboards the bot sent with an empty row (Telegram takes them; a client shows a gap). */
+  readonly keyboardsWithEmptyRows: { method: string; keyboard: InlineKeyboardMarkup }[] = [];
   /** Menu buttons set with setChatMenuButton, by chat id ("default" without chat_id). */
   readonly menuButtons = new Map<number | "default", MenuButton>();
   readonly faults: Faults;
@@ -649,10 +652,19 @@ export class BotApiEmulator {
     return true;
   }
 
+  /** The call's reply_markup, noting an inline keyboard with an empty row for the tests to catch. */
+  private parseMarkup(method: string, p: Params, inlineOnly: boolean): InlineKeyboardMarkup | undefined {
+    const keyboard = parseReplyMarkup(optJson(p, "reply_markup"), { inlineOnly });
+    if (keyboard?.inline_keyboard.some((row) => row.length === 0)) {
+      this.keyboardsWithEmptyRows.push({ method, keyboard });
+    }
+    return keyboard;
+  }
+
   private sendMessage(p: Params): Message {
     const state = this.writableChat(p);
     const content = parseContent(p);
-    const replyMarkup = parseReplyMarkup(optJson(p, "reply_markup"), { inlineOnly: false });
+    const replyMarkup = this.parseMarkup("sendMessage", p, false);
     const replyTo = this.replyTarget(state, optJson(p, "reply_parameters"));
     const linkPreviewOptions = optJson(p, "link_preview_options") as LinkPreviewOptions | undefined;
     this.acquireRate(state.chat.id);
@@ -719,7 +731,7 @@ export class BotApiEmulator {
     if (message.media) throw badRequest("there is no text in the message to edit");
     const content = parseContent(p);
     // Like Telegram, an edit without reply_markup removes the inline keyboard.
-    const replyMarkup = parseReplyMarkup(optJson(p, "reply_markup"), { inlineOnly: true });
+    const replyMarkup = this.parseMarkup("editMessageText", p, true);
     const linkPreviewOptions = optJson(p, "link_preview_options") as LinkPreviewOptions | undefined;
     if (
       content.text === message.text &&
@@ -742,7 +754,7 @@ export class BotApiEmulator {
 
   private editMessageReplyMarkup(p: Params): Message {
     const { state, message } = this.editableMessage(p);
-    const replyMarkup = parseReplyMarkup(optJson(p, "reply_markup"), { inlineOnly: true });
+    const replyMarkup = this.parseMarkup("editMessageReplyMarkup", p, true);
     if (JSON.stringify(replyMarkup) === JSON.stringify(message.replyMarkup)) throw badRequest(NOT_MODIFIED);
     this.acquireRate(state.chat.id);
     const { replyMarkup: _old, ...kept } = message;

@@ -10,7 +10,7 @@ import {
   openFileAlertState,
 } from "../../src/alerts/index.js";
 import { loadConfig } from "../../src/config.js";
-import { createDigestApi, DeliveryQueue } from "../../src/digest/deliver.js";
+import { createDigestApi, DeliveryQueue } from "../../src/delivery/queue.js";
 import { createI18n } from "../../src/i18n/index.js";
 import { createLogger } from "../../src/logger.js";
 import { createStore, type Store } from "../../src/store/index.js";

@@ -1,7 +1,7 @@
 import type { Locale } from "../config.js";
-import type { Translate } from "../digest/compose.js";
 import { escapeHtml, trusted } from "../format/html.js";
 import { formatMoney, formatTotals } from "../format/numbers.js";
+import type { Translate } from "../format/translate.js";
 import { localTime } from "../time.js";
 import { totalsOf } from "./poller.js";
 import type { AlertBatch, AlertSale } from "./types.js";

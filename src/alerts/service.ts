@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Config, Locale } from "../config.js";
-import type { DeliveryJob, DeliveryResult } from "../digest/deliver.js";
-import { createLimiter } from "../digest/limit.js";
+import { createLimiter } from "../delivery/limit.js";
+import type { DeliveryJob, DeliveryResult } from "../delivery/queue.js";
 import type { TranslationVariables } from "../format/html.js";
 import { type Translations, translate } from "../i18n/index.js";
 import type { Logger } from "../logger.js";

@@ -1,10 +1,10 @@
+import type { Limiter } from "../delivery/limit.js";
 import type { Deps } from "../deps.js";
 import type { TranslationVariables } from "../format/html.js";
 import { translate } from "../i18n/index.js";
 import { CredentialsDamagedError } from "../store/index.js";
 import { composeDigest } from "./compose.js";
 import { fetchDigestData } from "./fetch.js";
-import type { Limiter } from "./limit.js";
 
 /** What the digest needs of the bot's dependencies (the CLI builds the same without a bot). */
 export type DigestDeps = Pick<Deps, "config" | "store" | "premiumpay" | "now" | "logger" | "i18n">;

@@ -1,13 +1,11 @@
 import type { Locale } from "../config.js";
-import { type TrustedHtml, trusted } from "../format/html.js";
+import { trusted } from "../format/html.js";
 import { formatChange, formatCount, formatTotals, INTL_LOCALE } from "../format/numbers.js";
+import type { Translate } from "../format/translate.js";
 import type { AggregateEntry, ChannelDigest, DayFigures, DigestData } from "./fetch.js";
 
 /** Telegram refuses longer messages. Counting the HTML (never shorter than the text it shows) keeps us below. */
 export const MAX_MESSAGE_LENGTH = 4096;
-
-/** A translation into Telegram HTML whose string variables are escaped (`translate` from i18n/index.ts). */
-export type Translate = (key: string, variables?: Record<string, string | number | TrustedHtml>) => string;
 
 const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
 

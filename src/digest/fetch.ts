@@ -1,3 +1,4 @@
+import type { Limiter } from "../delivery/limit.js";
 import {
   isPremiumpayError,
   type PremiumpayClient,
@@ -6,7 +7,6 @@ import {
 } from "../premiumpay/index.js";
 import { type CurrencyTotal, salesWithin, summarizeSales } from "../reports/sales-summary.js";
 import { startOfLocalDayOffset } from "../time.js";
-import type { Limiter } from "./limit.js";
 import { localNoon, previousLocalDate } from "./schedule.js";
 
 /** Long premiumpay names are cut so one channel's section always fits well within a Telegram message. */

@@ -1,10 +1,10 @@
 import { Cron } from "croner";
 import type { Api } from "grammy";
+import { createLimiter, type Limiter } from "../delivery/limit.js";
+import { createDigestApi, DeliveryQueue, type DeliveryStats } from "../delivery/queue.js";
 import type { Operator } from "../store/index.js";
 import { localDate } from "../time.js";
 import { type BuiltDigest, buildDigest, type DigestDeps } from "./build.js";
-import { createDigestApi, DeliveryQueue, type DeliveryStats } from "./deliver.js";
-import { createLimiter, type Limiter } from "./limit.js";
 import { ON_TIME_GRACE_MS, pendingDigestDate, upcomingDigest } from "./schedule.js";
 
 export type { BuiltDigest, DigestDeps } from "./build.js";

@@ -13,7 +13,7 @@ import {
   openFileAlertState,
 } from "../../src/alerts/index.js";
 import { type Config, loadConfig } from "../../src/config.js";
-import { createDigestApi, DeliveryQueue } from "../../src/digest/deliver.js";
+import { createDigestApi, DeliveryQueue } from "../../src/delivery/queue.js";
 import { createI18n } from "../../src/i18n/index.js";
 import { createLogger } from "../../src/logger.js";
 import type { NewSale, PremiumpaySandbox, SandboxSale } from "../../src/sandbox/premiumpay/index.js";

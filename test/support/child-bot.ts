@@ -55,7 +55,8 @@ export async function bundleMain(): Promise<ChildBundle> {
     logLevel: "error",
     banner: { js: BUNDLE_BANNER },
     // A native addon loads its binary relative to its own files: it stays in node_modules.
-    external: ["fs-native-extensions"],
+    // Native addons find their binaries next to their own package, not inside a bundle.
+    external: ["fs-native-extensions", "@resvg/resvg-js", "pg-native"],
   });
   return { entry, remove: () => rm(entry, { force: true }) };
 }

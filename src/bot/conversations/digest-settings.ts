@@ -1,7 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
+import { createLimiter } from "../../delivery/limit.js";
 import { buildDigest } from "../../digest/build.js";
-import { createLimiter } from "../../digest/limit.js";
 import { localDate } from "../../time.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { digestCallback } from "../callback-data/digest.js";

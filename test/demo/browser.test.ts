@@ -77,7 +77,7 @@ describe("the demo chat page in Chromium", () => {
 
     // /link from the command menu that the bot registered with setMyCommands.
     await page.locator("#menu-button").click();
-    await page.locator(".menu-item", { hasText: "/link" }).click();
+    await page.locator(".menu-item-name", { hasText: /^\/link$/ }).click();
     await tap("Fitness Premium");
     await botSays("Send a name");
     await type("Instagram bio");

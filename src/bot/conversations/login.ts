@@ -99,13 +99,14 @@ export async function loginFlow(screen: Screen): Promise<void> {
         return { time: operator.digest.time, timezone: operator.timezone ?? deps.config.defaultTimezone };
       });
       await screen.show(ctx.html("login-success", { clientId, ...saved }));
-      await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
-      // Offered once, to operators logging in for the first time; alerts stay off until they turn them on.
+      // Offered once, to operators logging in for the first time; alerts stay off until they turn them on. Before the
+      // main menu, so the menu is the last message and the login ends with it.
       if (firstLogin && deps.alertSettings) {
         await ctx.reply(ctx.html("alerts-offer"), {
           reply_markup: new InlineKeyboard().text(ctx.t("alerts-offer-button"), menuCallback.pack("alerts")),
         });
       }
+      await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
       return;
     }
     const text =

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,12 +34,19 @@ const isLeader = (line: string) => line.includes('"msg":"elected leader');
 
 describe("replicas as real processes on PostgreSQL (polling mode)", () => {
   it("only the elected replica polls; SIGKILLed, another takes over within 15 s and serves the same operator", async () => {
-    const env = {
-      ...childEnv({ telegram, premiumpay, dataDir, credentialsKey: randomBytes(32).toString("hex") }),
-      STORE: "postgres",
-      DATABASE_URL: await createTestDatabase("replicas"),
+    const shared = {
+      credentialsKey: randomBytes(32).toString("hex"),
+      extra: { STORE: "postgres", DATABASE_URL: await createTestDatabase("replicas") },
     };
-    const replicas = await Promise.all([0, 1].map(() => ChildBot.start(env, { entry: bundle.entry })));
+    // Each replica has a data folder of its own, as on separate hosts: the alert state still lives there.
+    const replicas = await Promise.all(
+      [0, 1].map(async (index) => {
+        const ownDir = join(dataDir, `replica-${index}`);
+        await mkdir(ownDir);
+        const env = childEnv({ telegram, premiumpay, dataDir: ownDir, ...shared });
+        return ChildBot.start(env, { entry: bundle.entry });
+      }),
+    );
     bots.push(...replicas);
     const leaderLine = await Promise.any(replicas.map((bot) => bot.waitForLog(isLeader, 15_000)));
     expect(leaderLine).toBeTruthy();

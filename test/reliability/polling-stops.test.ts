@@ -18,7 +18,8 @@ describe("a bot that can no longer take updates", () => {
   it("says another process polls, in one line, and exits non-zero when Telegram answers 409", async () => {
     world.bot = await ChildBot.start(world.env, { entry: world.bundle.entry });
     // A poll that arrives before the bot's own is the one ended by the conflict: poll until the bot's is.
-    while (!world.bot!.hasExited && !world.bot!.output().some((line) => line.includes("409")))
+    // Matched on the explanation, not on "409" alone: a JSON log line's timestamp or pid can contain "409".
+    while (!world.bot!.hasExited && !world.bot!.output().some((line) => line.includes("409 Conflict")))
       await pollAsSecondInstance();
 
     const exit = await world.bot!.waitForExit(15_000);

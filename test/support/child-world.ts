@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import { type BotApiEmulator, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
 import { bundleMain, type ChildBot, type ChildBundle, childEnv } from "./child-bot.js";
@@ -14,11 +14,11 @@ export interface ChildWorld {
   dataDir: string;
   env: Record<string, string>;
   bundle: ChildBundle;
-  /** The child to kill at the end, if a test left one running. */
+  /** The child to kill after each test, if the test left one running. */
   bot: ChildBot | undefined;
 }
 
-/** Starts the world before the file's tests and tears it down (the last child bot included) after them. */
+/** Starts the world before the file's tests and tears it down after them; a child bot a test left running is killed after that test. */
 export function useChildWorld(name: string): ChildWorld {
   const world = { bot: undefined } as ChildWorld;
   beforeAll(async () => {
@@ -33,8 +33,12 @@ export function useChildWorld(name: string): ChildWorld {
     });
     world.bundle = await bundleMain();
   });
-  afterAll(async () => {
+  // A failed test can leave its bot running and holding the data folder's lock: the next test starts clean.
+  afterEach(async () => {
     await world.bot?.killHard();
+    world.bot = undefined;
+  });
+  afterAll(async () => {
     await world.telegram?.close();
     await world.premiumpay?.close();
     await world.bundle?.remove();

@@ -89,6 +89,8 @@ export function topEntries(
     byKey.set(row.key, entry);
   }
   return [...byKey.entries()]
+    // A key with no sales is no "top" anything, and its "0.00" would be an amount without a currency.
+    .filter(([, entry]) => entry.count > 0)
     .map(([key, entry]) => ({
       key: shortName(key),
       count: entry.count,

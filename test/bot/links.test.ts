@@ -156,7 +156,8 @@ describe("/links", () => {
       // Every ranked link, the direct row and the totals.
       expect(figures.length).toBeGreaterThanOrEqual(3);
       for (const line of figures) expect(line).toContain(`💰 ${noSales} ·`);
-      for (const line of lines.filter((line) => /^(🏆|🐢)/.test(line))) expect(line).toContain(`, ${noSales} (`);
+      for (const line of lines.filter((line) => /^(🏆|🐢)/.test(line)))
+        expect(line).toContain(`, ${noSales} (`);
       expect(screen.text).not.toContain("—");
       expect(screen.text).not.toMatch(/\b0[.,]00\b/);
     });

@@ -61,7 +61,8 @@ const require = createRequire(import.meta.url);
 /**
  * The npm Chromium has only Open Sans: a picture for people also wants a monospace font for tables (DejaVu, an npm
  * dependency of the charts) and emoji, taken from the system's fonts when it has them (Debian:
- * fonts-noto-color-emoji). CHROMIUM_PATH's browser uses the system's fontconfig as it is.
+ * fonts-noto-color-emoji). Text stays in Open Sans: an emoji font also has digits and spaces, which must not win.
+ * CHROMIUM_PATH's browser uses the system's fontconfig as it is.
  */
 async function screenshotFonts(launch: ChromiumLaunch, folder: string): Promise<Record<string, string>> {
   if (launch.source !== "npm" || !launch.env.FONTCONFIG_PATH) return launch.env;
@@ -83,6 +84,8 @@ ${dirs
   .map((dir) => `  <dir>${dir}</dir>`)
   .join("\n")}
   <cachedir>${join(folder, "fonts-cache")}</cachedir>
+  <alias><family>sans-serif</family><prefer><family>Open Sans</family><family>DejaVu Sans</family></prefer></alias>
+  <alias><family>monospace</family><prefer><family>DejaVu Sans Mono</family></prefer></alias>
 </fontconfig>
 `,
   );

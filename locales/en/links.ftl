@@ -25,3 +25,6 @@ links-worst = 🐢 Weakest: <b>{ $name }</b>, { $revenue } from { $sales ->
        *[other] { $sales } sales
     } (conversion { $conversion })
 links-chart-button = 📊 Chart
+links-figures-no-sales = 👥 +{ $joins } −{ $leaves } · 📨 { $requests } · 💰 no sales · conversion { $conversion }
+links-best-no-sales = 🏆 Best: <b>{ $name }</b>, no sales (conversion { $conversion })
+links-worst-no-sales = 🐢 Weakest: <b>{ $name }</b>, no sales (conversion { $conversion })

@@ -25,3 +25,6 @@ links-worst = 🐢 Más flojo: <b>{ $name }</b>, { $revenue } de { $sales ->
        *[other] { $sales } ventas
     } (conversión { $conversion })
 links-chart-button = 📊 Gráfico
+links-figures-no-sales = 👥 +{ $joins } −{ $leaves } · 📨 { $requests } · 💰 sin ventas · conversión { $conversion }
+links-best-no-sales = 🏆 Mejor: <b>{ $name }</b>, sin ventas (conversión { $conversion })
+links-worst-no-sales = 🐢 Más flojo: <b>{ $name }</b>, sin ventas (conversión { $conversion })

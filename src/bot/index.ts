@@ -26,8 +26,9 @@ export type { BotContext, BotDeps, FlowContext } from "./context.js";
 /**
  * Bump when a conversation's steps change shape: flows stored by an older release are then closed with a note
  * (see closeOutdatedFlows), not replayed against steps they were not recorded with. 2: the screen module.
+ * 3: hints below a view are deleted when the flow moves on.
  */
-export const CONVERSATION_STATE_VERSION = 2;
+export const CONVERSATION_STATE_VERSION = 3;
 
 /** A flow in progress stored by a release with other steps is deleted, and its operator told, before it can load. */
 function closeOutdatedFlows(store: BotDeps["store"]): MiddlewareFn<BotContext> {

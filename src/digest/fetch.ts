@@ -88,7 +88,9 @@ export function topEntries(
     entry.totals.set(currency, total);
     byKey.set(row.key, entry);
   }
+  // A key with no sales is no "top" anything, and its "0.00" would be an amount without a currency.
   return [...byKey.entries()]
+    .filter(([, entry]) => entry.count > 0)
     .map(([key, entry]) => ({
       key: shortName(key),
       count: entry.count,

@@ -43,7 +43,10 @@ export function formatCount(value: number, locale: Locale): string {
   return formatter(`${locale}:count`, () => new Intl.NumberFormat(INTL_LOCALE[locale]))!.format(value);
 }
 
-/** "€120.00 · $35.50", or the zero amount when there were no sales. Plain text: escape before HTML. */
+/**
+ * "€120.00 · $35.50". Plain text: escape before HTML. With no sales it is a bare "0.00", an amount without a
+ * currency: callers say "no sales" in words instead (totalLine, /sales, /links, the digest).
+ */
 export function formatTotals(totals: readonly CurrencyTotal[], locale: Locale): string {
   if (totals.length === 0) return formatMoney(0, null, locale);
   return totals.map((total) => formatMoney(total.amount, total.currency || null, locale)).join(" · ");

@@ -148,6 +148,33 @@ describe("channel picker", () => {
     await op.click("Channel 2", /Send a name/);
   });
 
+  it("a hint below the list is replaced by the next one and goes once the flow moves on", async () => {
+    const op = await logIn(h.premiumpay.addClient({ channels: 3 }));
+    await op.send("/link", /Pick a channel/);
+    const first = await op.send("Channel 2", /Pick a channel with the buttons/);
+    const second = await op.send("the second one", /Pick a channel with the buttons/);
+    const hints = () => op.botMessages().filter((message) => message.text.includes("with the buttons"));
+    expect(hints().map((message) => message.messageId)).toEqual([second.messageId]);
+    expect(first.messageId).not.toBe(second.messageId);
+    const next = await op.click("Channel 2", /Send a name/);
+    expect(hints()).toEqual([]);
+    expect(op.lastMessage()?.messageId).toBe(next.messageId);
+  });
+
+  it("a hint sent before a restart goes once the flow moves on after it, in Spanish too", async () => {
+    const op = h.operator({ account: h.premiumpay.addClient({ channels: 3 }), languageCode: "es" });
+    await op.login();
+    await op.send("/link", /Elige un canal/);
+    const hint = await op.send("el segundo", (message) => message.text.includes("/cancel"));
+    expect(hint.text).toBe("Elige un canal con los botones, o /cancel.");
+    await h.restart();
+    await op.click(
+      "Channel 2",
+      (message) => message.messageId !== hint.messageId && message.text.includes("Channel 2"),
+    );
+    expect(op.botMessages().map((message) => message.messageId)).not.toContain(hint.messageId);
+  });
+
   it("refuses a forged or stale channel button", async () => {
     const op = await logIn(bulkAccount());
     const list = await op.send("/link", /Page 1 of 4/);

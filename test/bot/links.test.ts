@@ -143,6 +143,26 @@ describe("/links", () => {
     expect(recovered.text).toContain(`Links · ${CHANNEL}`);
   });
 
+  for (const [languageCode, today, noSales] of [
+    ["en", "Today", "no sales"],
+    ["es", "Hoy", "sin ventas"],
+  ] as const) {
+    it(`says "${noSales}" for a period without sales, never an amount without a currency (${languageCode})`, async () => {
+      const { op } = await fixture(languageCode);
+      // The fixture's sales are all before today.
+      const screen = await openLinks(op, today);
+      const lines = screen.text.split("\n");
+      const figures = lines.filter((line) => line.startsWith("👥"));
+      // Every ranked link, the direct row and the totals.
+      expect(figures.length).toBeGreaterThanOrEqual(3);
+      for (const line of figures) expect(line).toContain(`💰 ${noSales} ·`);
+      for (const line of lines.filter((line) => /^(🏆|🐢)/.test(line)))
+        expect(line).toContain(`, ${noSales} (`);
+      expect(screen.text).not.toContain("—");
+      expect(screen.text).not.toMatch(/\b0[.,]00\b/);
+    });
+  }
+
   for (const [languageCode, label, title, period] of [
     ["en", "Chart", "Revenue by link", "Last 7 days"],
     ["es", "Gráfico", "Ingresos por enlace", "Últimos 7 días"],

@@ -175,8 +175,16 @@ describe("after login", () => {
     await op.login();
     const account = await op.send("/account", /Client id/);
     expect(account.text).toMatch(/API status: ✅ ok/);
-    expect(account.text).toMatch(/Rate limit: .+/);
+    expect(account.text).toMatch(/Rate limit: \d+ of 120 requests left; the count resets in \d+ s/);
     expect(account.text).toContain("Time zone: UTC");
+  });
+
+  it("/account in Spanish: its labels and the rate limit in words, no premiumpay field name", async () => {
+    const op = h.operator({ languageCode: "es" });
+    await op.login();
+    const account = await op.send("/account", /ID de cliente/);
+    expect(account.text).toMatch(/Límite de peticiones: quedan \d+ de 120; el recuento se reinicia en \d+ s/);
+    expect(account.text).not.toMatch(/Client id|Rate limit|limit:|remaining:|reset:/);
   });
 
   it("tells an operator whose token expired to log in again", async () => {

@@ -283,6 +283,39 @@ describe("/results", () => {
     expect(cells(table.total!)).toEqual(["Total", "1204", "4", "3", "10,7"]);
   });
 
+  it("adds amounts up only in one stated currency: not across currencies, not a bare 0 without one", async () => {
+    const op = await operator();
+    const day = (date: string, sales: number, amount: number, currency: string | null) => ({
+      date,
+      channel_id: 1002,
+      joins: 5,
+      sales,
+      amount,
+      currency,
+    });
+    h.premiumpay.faults.set(
+      "channelResults",
+      { body: [day("2026-03-27", 2, 10.5, "EUR"), day("2026-03-28", 1, 30, "USD")] },
+      { times: 1 },
+    );
+    await op.send("/results", /Pick a channel/);
+    await op.click("Recetas Secretas", /Which period\?/);
+    const mixed = tableOf(await op.click("Last 30 days", /results\n/));
+    expect(cells(mixed.header)).toEqual(["Date", "Joins", "Sales", "Amount", "Currency"]);
+    expect(cells(mixed.total!)).toEqual(["Total", "10", "3"]);
+    expect(mixed.total).not.toMatch(/40\.5/);
+
+    // Days without sales, currency not given: the zero total would be an amount without a currency.
+    h.premiumpay.faults.set(
+      "channelResults",
+      { body: [day("2026-03-28", 0, 0, null), day("2026-03-29", 0, 0, null)] },
+      { times: 1 },
+    );
+    const none = tableOf(await op.click("Last 7 days", /results\n/));
+    expect(cells(none.header)).toEqual(["Date", "Joins", "Sales", "Amount"]);
+    expect(cells(none.total!)).toEqual(["Total", "10", "0"]);
+  });
+
   it("reads 'No data' as no results, and offers Retry when premiumpay limits requests", async () => {
     const op = await operator();
     h.premiumpay.faults.set("channelResults", { ko: "No data" }, { times: 1 });

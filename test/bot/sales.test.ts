@@ -372,8 +372,10 @@ describe("/sales", () => {
     expect(result.text).toContain("Sales: 0\n");
     expect(result.text).toContain("Total: no sales");
     expect(result.text).not.toContain("Total: 0.00");
-    expect(result.text).toContain("Yesterday until 12:15: 0 sales · 0.00");
+    // Yesterday had none either: said in words, never "0 sales · 0.00", an amount without a currency.
     expect(result.text).toContain("No sales yesterday at this time either.");
+    expect(result.text).not.toContain("Yesterday until");
+    expect(result.text).not.toContain("0.00");
     expect(result.text).not.toContain("By link");
   });
 
@@ -438,6 +440,8 @@ describe("/sales", () => {
     expect(result.text).toContain("Ventas: 1\n");
     expect(result.text).toMatch(/Total: 1234,50\s€/);
     expect(result.text).toContain("Ayer a esta hora no había ventas");
+    expect(result.text).not.toContain("0 ventas");
+    expect(result.text).not.toContain("0,00");
   });
 });
 

@@ -1,93 +1,44 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Demo, startDemo } from "../../src/demo/index.js";
-import { createLogger } from "../../src/logger.js";
-import { CHROMIUM_ARGS, chromiumForTests } from "../support/chromium.js";
+import {
+  createPublicLink,
+  type DemoInChromium,
+  logIn,
+  sendLinksChart,
+  startDemoInChromium,
+} from "../support/demo-chat.js";
+import { englishIn, localeText, untranslatedOrRawHtml } from "../support/locale-text.js";
 
 const ARTIFACTS = "test-artifacts";
 const PHONE = { width: 390, height: 844 };
 
-let demo: Demo;
-let browser: BrowserContext;
-let page: Page;
-const folders: string[] = [];
-const logs: string[] = [];
+let world: DemoInChromium;
 
 beforeAll(async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), "ppbot-demo-"));
-  const userDataDir = await mkdtemp(join(tmpdir(), "ppbot-chromium-"));
-  folders.push(dataDir, userDataDir);
   await mkdir(ARTIFACTS, { recursive: true });
-  demo = await startDemo({
-    dataDir,
-    port: 0,
-    logger: createLogger("warn", { write: (line: string) => void logs.push(line) }),
-  });
-  const { executablePath, env } = await chromiumForTests();
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    env,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 960, height: 900 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  world = await startDemoInChromium();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-  for (const folder of folders) await rm(folder, { recursive: true, force: true });
+  await world?.stop();
 });
-
-/** The newest bot bubble that contains the text (new or edited in place). */
-async function botSays(text: string | RegExp): Promise<void> {
-  await page.locator(".message.in .text", { hasText: text }).last().waitFor({ timeout: 8000 });
-}
-
-async function type(text: string): Promise<void> {
-  await page.locator("#input").fill(text);
-  await page.locator("#input").press("Enter");
-}
-
-async function tap(label: string | RegExp): Promise<void> {
-  await page.locator("button.key", { hasText: label }).last().click();
-}
 
 describe("the demo chat page in Chromium", () => {
   it("logs in with the demo credentials and creates a public link through the buttons", async () => {
+    const { demo, chat } = world;
+    const { page } = chat;
     const { clientId, token } = demo.credentials;
-    await page.goto(demo.webUrl!);
     await page.locator("#client-id", { hasText: clientId }).waitFor();
     expect(await page.locator("#empty").isVisible()).toBe(true);
 
-    await type("/start");
-    await botSays("Send me your premiumpay client id");
-    // The user's own message is shown once, on the right.
+    await logIn(chat, demo.credentials);
+    // The user's own message is shown once, on the right; the one with the token is gone.
     expect(await page.locator(".message.out .text", { hasText: "/start" }).count()).toBe(1);
-    await type(clientId);
-    await botSays("API token");
-    await type(token);
-    await botSays(`Logged in as ${clientId}`);
-    // The bot deletes the message with the token; the page removes it as it happens.
-    await page.locator(".message.out", { hasText: token }).waitFor({ state: "detached" });
+    expect(await page.locator(".message.out", { hasText: token }).count()).toBe(0);
 
     // /link from the command menu that the bot registered with setMyCommands.
-    await page.locator("#menu-button").click();
-    await page.locator(".menu-item-name", { hasText: /^\/link$/ }).click();
-    await tap("Fitness Premium");
-    await botSays("Send a name");
-    await type("Instagram bio");
-    await botSays("How long");
-    await tap(/^7 days$/);
-    await botSays("approve each join request");
-    await tap(/^No$/);
-    await botSays("Check the new link");
-    await tap("Create the link");
-    await botSays("Link created");
+    await createPublicLink(chat);
 
     const created = demo.sandbox.data(clientId).createdLinks;
     expect(created).toHaveLength(1);
@@ -110,9 +61,9 @@ describe("the demo chat page in Chromium", () => {
   }, 30_000);
 
   it("reloads the same chat and fits a phone-sized screen without sideways scrolling", async () => {
-    const phone = await browser.newPage();
+    const phone = await world.browser.newPage();
     await phone.setViewportSize(PHONE);
-    await phone.goto(demo.webUrl!);
+    await phone.goto(world.demo.webUrl!);
     await phone.locator(".message.in", { hasText: "Link created" }).waitFor();
     // A string, evaluated in the page: this test file is compiled without the DOM's types.
     const overflow = await phone.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
@@ -123,8 +74,74 @@ describe("the demo chat page in Chromium", () => {
     await phone.close();
   });
 
+  it("shows /links' revenue-by-link chart inline, as the photo the bot sent", async () => {
+    const { chat } = world;
+    const photo = await sendLinksChart(chat);
+    // The bot's 1080 px PNG, decoded by the browser, fitted into the bubble.
+    expect(
+      await chat.page.evaluate<number>(
+        "[...document.querySelectorAll('.message.in img.photo')].at(-1).naturalWidth",
+      ),
+    ).toBe(1080);
+    const shown = await photo.boundingBox();
+    expect(shown!.width).toBeGreaterThan(200);
+    expect(shown!.width).toBeLessThanOrEqual(420);
+    const caption = await chat.page
+      .locator(".message.in", { has: chat.page.locator("img.photo") })
+      .last()
+      .locator(".text")
+      .textContent();
+    expect(caption).toContain("Revenue by link · Fitness Premium");
+    await chat.page.screenshot({ path: join(ARTIFACTS, "demo-chart.png") });
+  }, 30_000);
+
+  it("after /language → Español, the command menu, a report and the digest preview are all Spanish", async () => {
+    const { chat } = world;
+    const spanish = localeText("es");
+    const english = localeText("en");
+    await chat.type("/language");
+    await chat.botSays("Choose your language");
+    const before = await chat.lastMessageId();
+    await chat.tap("Español");
+    await chat.botSays("Idioma cambiado a español");
+
+    // The "/" menu is the chat's own, set by the bot for this chat in the chosen language.
+    await expect
+      .poll(async () => (await chat.commandMenu()).map((entry) => entry.description), { timeout: 8000 })
+      .toContain(spanish.fragments.find((fragment) => fragment.startsWith("Informes de ventas")));
+    const menu = await chat.commandMenu();
+    expect(menu.map((entry) => entry.command)).toEqual(expect.arrayContaining(["/report", "/digest"]));
+    for (const { description } of menu) {
+      expect(spanish.fragments).toContain(description);
+      expect(english.fragments).not.toContain(description);
+    }
+
+    await chat.pickCommand("report");
+    await chat.tap("Ventas por país");
+    await chat.botSays("¿Qué periodo?");
+    await chat.tap("Últimos 7 días");
+    const report = await chat.botSays(/Ventas por país[\s\S]*Total/);
+    expect(await report.locator("pre").count()).toBeGreaterThan(0);
+
+    await chat.pickCommand("digest");
+    await chat.botSays("Resumen diario de ventas");
+    await chat.tap("Envíame una vista previa ahora");
+    await chat.botSays("Cambia la hora o los canales con /digest.", 15_000);
+    await chat.tap("Listo");
+    await chat.botSays("Ajustes del resumen guardados.");
+
+    const shown = (await chat.botTextsAfter(before)).join("\n");
+    expect(shown).toContain("Tus ventas del");
+    expect(shown).toContain("Países principales (toda la cuenta)");
+    expect({
+      rawKeysPlaceablesOrHtml: untranslatedOrRawHtml(shown, new Set([...english.keys, ...spanish.keys])),
+      english: englishIn(shown),
+    }).toEqual({ rawKeysPlaceablesOrHtml: [], english: [] });
+    await chat.page.screenshot({ path: join(ARTIFACTS, "demo-chat-es.png") });
+  }, 45_000);
+
   it("logs no errors while the flows run", () => {
-    const errors = logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
+    const errors = world.logs.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
     expect(errors).toEqual([]);
   });
 });

@@ -110,6 +110,30 @@ describe("digest content", () => {
     expect(spanish).toContain("Métodos de pago (toda la cuenta): sin datos");
   });
 
+  for (const [locale, noSales, noData] of [
+    ["en", "No sales", "no data"],
+    ["es", "Sin ventas", "sin datos"],
+  ] as const) {
+    it(`a day without sales reads "${noSales}", never an amount without a currency (${locale})`, async () => {
+      world = await startDigestWorld({ now: MONDAY_9_MADRID });
+      const account = world.premiumpay.addClient({ channels: 2 });
+      await world.addOperator({ id: 511, account, locale });
+      // premiumpay may list a key with nothing sold: it is no top entry, and "ES 0 (0.00)" would say nothing.
+      world.premiumpay.faults.set(
+        "aggregatedSales",
+        { body: [{ country: "ES", payment_method: "card", count: 0, amount: 0, currency: null }] },
+        { times: 2 },
+      );
+      expect((await world.service().runDue()).sent).toBe(1);
+      const text = botTexts(world, 511).join("\n");
+      for (const channel of world.premiumpay.data(account.clientId).channels) {
+        expect(text.slice(text.indexOf(channel.name)).split("\n")[1]).toBe(noSales);
+      }
+      expect(text.match(new RegExp(`: ${noData}`, "g"))).toHaveLength(2);
+      expect(text).not.toMatch(/\b0[.,]00\b/);
+    });
+  }
+
   it("when premiumpay fails for one channel, that channel says so and the others are delivered", async () => {
     world = await startDigestWorld({ now: MONDAY_9_MADRID });
     await world.addOperator({ id: 502 });

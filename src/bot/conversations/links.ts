@@ -57,15 +57,20 @@ function conversionText(ctx: FlowContext, conversion: number | undefined): strin
   }).format(conversion);
 }
 
+/** A row without sales says so in words rather than a revenue placeholder. */
 function figuresLine(ctx: FlowContext, row: Omit<LinkPerformanceRow, "link" | "name">): string {
   const { locale } = ctx;
-  return ctx.html("links-figures", {
+  const counts = {
     joins: formatCount(row.joins, locale),
     leaves: formatCount(row.leaves, locale),
     requests: formatCount(row.joinRequests, locale),
-    sales: row.sales,
-    revenue: row.revenue.length > 0 ? formatTotals(row.revenue, locale) : "—",
     conversion: conversionText(ctx, row.conversion),
+  };
+  if (row.sales === 0) return ctx.html("links-figures-no-sales", counts);
+  return ctx.html("links-figures", {
+    ...counts,
+    sales: row.sales,
+    revenue: formatTotals(row.revenue, locale),
   });
 }
 
@@ -93,13 +98,11 @@ function renderLinks(
   );
   const callout = (key: string, row: LinkPerformanceRow | undefined) => {
     if (!row) return;
+    const named = { name: rowName(ctx, row), conversion: conversionText(ctx, row.conversion) };
     lines.push(
-      ctx.html(key, {
-        name: rowName(ctx, row),
-        sales: row.sales,
-        revenue: row.revenue.length > 0 ? formatTotals(row.revenue, ctx.locale) : "—",
-        conversion: conversionText(ctx, row.conversion),
-      }),
+      row.sales === 0
+        ? ctx.html(`${key}-no-sales`, named)
+        : ctx.html(key, { ...named, sales: row.sales, revenue: formatTotals(row.revenue, ctx.locale) }),
     );
   };
   if (figures.best || figures.worst) lines.push("");

@@ -53,7 +53,7 @@ async function askToken(screen: Screen): Promise<string> {
     // The token must not stay in the chat history; a failed delete (message too old, already gone) is harmless.
     await answer.ctx.deleteMessage().catch(() => undefined);
     if (answer.kind === "other") {
-      await answer.ctx.reply(answer.ctx.html("login-need-text"));
+      await screen.hint(answer.ctx, "login-need-text");
       continue;
     }
     const parsed = tokenSchema.safeParse(answer.text);

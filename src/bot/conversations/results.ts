@@ -78,22 +78,34 @@ function resultColumns(rows: readonly ChannelResult[]): { varying: string[]; com
   return varying.length === 0 ? { varying: keys, common: [] } : { varying, common: keys.filter(isCommon) };
 }
 
-/** "Total" under the first column that is not a measure, and the sum of every column that adds up. */
+/** The one currency every row's amount is in; undefined when rows differ or none says. */
+function singleCurrency(rows: readonly ChannelResult[]): string | undefined {
+  const currencies = new Set(rows.map((row) => row.currency).filter((currency) => !isEmpty(currency)));
+  const [only] = currencies;
+  return currencies.size === 1 && typeof only === "string" ? only : undefined;
+}
+
+/**
+ * "Total" under the first column that is not a measure, and the sum of every column that adds up. Amounts add up
+ * only in one stated currency: never across currencies, and never a bare "0" without one.
+ */
 function totalsRow(
   ctx: FlowContext,
   rows: readonly ChannelResult[],
   keys: readonly string[],
 ): string[] | undefined {
   if (rows.length < 2) return undefined;
+  const amountsAddUp = singleCurrency(rows) !== undefined;
   const sums = keys.map((key) => {
-    if (!isMeasure(rows, key)) return undefined;
+    if (!isMeasure(rows, key) || (key === "amount" && !amountsAddUp)) return undefined;
     const values = rows.map((row) => (typeof row[key] === "number" ? row[key] : 0));
     if (!ADDITIVE_FIELDS.has(key) && !values.every(Number.isInteger)) return undefined;
     // Cents as integers, so that 0.1 + 0.2 adds up to 0.3.
     return values.reduce((sum, value) => sum + Math.round(value * 100), 0) / 100;
   });
   if (sums.every((sum) => sum === undefined)) return undefined;
-  const labelAt = sums.indexOf(undefined);
+  // Not under Amount: a blank there means "no single currency", not a label's place.
+  const labelAt = sums.findIndex((sum, index) => sum === undefined && keys[index] !== "amount");
   return sums.map((sum, index) =>
     index === labelAt ? ctx.t("report-total") : sum === undefined ? "" : cellText(ctx, sum, true),
   );

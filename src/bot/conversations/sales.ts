@@ -121,8 +121,10 @@ function renderSales(
     const hidden = current.byLink.length - MAX_LINK_LINES;
     if (hidden > 0) lines.push(ctx.html("sales-more-links", { count: hidden }));
   }
-  if (previous) {
-    const change = formatChange(current.count, previous.count, locale);
+  if (previous && previous.count === 0) {
+    // The line says yesterday had no sales: no "0 sales · 0.00", an amount without a currency.
+    lines.push("", ctx.html(current.count > 0 ? "sales-change-new" : "sales-change-none"));
+  } else if (previous) {
     lines.push(
       "",
       ctx.html("sales-compare", {
@@ -130,9 +132,8 @@ function renderSales(
         count: previous.count,
         totals: formatTotals(previous.totals, locale),
       }),
-      change !== undefined
-        ? ctx.html("sales-change", { change })
-        : ctx.html(current.count > 0 ? "sales-change-new" : "sales-change-none"),
+      // Yesterday had sales here, so there is a change to give.
+      ctx.html("sales-change", { change: formatChange(current.count, previous.count, locale)! }),
     );
   }
   return lines.join("\n");

@@ -151,7 +151,7 @@ async function waitForAnswer(
       continue;
     }
     if (accepts.text && answer.kind === "text") return { ctx, text: answer.text };
-    await ctx.reply(ctx.html(hintKey));
+    await screen.hint(ctx, hintKey);
   }
 }
 

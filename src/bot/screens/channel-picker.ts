@@ -124,7 +124,7 @@ export async function pickChannel(screen: Screen, purpose: string): Promise<Pick
       continue;
     }
     const hint = ordered.length > PICKER_PAGE_SIZE ? "picker-need-choice" : "picker-need-button";
-    await answer.ctx.reply(answer.ctx.html(hint));
+    await screen.hint(answer.ctx, hint);
     redraw = false;
   }
 }

@@ -58,6 +58,8 @@ export class Screen {
   staleKey = "button-expired";
   /** The current view carries buttons of this flow, to take off when the flow leaves it. */
   private live = false;
+  /** Hints sent below the view ("use the buttons"): removed once the flow moves on, so none is left behind. */
+  private hints: number[] = [];
 
   constructor(
     readonly conversation: Flow,
@@ -74,6 +76,7 @@ export class Screen {
    * operator's own message is now below it (the old one then loses its buttons, or goes, per `buried`).
    */
   async show(text: string, keyboard?: InlineKeyboard): Promise<void> {
+    await this.dropHints();
     if (this.messageId === undefined || this.ctx.message !== undefined) {
       await this.send(text, keyboard, this.options.buried ?? "keep");
       return;
@@ -84,6 +87,7 @@ export class Screen {
 
   /** Shows a view in a new message at the bottom of the chat; the previous one loses its buttons (or is deleted). */
   async send(text: string, keyboard?: InlineKeyboard, old: "keep" | "delete" = "keep"): Promise<void> {
+    await this.dropHints();
     if (old === "delete" && this.messageId !== undefined) {
       await this.ctx.api.deleteMessage(this.chatId, this.messageId).catch(() => undefined);
     } else {
@@ -144,7 +148,7 @@ export class Screen {
     for (;;) {
       const answer = await this.next();
       if (answer.kind !== "button") {
-        await answer.ctx.reply(answer.ctx.html(options.hintKey ?? "screen-use-buttons"));
+        await this.hint(answer.ctx, options.hintKey ?? "screen-use-buttons");
         continue;
       }
       const value = codec.unpack(answer.data);
@@ -173,7 +177,7 @@ export class Screen {
         continue;
       }
       if (answer.kind === "other") {
-        await answer.ctx.reply(answer.ctx.html(hintKey));
+        await this.hint(answer.ctx, hintKey);
         continue;
       }
       const parsed = schema.safeParse(answer.text);
@@ -196,8 +200,24 @@ export class Screen {
     }
   }
 
-  /** Takes the current view's buttons off (a view without buttons of this flow is left as it is). */
+  /**
+   * Tells the operator how to answer the current view, in a message below it. It replaces the previous hint, and
+   * goes when the flow shows its next view, retires this one or ends.
+   */
+  async hint(ctx: FlowContext, key: string): Promise<void> {
+    await this.dropHints();
+    this.hints.push((await ctx.reply(ctx.html(key))).message_id);
+  }
+
+  private async dropHints(): Promise<void> {
+    const hints = this.hints;
+    this.hints = [];
+    for (const id of hints) await this.ctx.api.deleteMessage(this.chatId, id).catch(() => undefined);
+  }
+
+  /** Takes the current view's buttons off (a view without buttons of this flow is left as it is), and any hint. */
   async retire(): Promise<void> {
+    await this.dropHints();
     if (!this.live || this.messageId === undefined) return;
     this.live = false;
     await this.ctx.api.editMessageReplyMarkup(this.chatId, this.messageId).catch(() => undefined);

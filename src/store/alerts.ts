@@ -149,7 +149,9 @@ export function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): 
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new StoreError(`invalid ${what}: ${issue?.path.join(".") || "value"} ${issue?.message ?? ""}`.trim());
+    throw new StoreError(
+      `invalid ${what}: ${issue?.path.join(".") || "value"} ${issue?.message ?? ""}`.trim(),
+    );
   }
   return result.data;
 }

@@ -13,6 +13,9 @@ export {
   alertSettingsSchema,
   countAlertState,
   DEFAULT_ALERT_SETTINGS,
+  deliveredFrom,
+  emptyOutbox,
+  queuedInto,
 } from "./alerts.js";
 export {
   CredentialsDamagedError,

@@ -169,7 +169,12 @@ export interface AlertStore {
    * After Telegram accepted a message, in one write: its sales leave the outbox and are marked sent at `at` (or
    * its notice leaves); sent marks older than `forgetSentBefore` are dropped.
    */
-  markAlertsSent(telegramId: number, delivery: AlertDelivery, at: Date, forgetSentBefore: Date): Promise<void>;
+  markAlertsSent(
+    telegramId: number,
+    delivery: AlertDelivery,
+    at: Date,
+    forgetSentBefore: Date,
+  ): Promise<void>;
   /**
    * Drops what waits in the operator's outbox (alerts turned off, logged out); sent marks stay. With `switchOff`
    * (the user blocked the bot), alerts are turned off in the same write.

@@ -1,11 +1,10 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ALERT_SETTINGS, openFileAlertState } from "../../src/alerts/index.js";
-import { ALERTS_FILE } from "../../src/alerts/state.js";
+import { DEFAULT_ALERT_SETTINGS } from "../../src/alerts/index.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import {
   type BotApiEmulator,
@@ -45,13 +44,11 @@ describe("sales alerts across hard kills", () => {
       { id: 9103, account: accounts[1]! },
     ];
     const store = await createStore({ dataDir, credentialsKey: Buffer.from(key, "hex") });
-    const state = await openFileAlertState(dataDir);
     for (const { id, account } of operators) {
       telegram.addUser({ id, first_name: `Operator ${id}` });
       await store.saveCredentials(id, account, { timezone: "UTC", digestTime: "03:00" });
-      await state.setSettings(id, { ...DEFAULT_ALERT_SETTINGS, enabled: true });
+      await store.setAlertSettings(id, { ...DEFAULT_ALERT_SETTINGS, enabled: true });
     }
-    await state.close();
     await store.close();
     const env = childEnv({
       telegram,
@@ -117,12 +114,12 @@ describe("sales alerts across hard kills", () => {
     child.kill("SIGTERM");
     expect((await child.exited).code).toBe(0);
 
-    const file = JSON.parse(await readFile(join(dataDir, ALERTS_FILE), "utf8")) as {
-      outboxes: Record<string, { sent: Record<string, string>; entries: unknown[] }>;
-    };
+    const stored = await createStore({ dataDir, credentialsKey: Buffer.from(key, "hex") });
+    const outboxes = await stored.alertOutboxes();
+    await stored.close();
     let doubles = 0;
     for (const { id, account } of operators) {
-      const sent = file.outboxes[String(id)]?.sent ?? {};
+      const sent = outboxes.find((outbox) => outbox.telegramId === id)?.sent ?? {};
       const missed = created.get(account.clientId)!.filter((saleId) => sent[`id:${saleId}`] === undefined);
       expect({ operator: id, missed }).toEqual({ operator: id, missed: [] });
       doubles += delivered(id) - expected(account.clientId);

@@ -24,14 +24,18 @@ const byId = (a: { telegramId: number }, b: { telegramId: number }) => a.telegra
  */
 export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
   type Tables = OperatorTables;
-  const outboxOf = (telegramId: number) => db.get("alertOutboxes", String(telegramId)) ?? emptyOutbox(telegramId);
+  const outboxOf = (telegramId: number) =>
+    db.get("alertOutboxes", String(telegramId)) ?? emptyOutbox(telegramId);
   /** An empty outbox is deleted rather than stored. */
   const outboxChange = (outbox: Tables["alertOutboxes"]): Change<Tables> => ({
     table: "alertOutboxes",
     key: String(outbox.telegramId),
     value: isEmptyOutbox(outbox) ? undefined : outbox,
   });
-  const settingsChange = (telegramId: number, settings: Tables["alertSettings"]["settings"]): Change<Tables> => ({
+  const settingsChange = (
+    telegramId: number,
+    settings: Tables["alertSettings"]["settings"],
+  ): Change<Tables> => ({
     table: "alertSettings",
     key: String(telegramId),
     value: { telegramId, settings },
@@ -77,7 +81,9 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
     markAlertsSent(telegramId, delivery, at, forgetSentBefore) {
       checkTelegramId(telegramId);
       return db.serially([alertOutboxLock(telegramId)], () =>
-        db.write([outboxChange(deliveredFrom(outboxOf(telegramId), delivery, at.toISOString(), forgetSentBefore))]),
+        db.write([
+          outboxChange(deliveredFrom(outboxOf(telegramId), delivery, at.toISOString(), forgetSentBefore)),
+        ]),
       );
     },
 
@@ -104,9 +110,9 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
 
     importAlertState(snapshot, mode) {
       const valid = checked(alertStateSnapshotSchema, snapshot, "alert state");
-      const ids = [
-        ...new Set([...valid.settings, ...valid.outboxes].map((record) => record.telegramId)),
-      ].map(alertOutboxLock);
+      const ids = [...new Set([...valid.settings, ...valid.outboxes].map((record) => record.telegramId))].map(
+        alertOutboxLock,
+      );
       const accounts = valid.accounts.map((account) => accountLock(account.clientId));
       return db.serially([...ids, ...accounts], async () => {
         const keep = (table: keyof Tables & string, key: string) => mode === "fill" && db.get(table, key);

@@ -1,10 +1,10 @@
 import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { alertAccountSchema, alertOutboxSchema, alertSettingsRecordSchema } from "../alerts.js";
 import { ensureDataDir } from "../atomic-file.js";
 import { KeyRing } from "../crypto.js";
 import { StoreError } from "../errors.js";
 import { JournaledFile, type StoreLogger } from "../journaled-file.js";
-import { alertAccountSchema, alertOutboxSchema, alertSettingsRecordSchema } from "../alerts.js";
 import { actionRecordSchema, operatorRecordSchema, SCHEMA_VERSION } from "../schema.js";
 import type { Store, StoreKeyOptions } from "../types.js";
 import { createConfirmedActions, dropOldActions } from "./actions.js";

@@ -70,7 +70,8 @@ export function createOperatorStore({ ring, now, db }: OperatorContext): Operato
           if (action.telegramId === telegramId) changes.push({ table: "actions", key: id, value: undefined });
         }
         for (const table of ["alertSettings", "alertOutboxes"] as const) {
-          if (db.get(table, String(telegramId))) changes.push({ table, key: String(telegramId), value: undefined });
+          if (db.get(table, String(telegramId)))
+            changes.push({ table, key: String(telegramId), value: undefined });
         }
         if (changes.length === 0) return false;
         await db.write(changes);

@@ -61,7 +61,9 @@ function accountOf(row: AccountRow): AlertAccount {
       clientId: row.client_id,
       watermark: row.watermark?.toISOString() ?? null,
       seen: row.seen,
-      outage: row.outage_since ? { since: row.outage_since.toISOString(), noticed: row.outage_noticed } : null,
+      outage: row.outage_since
+        ? { since: row.outage_since.toISOString(), noticed: row.outage_noticed }
+        : null,
       refusedToken: row.refused_token,
     },
     `stored alert account ${row.client_id}`,
@@ -120,7 +122,9 @@ const QUEUE_SALES = `INSERT INTO alert_outbox (telegram_id, sale_key, sale, mode
  */
 async function lockOutboxes(client: pg.ClientBase, telegramIds: readonly number[]): Promise<void> {
   for (const id of [...new Set(telegramIds)].sort((a, b) => a - b))
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('alert-outbox:' || $1::text, 0))", [id]);
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('alert-outbox:' || $1::text, 0))", [
+      id,
+    ]);
 }
 
 async function insertOutbox(client: pg.ClientBase, outbox: AlertOutbox): Promise<void> {
@@ -132,7 +136,10 @@ async function insertOutbox(client: pg.ClientBase, outbox: AlertOutbox): Promise
       [telegramId, entry.sale.key, JSON.stringify(entry.sale), entry.mode, entry.queuedAt],
     );
   for (const notice of outbox.notices)
-    await client.query("INSERT INTO alert_notices (telegram_id, notice) VALUES ($1, $2)", [telegramId, notice]);
+    await client.query("INSERT INTO alert_notices (telegram_id, notice) VALUES ($1, $2)", [
+      telegramId,
+      notice,
+    ]);
   const sent = Object.entries(outbox.sent);
   if (sent.length > 0)
     await client.query(
@@ -239,7 +246,12 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
         );
         for (const queued of valid.queued) {
           if (queued.sales.length > 0)
-            await client.query(QUEUE_SALES, [queued.telegramId, JSON.stringify(queued.sales), queued.mode, valid.at]);
+            await client.query(QUEUE_SALES, [
+              queued.telegramId,
+              JSON.stringify(queued.sales),
+              queued.mode,
+              valid.at,
+            ]);
           if (queued.notice)
             await client.query("INSERT INTO alert_notices (telegram_id, notice) VALUES ($1, $2)", [
               queued.telegramId,
@@ -300,7 +312,10 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
         outboxes(),
       ]);
       return {
-        settings: settings.rows.map((row) => ({ telegramId: Number(row.telegram_id), settings: settingsOf(row) })),
+        settings: settings.rows.map((row) => ({
+          telegramId: Number(row.telegram_id),
+          settings: settingsOf(row),
+        })),
         accounts: accounts.rows.map(accountOf),
         outboxes: outboxList,
       };
@@ -310,7 +325,10 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
       const valid = checked(alertStateSnapshotSchema, snapshot, "alert state");
       const fill = mode === "fill";
       await transaction("the imported alert state", async (client) => {
-        await lockOutboxes(client, [...valid.settings, ...valid.outboxes].map((record) => record.telegramId));
+        await lockOutboxes(
+          client,
+          [...valid.settings, ...valid.outboxes].map((record) => record.telegramId),
+        );
         const at = now();
         for (const record of valid.settings)
           await client.query(
@@ -325,7 +343,9 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
         for (const outbox of valid.outboxes) {
           if (fill) {
             const { rows } = await client.query(
-              OUTBOX_TABLES.map((table) => `SELECT 1 FROM ${table} WHERE telegram_id = $1`).join(" UNION ALL "),
+              OUTBOX_TABLES.map((table) => `SELECT 1 FROM ${table} WHERE telegram_id = $1`).join(
+                " UNION ALL ",
+              ),
               [outbox.telegramId],
             );
             if (rows.length > 0) continue;

@@ -42,12 +42,12 @@ export const alertSettingsSchema = z.strictObject({
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;
 
 /** Off for every operator until they turn alerts on. */
-export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
+export const DEFAULT_ALERT_SETTINGS: Readonly<AlertSettings> = Object.freeze({
   enabled: false,
   channelIds: null,
   minAmount: 0,
   quietHours: null,
-};
+});
 
 /**
  * How a sale reached the outbox: found by a regular poll, found while the operator's quiet hours held alerts,

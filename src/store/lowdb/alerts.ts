@@ -43,10 +43,10 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
 
   return {
     async alertSettings(telegramId) {
-      return db.get("alertSettings", String(telegramId))?.settings ?? DEFAULT_ALERT_SETTINGS;
+      return db.get("alertSettings", String(telegramId))?.settings ?? { ...DEFAULT_ALERT_SETTINGS };
     },
 
-    setAlertSettings(telegramId, settings) {
+    async setAlertSettings(telegramId, settings) {
       checkTelegramId(telegramId);
       const valid = checked(alertSettingsSchema, settings, "alert settings");
       return db.serially([alertOutboxLock(telegramId)], () => db.write([settingsChange(telegramId, valid)]));
@@ -62,7 +62,7 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
       return db.get("alertAccounts", clientId);
     },
 
-    recordAlertPoll(poll) {
+    async recordAlertPoll(poll) {
       const valid = checked(alertPollSchema, poll, "alert poll");
       const { account } = valid;
       const ids = valid.queued.map((queued) => queued.telegramId);
@@ -78,7 +78,7 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
       return Array.from(db.entries("alertOutboxes"), ([, outbox]) => outbox).sort(byId);
     },
 
-    markAlertsSent(telegramId, delivery, at, forgetSentBefore) {
+    async markAlertsSent(telegramId, delivery, at, forgetSentBefore) {
       checkTelegramId(telegramId);
       return db.serially([alertOutboxLock(telegramId)], () =>
         db.write([
@@ -87,7 +87,7 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
       );
     },
 
-    clearAlertOutbox(telegramId, options = {}) {
+    async clearAlertOutbox(telegramId, options = {}) {
       checkTelegramId(telegramId);
       return db.serially([alertOutboxLock(telegramId)], async () => {
         const changes = [outboxChange({ ...outboxOf(telegramId), entries: [], notices: [] })];
@@ -108,7 +108,7 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
       };
     },
 
-    importAlertState(snapshot, mode) {
+    async importAlertState(snapshot, mode) {
       const valid = checked(alertStateSnapshotSchema, snapshot, "alert state");
       const ids = [...new Set([...valid.settings, ...valid.outboxes].map((record) => record.telegramId))].map(
         alertOutboxLock,

@@ -167,15 +167,15 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
   async function outboxes(): Promise<AlertOutbox[]> {
     const [entries, notices, sent] = await Promise.all([
       pool.query<{ telegram_id: string; sale: unknown; mode: string; queued_at: Date }>(
-        `SELECT telegram_id::text AS telegram_id, sale, mode, queued_at FROM alert_outbox
-         ORDER BY telegram_id, queued_at, sale ->> 'date', sale_key`,
+        `SELECT telegram_id::text AS telegram_id, sale, mode, queued_at FROM alert_outbox o
+         ORDER BY o.telegram_id, position`,
       ),
       pool.query<{ telegram_id: string; notice: string }>(
-        `SELECT telegram_id::text AS telegram_id, notice FROM alert_notices ORDER BY telegram_id, id`,
+        `SELECT telegram_id::text AS telegram_id, notice FROM alert_notices n ORDER BY n.telegram_id, id`,
       ),
       pool.query<{ telegram_id: string; sale_key: string; sent_at: Date }>(
-        `SELECT telegram_id::text AS telegram_id, sale_key, sent_at FROM alert_sent
-         ORDER BY telegram_id, sale_key`,
+        `SELECT telegram_id::text AS telegram_id, sale_key, sent_at FROM alert_sent s
+         ORDER BY s.telegram_id, sale_key`,
       ),
     ]);
     const byId = new Map<number, AlertOutbox>();
@@ -210,7 +210,7 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
         `SELECT ${SETTINGS_COLUMNS} FROM alert_settings WHERE telegram_id = $1`,
         [telegramId],
       );
-      return rows[0] ? settingsOf(rows[0]) : DEFAULT_ALERT_SETTINGS;
+      return rows[0] ? settingsOf(rows[0]) : { ...DEFAULT_ALERT_SETTINGS };
     },
 
     async setAlertSettings(telegramId, settings) {
@@ -223,7 +223,7 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
 
     async alertSubscribers() {
       const { rows } = await pool.query<SettingsRow>(
-        `SELECT ${SETTINGS_COLUMNS} FROM alert_settings WHERE enabled ORDER BY telegram_id`,
+        `SELECT ${SETTINGS_COLUMNS} FROM alert_settings WHERE enabled ORDER BY alert_settings.telegram_id`,
       );
       return rows.map((row) => ({ telegramId: Number(row.telegram_id), settings: settingsOf(row) }));
     },
@@ -307,7 +307,9 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
 
     async exportAlertState(): Promise<AlertStateSnapshot> {
       const [settings, accounts, outboxList] = await Promise.all([
-        pool.query<SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM alert_settings ORDER BY telegram_id`),
+        pool.query<SettingsRow>(
+          `SELECT ${SETTINGS_COLUMNS} FROM alert_settings ORDER BY alert_settings.telegram_id`,
+        ),
         pool.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM alert_accounts ORDER BY client_id`),
         outboxes(),
       ]);

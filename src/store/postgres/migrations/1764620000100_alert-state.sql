@@ -44,6 +44,8 @@ CREATE TABLE alert_outbox (
   -- live: found by a regular poll; quiet: during quiet hours; catch-up: the first poll after downtime
   mode        text NOT NULL CHECK (mode IN ('live', 'quiet', 'catch-up')),
   queued_at   timestamptz NOT NULL,
+  -- the order sales were queued in (outboxes are read oldest first)
+  position    bigserial NOT NULL,
   PRIMARY KEY (telegram_id, sale_key)
 );
 

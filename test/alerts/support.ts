@@ -174,16 +174,17 @@ export function newAccount(world: AlertWorld, channels = 3): { clientId: string;
 }
 
 /** A world per test, stopped after it: `const started = useAlertWorld(); const w = await started();`. */
-export function useAlertWorld(
-  base: Omit<AlertWorldOptions, "env"> = {},
-): (env?: Record<string, string>) => Promise<AlertWorld> {
+export function useAlertWorld(): (
+  env?: Record<string, string>,
+  options?: Omit<AlertWorldOptions, "env">,
+) => Promise<AlertWorld> {
   let world: AlertWorld | undefined;
   afterEach(async () => {
     await world?.stop();
     world = undefined;
   });
-  return async (env) => {
-    world = await startAlertWorld({ ...base, ...(env ? { env } : {}) });
+  return async (env, options = {}) => {
+    world = await startAlertWorld({ ...options, ...(env ? { env } : {}) });
     return world;
   };
 }

@@ -2,10 +2,10 @@ import type { Bot } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import {
   type AlertService,
-  type AlertState,
+  alertSettingsOf,
   alertsPremiumpay,
   createAlertService,
-  openFileAlertState,
+  migrateLegacyAlertsFile,
 } from "./alerts/index.js";
 import { registerCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
@@ -56,8 +56,8 @@ export interface App {
   deps: BotDeps;
   /** The daily digest's scheduler and queue (tests drive it with `runDue` under a moved clock). */
   digest: DigestService;
-  /** Sales alerts: the pollers and their durable state (tests drive `pollAll`/`dispatch` and set settings). */
-  alerts: { service: AlertService; state: AlertState };
+  /** Sales alerts: the pollers, whose state is in the store (tests drive `pollAll`/`dispatch`). */
+  alerts: { service: AlertService };
   flowExpiry: FlowExpiry;
   /** The webhook server's address (webhook mode; PORT=0 picks a free port). */
   webhookAddress?: { host: string; port: number };
@@ -102,9 +102,10 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     const rotated = await store.rotateKeys();
     logger.info(rotated, "re-encrypted stored secrets with the current CREDENTIALS_KEY");
   }
-  // Alert settings and the pollers' watermarks; the /alerts screen reads and writes the settings through deps.
-  const alertState: AlertState = await openFileAlertState(config.dataDir);
-  const deps = { ...createDeps(config, store, logger, now), alertSettings: alertState };
+  // Alert state kept in DATA_DIR/alerts.json by earlier releases moves into the store once.
+  await migrateLegacyAlertsFile(config.dataDir, store, logger);
+  // The /alerts screen reads and writes the settings in the store, where the elected poller reads them.
+  const deps = { ...createDeps(config, store, logger, now), alertSettings: alertSettingsOf(store) };
   const metrics = config.ops ? createMetrics() : undefined;
   // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
   const chatLocks: ChatLocks | undefined =
@@ -133,9 +134,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const createAlerts = () =>
     createAlertService({
       config,
-      operators: store,
+      store,
       premiumpay: alertsPremiumpay(config),
-      state: alertState,
       deliver: (job) => digest.queue.deliver(job),
       now,
       logger,
@@ -247,7 +247,6 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       if (polling) await drain(polling, SHUTDOWN_GRACE_MS);
       if (webhook) await webhook.close();
       await background.stop();
-      await alertState.close();
       await chatLocks?.close();
       await ops?.close();
       await store.flush();
@@ -267,7 +266,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       return digest;
     },
     get alerts() {
-      return { service: alerts, state: alertState };
+      return { service: alerts };
     },
     failed,
     role: () => background.role(),

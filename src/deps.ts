@@ -1,9 +1,8 @@
-import type { AlertSettings } from "./alerts/types.js";
 import type { Config } from "./config.js";
 import type { Translations } from "./i18n/index.js";
 import type { Logger } from "./logger.js";
 import type { PremiumpayClient } from "./premiumpay/index.js";
-import type { Store } from "./store/index.js";
+import type { AlertSettings, Store } from "./store/index.js";
 
 export interface PremiumpayCredentials {
   clientId: string;

@@ -3,11 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type AlertService,
-  type AlertState,
   alertsPremiumpay,
   createAlertService,
   DEFAULT_ALERT_SETTINGS,
-  openFileAlertState,
 } from "../../src/alerts/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createDigestApi, DeliveryQueue } from "../../src/delivery/queue.js";
@@ -17,7 +15,7 @@ import { createStore, type Store } from "../../src/store/index.js";
 import { failInChild, serveParent } from "../support/child.js";
 
 /**
- * The alert service in its own process (alerts part): store, alert state, pollers and the delivery queue. It
+ * The alert service in its own process (alerts part): store (alert state included), pollers and the delivery queue. It
  * reports, per sent message, the keys of the sales in it and when Telegram accepted it.
  */
 interface SeedOperator {
@@ -27,7 +25,6 @@ interface SeedOperator {
 }
 
 let store: Store;
-let state: AlertState;
 let service: AlertService;
 let queue: DeliveryQueue;
 let dataDir: string;
@@ -42,13 +39,11 @@ async function start(): Promise<void> {
   const logger = createLogger("warn", { write: () => undefined });
   const now = () => new Date();
   store = await createStore({ dataDir, credentialsKey: config.credentialsKey, now });
-  state = await openFileAlertState(dataDir);
   queue = new DeliveryQueue(createDigestApi(config), { maxPerSecond: 100, logger });
   service = createAlertService({
     config,
-    operators: store,
+    store,
     premiumpay: alertsPremiumpay(config),
-    state,
     deliver: (job) => queue.deliver(job),
     onDelivered: (userId, keys) => delivered.push([userId, Date.now(), ...keys]),
     now,
@@ -61,7 +56,7 @@ async function start(): Promise<void> {
       await Promise.all(
         operators.map(async ({ id, clientId, token }) => {
           await store.saveCredentials(id, { clientId, token }, { timezone: "UTC", digestTime: "09:00" });
-          await state.setSettings(id, { ...DEFAULT_ALERT_SETTINGS, enabled: true });
+          await store.setAlertSettings(id, { ...DEFAULT_ALERT_SETTINGS, enabled: true });
         }),
       );
       return { type: "seed" };
@@ -94,7 +89,6 @@ async function start(): Promise<void> {
     },
     stop: async () => {
       await Promise.all([service.stop(), queue.stop()]);
-      await state.close();
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
       process.send?.({ type: "stop" });

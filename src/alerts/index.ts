@@ -1,10 +1,11 @@
 import type { Config } from "../config.js";
+import type { AlertSettingsStore } from "../deps.js";
 import { createPremiumpayClient, type PremiumpayClient } from "../premiumpay/index.js";
-import type { Credentials } from "../store/index.js";
+import type { AlertStore, Credentials } from "../store/index.js";
 
 export { composeAlert } from "./compose.js";
+export { LEGACY_ALERTS_FILE, migrateLegacyAlertsFile } from "./legacy-file.js";
 export { type AlertService, type AlertServiceDeps, createAlertService, inQuietHours } from "./service.js";
-export { type AlertState, openFileAlertState } from "./state.js";
 export type { AlertBatch, AlertSale, AlertSettings } from "./types.js";
 export { DEFAULT_ALERT_SETTINGS } from "./types.js";
 
@@ -21,4 +22,12 @@ export function alertsPremiumpay(config: Config): (credentials: Credentials) => 
       retry: { retries: 0 },
       ...credentials,
     });
+}
+
+/** The /alerts screen's view of the store: each operator's settings, read and written where every replica sees them. */
+export function alertSettingsOf(store: AlertStore): AlertSettingsStore {
+  return {
+    settings: (userId) => store.alertSettings(userId),
+    setSettings: (userId, settings) => store.setAlertSettings(userId, settings),
+  };
 }

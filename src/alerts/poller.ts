@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { AlertsConfig } from "../config.js";
 import { isPremiumpayError, type PremiumpayClient, type Sale } from "../premiumpay/index.js";
+import type { AlertAccount as AccountRecord } from "../store/index.js";
 import { startOfLocalDay } from "../time.js";
 import { RateBudget, rateLimitOf } from "./budget.js";
-import type { AccountRecord } from "./state.js";
 import type { AlertNotice, AlertSale, Totals } from "./types.js";
 
 const HOUR_MS = 3_600_000;

@@ -6,25 +6,30 @@ import type { TranslationVariables } from "../format/html.js";
 import { type Translations, translate } from "../i18n/index.js";
 import type { Logger } from "../logger.js";
 import type { PremiumpayClient } from "../premiumpay/index.js";
-import type { Credentials, Operator } from "../store/index.js";
+import {
+  type AlertAccount,
+  type AlertDelivery,
+  type AlertOutbox,
+  type AlertPoll,
+  type AlertStore,
+  type Credentials,
+  deliveredFrom,
+  emptyOutbox,
+  type Operator,
+  queuedInto,
+  type Store,
+} from "../store/index.js";
 import { localTime } from "../time.js";
 import { composeAlert } from "./compose.js";
 import { AccountPoller, emptyAccount, type PollOutcome, tokenFingerprint } from "./poller.js";
-import { type AccountRecord, type AlertState, emptyOutbox, type OutboxRecord } from "./state.js";
 import type { AlertBatch, AlertMode, AlertNotice, AlertSale, AlertSettings } from "./types.js";
-
-/** What the service reads of the operators; sync or async, so it works with the Store before and after it turns async. */
-export interface OperatorSource {
-  listOperators(): Operator[] | Promise<Operator[]>;
-  getCredentials(telegramId: number): Credentials | undefined | Promise<Credentials | undefined>;
-}
 
 export interface AlertServiceDeps {
   config: Config;
-  operators: OperatorSource;
+  /** Operators, their credentials, and the alert state (settings, watermarks, outboxes), shared by every replica. */
+  store: Pick<Store, "listOperators" | "getCredentials" | keyof AlertStore>;
   /** A client per account; the poller counts and paces its own requests, so it should not retry by itself. */
   premiumpay: (credentials: Credentials) => PremiumpayClient;
-  state: AlertState;
   /** The digest's rate-limited, 429-aware delivery queue (DeliveryQueue#deliver). */
   deliver: (job: DeliveryJob) => Promise<DeliveryResult>;
   now: () => Date;
@@ -47,7 +52,7 @@ export interface AlertStats {
 export interface AlertService {
   /** Reads operators and settings, then polls each account at its moment and sends what is due. */
   start(): void;
-  /** Stops polling and sending; waits for what is in flight. Does not close the state. */
+  /** Stops polling and sending; waits for what is in flight. Does not close the store. */
   stop(): Promise<void>;
   /** Reads operators, settings and credentials again (start() does it every REFRESH_MS). */
   refresh(): Promise<void>;
@@ -92,7 +97,7 @@ function phaseOf(clientId: string, intervalMs: number): number {
   return Number.parseInt(createHash("sha256").update(clientId).digest("hex").slice(0, 8), 16) % intervalMs;
 }
 
-const modeOf = (entries: OutboxRecord["entries"]): AlertMode =>
+const modeOf = (entries: AlertOutbox["entries"]): AlertMode =>
   entries.some((entry) => entry.mode === "catch-up")
     ? "catch-up"
     : entries.some((entry) => entry.mode === "quiet")
@@ -100,15 +105,15 @@ const modeOf = (entries: OutboxRecord["entries"]): AlertMode =>
       : "live";
 
 export function createAlertService(deps: AlertServiceDeps): AlertService {
-  const { config, state, logger } = deps;
+  const { config, store, logger } = deps;
   const settings = config.alerts;
   const stats: AlertStats = { polls: 0, deferred: 0, failed: 0, sent: 0, salesSent: 0 };
   const limit = createLimiter(settings.concurrency);
   const pollers = new Map<string, AccountPoller>();
   const nextPollAt = new Map<string, number>();
   const polling = new Set<string>();
-  const accounts = new Map<string, AccountRecord>();
-  const outboxes = new Map<number, OutboxRecord>();
+  const accounts = new Map<string, AlertAccount>();
+  const outboxes = new Map<number, AlertOutbox>();
   /** Operators whose outbox has something to send. */
   const pending = new Set<number>();
   const delivering = new Map<number, Promise<void>>();
@@ -132,10 +137,10 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   };
 
   function loadOutboxes(): Promise<void> {
-    loaded ??= state.outboxes().then((records) => {
+    loaded ??= store.alertOutboxes().then((records) => {
       for (const record of records) {
-        outboxes.set(record.userId, record);
-        if (record.entries.length > 0 || record.notices.length > 0) pending.add(record.userId);
+        outboxes.set(record.telegramId, record);
+        if (record.entries.length > 0 || record.notices.length > 0) pending.add(record.telegramId);
       }
     });
     return loaded;
@@ -144,17 +149,17 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   async function credentialsOf(operator: Operator): Promise<Credentials | undefined> {
     const cached = credentialCache.get(operator.telegramId);
     if (cached?.updatedAt === operator.updatedAt) return cached.credentials;
-    const credentials = await deps.operators.getCredentials(operator.telegramId);
+    const credentials = await store.getCredentials(operator.telegramId);
     credentialCache.set(operator.telegramId, { updatedAt: operator.updatedAt, credentials });
     return credentials;
   }
 
   async function refresh(): Promise<void> {
     await loadOutboxes();
-    const enabled = await state.enabledOperators();
-    const operators = new Map((await deps.operators.listOperators()).map((op) => [op.telegramId, op]));
+    const enabled = await store.alertSubscribers();
+    const operators = new Map((await store.listOperators()).map((op) => [op.telegramId, op]));
     const next = new Map<number, Subscriber>();
-    for (const { userId, settings: chosen } of enabled) {
+    for (const { telegramId: userId, settings: chosen } of enabled) {
       const operator = operators.get(userId);
       if (!operator?.hasCredentials || !operator.clientId) continue;
       const credentials = await credentialsOf(operator);
@@ -201,59 +206,68 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     return client;
   }
 
-  function outboxOf(userId: number): OutboxRecord {
+  function outboxOf(userId: number): AlertOutbox {
     return outboxes.get(userId) ?? emptyOutbox(userId);
   }
 
-  /** Queues the found sales for every subscriber they concern, and the notice if any; returns the changed outboxes. */
+  /**
+   * What to queue for every subscriber the found sales (or the notice) concern; the outboxes in memory change the
+   * way the store changes them (the same functions), once the store has the poll.
+   */
   function intake(
     found: readonly AlertSale[],
     catchUp: boolean,
     targets: readonly Subscriber[],
     notice: AlertNotice | undefined,
-  ): OutboxRecord[] {
+  ): AlertPoll["queued"] {
     const at = deps.now();
-    const queuedAt = at.toISOString();
-    const changed: OutboxRecord[] = [];
+    const queued: AlertPoll["queued"] = [];
     for (const subscriber of targets) {
       const current = outboxOf(subscriber.userId);
       const { channelIds, minAmount, quietHours } = subscriber.settings;
-      const queued = new Set(current.entries.map((entry) => entry.sale.key));
+      const waiting = new Set(current.entries.map((entry) => entry.sale.key));
       const mode: AlertMode = catchUp
         ? "catch-up"
         : inQuietHours(quietHours, at, subscriber.zone)
           ? "quiet"
           : "live";
-      const fresh = found.filter(
+      const sales = found.filter(
         (sale) =>
           (channelIds === null || (sale.channelId !== null && channelIds.includes(sale.channelId))) &&
           sale.amount >= minAmount &&
           current.sent[sale.key] === undefined &&
-          !queued.has(sale.key),
+          !waiting.has(sale.key),
       );
-      if (fresh.length === 0 && !notice) continue;
-      const record: OutboxRecord = {
-        ...current,
-        entries: [...current.entries, ...fresh.map((sale) => ({ sale, mode, queuedAt }))],
-        notices: notice ? [...current.notices, notice] : current.notices,
-      };
-      outboxes.set(subscriber.userId, record);
-      changed.push(record);
+      if (sales.length === 0 && !notice) continue;
+      queued.push({ telegramId: subscriber.userId, mode, sales, ...(notice ? { notice } : {}) });
     }
-    return changed;
+    return queued;
+  }
+
+  /**
+   * The subscribers of one account with their settings as stored now: a change made on any replica applies from
+   * this poll on, without waiting for the next refresh.
+   */
+  async function currentTargets(clientId: string): Promise<Subscriber[]> {
+    const targets: Subscriber[] = [];
+    for (const subscriber of byAccount.get(clientId) ?? []) {
+      subscriber.settings = await store.alertSettings(subscriber.userId);
+      if (subscriber.settings.enabled) targets.push(subscriber);
+    }
+    return targets;
   }
 
   async function pollAccount(clientId: string): Promise<void> {
-    const targets = byAccount.get(clientId);
     const poller = pollers.get(clientId);
-    if (!targets || !poller || polling.has(clientId)) return;
+    if (!byAccount.has(clientId) || !poller || polling.has(clientId)) return;
     polling.add(clientId);
     const scheduled = nextPollAt.get(clientId) ?? now();
     try {
-      const stored = accounts.get(clientId) ?? (await state.account(clientId)) ?? emptyAccount(clientId);
+      const targets = await currentTargets(clientId);
+      const stored = accounts.get(clientId) ?? (await store.alertAccount(clientId)) ?? emptyAccount(clientId);
       const usable = targets.find((subscriber) => subscriber.loginStamp !== stored.refusedToken);
       if (!usable) {
-        // Every subscriber's credentials were refused: wait for one of them to log in again.
+        // Every subscriber turned alerts off, or every one's credentials were refused: wait for a login.
         nextPollAt.set(clientId, now() + settings.pollMs);
         return;
       }
@@ -291,30 +305,32 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   ): Promise<void> {
     if (outcome.kind === "deferred") return;
     stats.polls++;
-    let changed: OutboxRecord[];
+    let queued: AlertPoll["queued"];
     if (outcome.kind === "polled") {
-      changed = intake(outcome.found, outcome.catchUp, targets, outcome.notice);
+      queued = intake(outcome.found, outcome.catchUp, targets, outcome.notice);
     } else if (outcome.kind === "refused") {
       stats.failed++;
       const refused = targets.filter((subscriber) => subscriber.token === used.token);
-      changed = outcome.notice ? intake([], false, refused, outcome.notice) : [];
+      queued = outcome.notice ? intake([], false, refused, outcome.notice) : [];
       logger.warn({ clientId }, "premiumpay refused the credentials; alerts paused until a new login");
     } else {
       stats.failed++;
-      changed = intake([], false, targets, outcome.notice);
+      queued = intake([], false, targets, outcome.notice);
       logger.warn({ clientId, since: outcome.account.outage?.since }, "premiumpay unreachable for alerts");
     }
-    accounts.set(clientId, outcome.account);
+    const at = deps.now().toISOString();
     // The watermark moves only together with the sales it covers: a crash keeps both or neither.
-    await state.save({ accounts: [outcome.account], outboxes: changed });
-    for (const outbox of changed) {
-      pending.add(outbox.userId);
-      deliverFor(outbox.userId);
+    await store.recordAlertPoll({ account: outcome.account, at, queued });
+    accounts.set(clientId, outcome.account);
+    for (const entry of queued) {
+      outboxes.set(entry.telegramId, queuedInto(outboxOf(entry.telegramId), entry, at));
+      pending.add(entry.telegramId);
+      deliverFor(entry.telegramId);
     }
   }
 
   /** The next batch for this operator, or undefined when nothing may be sent yet. */
-  function nextBatch(subscriber: Subscriber, outbox: OutboxRecord, at: number): AlertBatch | undefined {
+  function nextBatch(subscriber: Subscriber, outbox: AlertOutbox, at: number): AlertBatch | undefined {
     const notice = outbox.notices[0];
     if (notice) return { kind: "notice", notice };
     if (outbox.entries.length === 0) return undefined;
@@ -347,9 +363,10 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     if (!subscriber) {
       // Alerts turned off or logged out: what was waiting is not sent.
       if (outbox.entries.length > 0 || outbox.notices.length > 0) {
-        const cleared: OutboxRecord = { ...outbox, entries: [], notices: [] };
-        outboxes.set(userId, cleared);
-        void track(state.save({ outboxes: [cleared] }));
+        outboxes.set(userId, { ...outbox, entries: [], notices: [] });
+        void track(store.clearAlertOutbox(userId)).catch((error: unknown) =>
+          logger.error({ err: error, userId }, "could not clear an alert outbox"),
+        );
       }
       pending.delete(userId);
       return;
@@ -380,38 +397,25 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     const current = outboxOf(userId);
     if (result.status === "blocked") {
       logger.info({ userId }, "user blocked the bot; alerts switched off");
-      const cleared: OutboxRecord = { ...current, entries: [], notices: [] };
-      outboxes.set(userId, cleared);
+      outboxes.set(userId, { ...current, entries: [], notices: [] });
       subscribers.delete(userId);
-      await Promise.all([
-        state.save({ outboxes: [cleared] }),
-        state.setSettings(userId, { ...subscriber.settings, enabled: false }),
-      ]);
+      await store.clearAlertOutbox(userId, { switchOff: true });
       return;
     }
     stats.sent++;
     lastSentAt.set(userId, at);
-    let updated: OutboxRecord;
+    let delivery: AlertDelivery;
     if (batch.kind === "notice") {
-      updated = { ...current, notices: current.notices.slice(1) };
+      delivery = { notice: batch.notice };
     } else {
       stats.salesSent += batch.sales.length;
-      const delivered = new Set(batch.sales.map((sale) => sale.key));
-      deps.onDelivered?.(userId, [...delivered]);
-      const sentAt = new Date(at).toISOString();
-      const sent = Object.fromEntries(
-        Object.entries(current.sent).filter(([, when]) => Date.parse(when) > at - SENT_MARK_MS),
-      );
-      for (const key of delivered) sent[key] = sentAt;
-      updated = {
-        ...current,
-        entries: current.entries.filter((entry) => !delivered.has(entry.sale.key)),
-        sent,
-      };
+      delivery = { saleKeys: batch.sales.map((sale) => sale.key) };
+      deps.onDelivered?.(userId, delivery.saleKeys);
     }
-    outboxes.set(userId, updated);
+    const forgetBefore = new Date(at - SENT_MARK_MS);
+    outboxes.set(userId, deliveredFrom(current, delivery, new Date(at).toISOString(), forgetBefore));
     // A crash between Telegram's answer and this write is the only way a sale can be alerted twice.
-    await state.save({ outboxes: [updated] });
+    await store.markAlertsSent(userId, delivery, new Date(at), forgetBefore);
   }
 
   function pollDue(): void {

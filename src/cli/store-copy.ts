@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { migrateLegacyAlertsFile } from "../alerts/index.js";
 import { type Config, ConfigError, loadConfig, loadDotEnv } from "../config.js";
 import { createLogger } from "../logger.js";
 import { exitWith, openStoreOrExit } from "../startup.js";
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
   loadDotEnv();
   const now = () => new Date();
   const logger = createLogger("warn");
-  const source = await openStoreOrExit(PROGRAM, configFor(values.from), now, logger);
+  const sourceConfig = configFor(values.from);
+  const source = await openStoreOrExit(PROGRAM, sourceConfig, now, logger);
+  // A data folder last run by a release that kept alerts.json: its alert state goes with the rest.
+  if (values.from === "lowdb") await migrateLegacyAlertsFile(sourceConfig.dataDir, source, logger);
   const target = await openStoreOrExit(PROGRAM, configFor(values.to), now, logger);
   try {
     const report = await copyStore(source, target);

@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from "node:util";
+import { type AlertStateCounts, type AlertStateSnapshot, countAlertState } from "./alerts.js";
 import { CredentialsDamagedError } from "./errors.js";
 import type { CredentialDefaults, Operator, Store } from "./types.js";
 
@@ -7,9 +9,11 @@ export interface CopyReport {
   flows: number;
   /** Operators whose token could not be decrypted in the source: their settings were copied, they must /login. */
   damagedTokens: number;
+  /** The alert state: settings, pollers' accounts, sales waiting, notices waiting, sent marks. */
+  alerts: AlertStateCounts;
   /** Counts of the target afterwards, to compare with the source's. */
-  target: { operators: number; loggedIn: number; flows: number };
-  /** Operators whose settings differ between source and target after the copy (should be none). */
+  target: { operators: number; loggedIn: number; flows: number; alerts: AlertStateCounts };
+  /** Operators (settings, alert settings, outbox) and accounts that differ between source and target afterwards. */
   mismatches: number;
 }
 
@@ -31,7 +35,8 @@ const settingsOf = (operator: Operator) =>
  * Copies operators (settings and premiumpay credentials) and flows in progress from one store to another through
  * the Store interface, so any backend moves to any other. Secrets are opened with the key ring and sealed again by
  * the target; nothing here prints or returns one. Running it again gives the same target: it only overwrites.
- * Confirmed-action records are not copied: they only guard redeliveries of the last few days, so run it with the
+ * The alert state (settings, watermarks, outboxes and sent marks) is copied as it is, so the target's poller carries
+ * on where the source's stopped. Confirmed-action records are not copied: they only guard redeliveries of the last few days, so run it with the
  * bot stopped and start the bot on the target afterwards.
  */
 export async function copyStore(source: Store, target: Store): Promise<CopyReport> {
@@ -70,18 +75,25 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
     flows++;
   }
 
+  const alertState = await source.exportAlertState();
+  await target.importAlertState(alertState, "replace");
+
   const copied = await target.listOperators();
+  const copiedAlerts = await target.exportAlertState();
   const bySource = new Map(operators.map((operator) => [operator.telegramId, settingsOf(operator)]));
-  const mismatches = copied.filter((operator) => {
-    const expected = bySource.get(operator.telegramId);
-    return expected !== undefined && !damaged.has(operator.telegramId) && expected !== settingsOf(operator);
-  }).length;
+  const mismatches =
+    copied.filter((operator) => {
+      const expected = bySource.get(operator.telegramId);
+      return expected !== undefined && !damaged.has(operator.telegramId) && expected !== settingsOf(operator);
+    }).length + alertMismatches(alertState, copiedAlerts);
   return {
     operators: operators.length,
     loggedIn: operators.filter((operator) => operator.hasCredentials).length,
     flows,
     damagedTokens: damaged.size,
+    alerts: countAlertState(alertState),
     target: {
+      alerts: countAlertState(copiedAlerts),
       operators: copied.length,
       loggedIn: copied.filter((operator) => operator.hasCredentials).length,
       flows: (await target.conversations.listExpired(EVERY_FLOW_MS)).length,
@@ -96,6 +108,21 @@ export function copyVerified(report: CopyReport): boolean {
     report.mismatches === 0 &&
     report.target.operators === report.operators &&
     report.target.loggedIn === report.loggedIn - report.damagedTokens &&
-    report.target.flows === report.flows
+    report.target.flows === report.flows &&
+    isDeepStrictEqual(report.target.alerts, report.alerts)
+  );
+}
+
+/** Records of the source's alert state that the target does not hold exactly (sales compared as values). */
+function alertMismatches(source: AlertStateSnapshot, target: AlertStateSnapshot): number {
+  const differing = <T>(records: T[], copies: T[], idOf: (record: T) => string) => {
+    const byId = new Map(copies.map((copy) => [idOf(copy), copy]));
+    return records.filter((record) => !isDeepStrictEqual(byId.get(idOf(record)), record)).length;
+  };
+  const operatorId = (record: { telegramId: number }) => String(record.telegramId);
+  return (
+    differing(source.settings, target.settings, operatorId) +
+    differing(source.accounts, target.accounts, (account) => account.clientId) +
+    differing(source.outboxes, target.outboxes, operatorId)
   );
 }

@@ -387,7 +387,8 @@ export class JournaledFile<T extends Record<string, object>> {
       journalSeq: z.number().int().min(0),
     };
     for (const [name, spec] of Object.entries(this.specs) as [string, TableSpec<object>][]) {
-      shape[name] = z.record(z.string(), spec.schema);
+      // A table added by a later release is absent from older files: it starts empty.
+      shape[name] = z.record(z.string(), spec.schema).default({});
     }
     const checked = z.strictObject(shape).safeParse(json);
     if (!checked.success) throw invalidFile(this.path, describeIssues(checked.error));

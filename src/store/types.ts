@@ -12,6 +12,14 @@
  *   configuration problem, reported at open.
  * - StoreError: anything else the caller did wrong (an invalid id or setting) or data that cannot be used at all.
  */
+import type {
+  AlertAccount,
+  AlertDelivery,
+  AlertOutbox,
+  AlertPoll,
+  AlertSettings,
+  AlertStateSnapshot,
+} from "./alerts.js";
 import type { DigestSettings, Locale } from "./schema.js";
 
 export type { DigestSettings, Locale };
@@ -58,7 +66,10 @@ export interface OperatorStore {
   saveCredentials(telegramId: number, creds: Credentials, defaults: CredentialDefaults): Promise<Operator>;
   /** Creates the operator (logged out, digest off) when unknown. Throws StoreError on an invalid setting. */
   updateOperator(telegramId: number, patch: OperatorPatch): Promise<Operator>;
-  /** Forgets the operator, credentials and confirmed actions included; false when there was nothing to delete. */
+  /**
+   * Forgets the operator, credentials, confirmed actions and alert state (settings, outbox) included; false when
+   * there was nothing to delete.
+   */
   deleteOperator(telegramId: number): Promise<boolean>;
 }
 
@@ -131,11 +142,60 @@ export interface StoreLifecycle {
   close(): Promise<void>;
 }
 
+/**
+ * The sales alerts' state: each operator's settings, each premiumpay account's poller (watermark, sales seen in
+ * the overlap, outage and refused-login pause flags) and each operator's outbox (sales and notices waiting, sales
+ * sent). Every replica reads and writes the same state, so a setting changed anywhere reaches the elected poller.
+ * A mark moves in the same write as what it guards: a poll's watermark with the sales it found, a delivery's sent
+ * marks with its sales leaving the outbox. So a crash or a leader change never loses a sale nor queues one twice.
+ */
+export interface AlertStore {
+  /** The operator's alert settings; the defaults (off) when never set. */
+  alertSettings(telegramId: number): Promise<AlertSettings>;
+  /** Durable when it resolves. Throws StoreError on invalid settings (nothing written). */
+  setAlertSettings(telegramId: number, settings: AlertSettings): Promise<void>;
+  /** Every operator with alerts on, by id. */
+  alertSubscribers(): Promise<{ telegramId: number; settings: AlertSettings }[]>;
+  /** What the poller of one premiumpay account remembers; undefined before its first poll. */
+  alertAccount(clientId: string): Promise<AlertAccount | undefined>;
+  /**
+   * Stores a poll's outcome, all or nothing: the account's record, and for each operator the sales found (a sale
+   * already waiting in or sent from that operator's outbox is skipped: never queued twice) and the notice.
+   */
+  recordAlertPoll(poll: AlertPoll): Promise<void>;
+  /** Every operator's outbox that holds anything (sales or notices waiting, sent marks), by id. */
+  alertOutboxes(): Promise<AlertOutbox[]>;
+  /**
+   * After Telegram accepted a message, in one write: its sales leave the outbox and are marked sent at `at` (or
+   * its notice leaves); sent marks older than `forgetSentBefore` are dropped.
+   */
+  markAlertsSent(
+    telegramId: number,
+    delivery: AlertDelivery,
+    at: Date,
+    forgetSentBefore: Date,
+  ): Promise<void>;
+  /**
+   * Drops what waits in the operator's outbox (alerts turned off, logged out); sent marks stay. With `switchOff`
+   * (the user blocked the bot), alerts are turned off in the same write.
+   */
+  clearAlertOutbox(telegramId: number, options?: { switchOff?: boolean }): Promise<void>;
+  /** Everything, by id: for store:copy and checks. */
+  exportAlertState(): Promise<AlertStateSnapshot>;
+  /**
+   * Writes a snapshot in one write. "replace": its records replace the stored ones with the same id (store:copy,
+   * idempotent); "fill": only the records (settings, accounts, outboxes) the store does not have yet are added (the
+   * one-time import of an old alerts.json, safe when several replicas each bring their own).
+   */
+  importAlertState(snapshot: AlertStateSnapshot, mode: "replace" | "fill"): Promise<void>;
+}
+
 export interface Store
   extends OperatorStore,
     ConfirmedActions,
     ConversationStateStore,
     KeyRotation,
+    AlertStore,
     StoreLifecycle {}
 
 /** What every backend's factory accepts besides its own location (a data folder, a database URL). */

@@ -6,11 +6,9 @@ import { afterEach } from "vitest";
 import {
   type AlertService,
   type AlertSettings,
-  type AlertState,
   alertsPremiumpay,
   createAlertService,
   DEFAULT_ALERT_SETTINGS,
-  openFileAlertState,
 } from "../../src/alerts/index.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import { createDigestApi, DeliveryQueue } from "../../src/delivery/queue.js";
@@ -20,18 +18,22 @@ import type { NewSale, PremiumpaySandbox, SandboxSale } from "../../src/sandbox/
 import { startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import { type BotApiEmulator, startBotApiEmulator } from "../../src/sandbox/telegram/index.js";
 import { createStore, type Store } from "../../src/store/index.js";
+import { createPostgresStore } from "../../src/store/postgres/store.js";
 import { childEnv } from "../support/child-bot.js";
 
 /**
  * The alert service without the bot: the Bot API emulator, the premiumpay sandbox (real clock: sales are stamped
- * now), a store and the alert state in a temp folder, and a service clock the test can move ahead of real time.
+ * now), a store (alert state included) in a temp folder or a PostgreSQL database, and a service clock the test
+ * can move ahead of real time.
  */
 export interface AlertWorld {
   telegram: BotApiEmulator;
   premiumpay: PremiumpaySandbox;
   config: Config;
+  /** Operators and the alert state. */
   store: Store;
-  state: AlertState;
+  /** Another store on the same data, as another replica has it (PostgreSQL only: lowdb has one process). */
+  openReplicaStore(): Promise<Store>;
   /** Added to the real clock for the service (not for the sandbox's sale dates). */
   clock: { offsetMs: number };
   logs: string[];
@@ -54,13 +56,19 @@ export interface AlertWorld {
   ): Promise<{ clientId: string; token: string }>;
   /** Polls every account and delivers what is due; resolves once delivered. */
   cycle(): Promise<void>;
-  /** Stops the service and the queue, reopens the state and the store, and builds a new service (a restart). */
+  /** Stops the service and the queue, reopens the store, and builds a new service (a restart, or a new leader). */
   restart(): Promise<void>;
   texts(chatId: number): string[];
   stop(): Promise<void>;
 }
 
-export async function startAlertWorld(options: { env?: Record<string, string> } = {}): Promise<AlertWorld> {
+export interface AlertWorldOptions {
+  env?: Record<string, string>;
+  /** Keep everything in this PostgreSQL database instead of the data folder. */
+  databaseUrl?: string;
+}
+
+export async function startAlertWorld(options: AlertWorldOptions = {}): Promise<AlertWorld> {
   const telegram = await startBotApiEmulator();
   const premiumpay = await startPremiumpaySandbox({ seed: 11 });
   const dataDir = await mkdtemp(join(tmpdir(), "ppbot-alerts-"));
@@ -78,23 +86,26 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
   const logs: string[] = [];
   const logger = createLogger("info", { write: (line: string) => void logs.push(line) });
   const i18n = createI18n(config.defaultLocale);
-  const openStore = () => createStore({ dataDir, credentialsKey: config.credentialsKey, now });
+  const { databaseUrl } = options;
+  const replicas: Store[] = [];
+  const openStore = () =>
+    databaseUrl
+      ? createPostgresStore({ url: databaseUrl, credentialsKey: config.credentialsKey, now, poolSize: 4 })
+      : createStore({ dataDir, credentialsKey: config.credentialsKey, now });
   let queue: DeliveryQueue;
 
   async function build(world: Pick<AlertWorld, "store">) {
-    const state = await openFileAlertState(dataDir);
     queue = new DeliveryQueue(createDigestApi(config), { maxPerSecond: 30, logger });
     const service = createAlertService({
       config,
-      operators: world.store,
+      store: world.store,
       premiumpay: alertsPremiumpay(config),
-      state,
       deliver: (job) => queue.deliver(job),
       now,
       logger,
       i18n,
     });
-    return { state, service };
+    return { service };
   }
 
   const store = await openStore();
@@ -106,6 +117,12 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
     clock,
     logs,
     ...(await build({ store })),
+    async openReplicaStore() {
+      if (!databaseUrl) throw new Error("a second store on the same data needs PostgreSQL");
+      const replica = await openStore();
+      replicas.push(replica);
+      return replica;
+    },
     async addOperator({ id, account = premiumpay.demoClient, timezone = "Europe/Madrid", locale, settings }) {
       telegram.addUser({ id, first_name: `Operator ${id}`, language_code: locale ?? "en" });
       await world.store.saveCredentials(
@@ -113,7 +130,7 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
         { clientId: account.clientId, token: account.token },
         { timezone, digestTime: "09:00", ...(locale ? { locale } : {}) },
       );
-      await world.state.setSettings(id, { ...DEFAULT_ALERT_SETTINGS, enabled: true, ...settings });
+      await world.store.setAlertSettings(id, { ...DEFAULT_ALERT_SETTINGS, enabled: true, ...settings });
     },
     async subscribe({ channels = 3, ...operator }) {
       const account = premiumpay.addClient({ channels });
@@ -131,7 +148,6 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
     },
     async restart() {
       await Promise.all([world.service.stop(), queue.stop()]);
-      await world.state.close();
       await world.store.close();
       world.store = await openStore();
       Object.assign(world, await build(world));
@@ -143,8 +159,7 @@ export async function startAlertWorld(options: { env?: Record<string, string> } 
         .map((message) => message.text),
     async stop() {
       await Promise.all([world.service.stop(), queue.stop()]);
-      await world.state.close();
-      await world.store.close();
+      await Promise.all([world.store, ...replicas].map((opened) => opened.close()));
       await telegram.close();
       await premiumpay.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -159,14 +174,17 @@ export function newAccount(world: AlertWorld, channels = 3): { clientId: string;
 }
 
 /** A world per test, stopped after it: `const started = useAlertWorld(); const w = await started();`. */
-export function useAlertWorld(): (env?: Record<string, string>) => Promise<AlertWorld> {
+export function useAlertWorld(): (
+  env?: Record<string, string>,
+  options?: Omit<AlertWorldOptions, "env">,
+) => Promise<AlertWorld> {
   let world: AlertWorld | undefined;
   afterEach(async () => {
     await world?.stop();
     world = undefined;
   });
-  return async (env) => {
-    world = await startAlertWorld(env ? { env } : {});
+  return async (env, options = {}) => {
+    world = await startAlertWorld({ ...options, ...(env ? { env } : {}) });
     return world;
   };
 }

@@ -200,7 +200,7 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
     w.telegram.faults.blockUser(807);
     w.sale(account.clientId, { amount: 3 });
     await w.cycle();
-    expect((await w.state.settings(807)).enabled).toBe(false);
+    expect((await w.store.alertSettings(807)).enabled).toBe(false);
     const attempts = sendAttempts(w, 807);
     w.sale(account.clientId, { amount: 4 });
     w.clock.offsetMs = 15_000;

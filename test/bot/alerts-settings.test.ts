@@ -9,7 +9,7 @@ let h: Harness;
 let seller: OperatorDriver;
 let channels: { id: number; name: string }[];
 
-const settingsOf = (operator: OperatorDriver) => h.app.alerts.state.settings(operator.chatId);
+const settingsOf = (operator: OperatorDriver) => h.app.deps.store.alertSettings(operator.chatId);
 
 /** A sale created through the sandbox's control API, as another process (premiumpay itself) would. */
 async function sell(channelId: number, amount: number): Promise<void> {

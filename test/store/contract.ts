@@ -7,6 +7,7 @@ import {
   StoreError,
   type StoreKeyOptions,
 } from "../../src/store/index.js";
+import { describeAlertStoreContract } from "./contract-alerts.js";
 
 export const KEY = randomBytes(32);
 export const OTHER_KEY = randomBytes(32);
@@ -498,6 +499,8 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         await expect(backend.open({ credentialsKey: OTHER_KEY })).rejects.toThrow(CredentialsKeyError);
       });
     });
+
+    describeAlertStoreContract(() => ({ open, reopen, afterCrash }));
 
     describe("lifecycle", () => {
       it("keeps every acknowledged write across a crash, and close is safe twice", async () => {

@@ -1,5 +1,6 @@
 import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { alertAccountSchema, alertOutboxSchema, alertSettingsRecordSchema } from "../alerts.js";
 import { ensureDataDir } from "../atomic-file.js";
 import { KeyRing } from "../crypto.js";
 import { StoreError } from "../errors.js";
@@ -7,6 +8,7 @@ import { JournaledFile, type StoreLogger } from "../journaled-file.js";
 import { actionRecordSchema, operatorRecordSchema, SCHEMA_VERSION } from "../schema.js";
 import type { Store, StoreKeyOptions } from "../types.js";
 import { createConfirmedActions, dropOldActions } from "./actions.js";
+import { createAlertStore } from "./alerts.js";
 import {
   type ConversationTables,
   createConversationState,
@@ -22,7 +24,7 @@ export interface StoreOptions extends StoreKeyOptions {
   logger?: StoreLogger;
 }
 
-/** The lowdb backend: two journaled JSON files in the data folder. */
+/** The lowdb backend: two journaled JSON files in the data folder (the alert state is in operators.json). */
 export interface LowdbStore extends Store {
   readonly filePath: string;
   readonly conversationsFilePath: string;
@@ -77,6 +79,9 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
       {
         operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
         actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
+        alertSettings: { schema: alertSettingsRecordSchema, keyOf: (record) => String(record.telegramId) },
+        alertAccounts: { schema: alertAccountSchema, keyOf: (record) => record.clientId },
+        alertOutboxes: { schema: alertOutboxSchema, keyOf: (record) => String(record.telegramId) },
       },
       options,
     ),
@@ -123,6 +128,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     conversationStorage: conversationState.conversationStorage,
     conversations: conversationState.conversations,
     ...createKeyRotation(ring, db, conversationState),
+    ...createAlertStore(db),
     async flush() {
       await Promise.all([operatorFile.flush(), conversationFile.flush()]);
     },

@@ -1,10 +1,18 @@
+import type { AlertAccount, AlertOutbox, AlertSettingsRecord } from "../alerts.js";
 import type { KeyRing } from "../crypto.js";
 import { credentialsOf, loggedInRecord, patchedRecord, toOperator } from "../records.js";
 import type { ActionRecord, OperatorRecord } from "../schema.js";
 import type { OperatorStore } from "../types.js";
 import type { Change, DurableFile } from "./durable.js";
 
-export type OperatorTables = { operators: OperatorRecord; actions: ActionRecord };
+/** The tables of operators.json; the alert state lives in the same file, so one write can span both. */
+export type OperatorTables = {
+  operators: OperatorRecord;
+  actions: ActionRecord;
+  alertSettings: AlertSettingsRecord;
+  alertAccounts: AlertAccount;
+  alertOutboxes: AlertOutbox;
+};
 
 export interface OperatorContext {
   ring: KeyRing;
@@ -13,6 +21,8 @@ export interface OperatorContext {
 }
 
 export const operatorLock = (telegramId: number) => `operators:${telegramId}`;
+/** Held by every read-modify-write of one operator's alert settings or outbox. */
+export const alertOutboxLock = (telegramId: number) => `alerts:${telegramId}`;
 
 export function createOperatorStore({ ring, now, db }: OperatorContext): OperatorStore {
   const read = (telegramId: number) => db.get("operators", String(telegramId));
@@ -53,11 +63,15 @@ export function createOperatorStore({ ring, now, db }: OperatorContext): Operato
     },
 
     deleteOperator(telegramId) {
-      return db.serially([operatorLock(telegramId)], async () => {
+      return db.serially([operatorLock(telegramId), alertOutboxLock(telegramId)], async () => {
         const changes: Change<OperatorTables>[] = [];
         if (read(telegramId)) changes.push({ table: "operators", key: String(telegramId), value: undefined });
         for (const [id, action] of db.entries("actions")) {
           if (action.telegramId === telegramId) changes.push({ table: "actions", key: id, value: undefined });
+        }
+        for (const table of ["alertSettings", "alertOutboxes"] as const) {
+          if (db.get(table, String(telegramId)))
+            changes.push({ table, key: String(telegramId), value: undefined });
         }
         if (changes.length === 0) return false;
         await db.write(changes);

@@ -13,6 +13,7 @@ import {
 } from "../records.js";
 import { type OperatorRecord, versionedStateSchema } from "../schema.js";
 import type { RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
+import { createPostgresAlertStore, deleteAlertState } from "./alerts.js";
 import { checkOut, createPool, databaseLocation, inTransaction } from "./connection.js";
 import { migrate } from "./migrate.js";
 
@@ -294,7 +295,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
           const actions = await client.query("DELETE FROM confirmed_actions WHERE telegram_id = $1", [
             telegramId,
           ]);
-          return (operators.rowCount ?? 0) + (actions.rowCount ?? 0) > 0;
+          const alerts = await deleteAlertState(client, telegramId);
+          return (operators.rowCount ?? 0) + (actions.rowCount ?? 0) + alerts > 0;
         }),
       );
     },
@@ -370,6 +372,8 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       }
       return { operators, conversations };
     },
+
+    ...createPostgresAlertStore({ pool, now, writing }),
 
     conversationStorage: {
       async read(key) {

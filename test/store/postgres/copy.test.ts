@@ -9,6 +9,7 @@ import { createStore } from "../../../src/store/index.js";
 import { createPostgresStore } from "../../../src/store/postgres/store.js";
 import type { Store } from "../../../src/store/types.js";
 import { createTestDatabase } from "../../support/postgres.js";
+import { sale } from "../contract-alerts.js";
 
 const KEY = randomBytes(32);
 const TOKEN = `eyJhbGciOiJIUzI1NiJ9.${randomBytes(24).toString("hex")}.c2lnbmF0dXJl`;
@@ -41,7 +42,28 @@ async function seed(store: Store): Promise<void> {
   await store.saveCredentials(2, { clientId: "client-2", token: "second-token" }, DEFAULTS);
   await store.updateOperator(2, { digest: { enabled: false, lastSentLocalDate: "2026-11-30" } });
   await store.updateOperator(3, { locale: "en", timezone: "Asia/Tokyo" });
+  // Alerts: two operators' settings, the account's poller, sales waiting, a notice, a sale already sent.
+  await store.setAlertSettings(1, {
+    enabled: true,
+    channelIds: [-1001],
+    minAmount: 5,
+    quietHours: { from: "22:00", to: "08:00" },
+  });
+  await store.setAlertSettings(2, { enabled: false, channelIds: null, minAmount: 0, quietHours: null });
+  await store.recordAlertPoll({
+    account: {
+      clientId: "client-1",
+      watermark: "2026-12-01T10:00:00.000Z",
+      seen: { "id:1": "2026-12-01T09:59:00.000Z" },
+      outage: null,
+      refusedToken: null,
+    },
+    at: "2026-12-01T10:00:00.000Z",
+    queued: [{ telegramId: 1, mode: "quiet", sales: [sale(1), sale(2), sale(3)], notice: "recovered" }],
+  });
+  await store.markAlertsSent(1, { saleKeys: ["id:1"] }, new Date("2026-12-01T10:00:05.000Z"), new Date(0));
 }
+const ALERTS = { settings: 2, accounts: 1, entries: 2, notices: 1, sent: 1 };
 
 describe("store:copy", () => {
   it("moves lowdb to PostgreSQL and back with every setting, login and flow; running it again changes nothing", async () => {
@@ -50,9 +72,11 @@ describe("store:copy", () => {
     const target = await postgres(await createTestDatabase("copy"));
 
     const first = await copyStore(source, target);
-    expect(first).toMatchObject({ operators: 3, loggedIn: 2, flows: 1, mismatches: 0 });
+    expect(first).toMatchObject({ operators: 3, loggedIn: 2, flows: 1, mismatches: 0, alerts: ALERTS });
+    expect(first.target.alerts).toEqual(ALERTS);
     expect(copyVerified(first)).toBe(true);
     expect(await copyStore(source, target)).toEqual(first);
+    expect(await target.exportAlertState()).toEqual(await source.exportAlertState());
     expect(await target.getCredentials(1)).toEqual({ clientId: "client-1", token: TOKEN });
     expect(await target.conversationStorage.read("1")).toEqual({ version: [0, 1], state: { typed: TOKEN } });
     expect(await target.getOperator(2)).toMatchObject({
@@ -62,6 +86,7 @@ describe("store:copy", () => {
     const { store: back } = await lowdb();
     const report = await copyStore(target, back);
     expect(copyVerified(report)).toBe(true);
+    expect(await back.exportAlertState()).toEqual(await source.exportAlertState());
     expect(await back.getCredentials(2)).toEqual({ clientId: "client-2", token: "second-token" });
     expect(await back.getOperator(3)).toMatchObject({
       locale: "en",
@@ -91,7 +116,14 @@ describe("store:copy", () => {
     const done = copy();
     expect(done.stderr).toBe("");
     expect(done.status).toBe(0);
-    expect(JSON.parse(done.stdout)).toMatchObject({ operators: 3, loggedIn: 2, flows: 1, verified: true });
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      operators: 3,
+      loggedIn: 2,
+      flows: 1,
+      alerts: ALERTS,
+      target: { alerts: ALERTS },
+      verified: true,
+    });
     for (const secret of [TOKEN, "second-token", KEY.toString("hex"), new URL(url).password]) {
       expect(done.stdout + done.stderr).not.toContain(secret);
     }

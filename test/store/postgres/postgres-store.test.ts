@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { readdir } from "node:fs/promises";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CredentialsKeyError, StoreWriteError } from "../../../src/store/errors.js";
+import { migrationsDir } from "../../../src/store/postgres/migrate.js";
 import { createPostgresStore, type PostgresStoreOptions } from "../../../src/store/postgres/store.js";
 import type { Store } from "../../../src/store/types.js";
 import { createTestDatabase, type PostgresServer, startPostgres } from "../../support/postgres.js";
@@ -43,9 +45,12 @@ describe("PostgreSQL store", () => {
     const stores = await Promise.all([open(url), open(url), open(url)]);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const { rows } = await client.query<{ name: string }>("SELECT name FROM pgmigrations");
+    const { rows } = await client.query<{ name: string }>("SELECT name FROM pgmigrations ORDER BY id");
     await client.end();
-    expect(rows.map((row) => row.name)).toEqual(["1764620000000_initial-schema"]);
+    // Every migration file, each applied once, in order.
+    const files = (await readdir(migrationsDir())).map((name) => name.replace(/\.sql$/, "")).sort();
+    expect(files).toContain("1764620000100_alert-state");
+    expect(rows.map((row) => row.name)).toEqual(files);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");
   });

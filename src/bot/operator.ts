@@ -29,10 +29,10 @@ async function premiumpayFor(
 
 /** premiumpay refused the account's credentials: the owner's team loses access (told once) until a new login. */
 async function afterCall<T>(deps: BotDeps, actor: Actor, outcome: Outcome<T>): Promise<Outcome<T>> {
-  if (!outcome.ok && outcome.kind === "auth" && actor.kind !== "guest") {
-    await credentialsRefused(deps, actor.accountId);
-  }
-  return outcome;
+  if (outcome.ok || outcome.kind !== "auth" || actor.kind === "guest") return outcome;
+  await credentialsRefused(deps, actor.accountId);
+  // A teammate cannot log in again for the account: only its owner can.
+  return actor.kind === "teammate" ? { ...outcome, denied: "owner-away" } : outcome;
 }
 
 /**

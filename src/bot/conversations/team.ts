@@ -5,7 +5,7 @@ import { type Actor, resolveActor } from "../../team/acting.js";
 import { denialText } from "../access.js";
 import { type TeamAction, teamCallback } from "../callback-data/team.js";
 import type { FlowContext } from "../context.js";
-import type { Screen } from "../screens/index.js";
+import type { Screen, View } from "../screens/index.js";
 import { flowNow } from "../screens/index.js";
 import {
   accountName,
@@ -98,24 +98,30 @@ async function tellChange<T>(
 export async function teamFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
+  /** A step of /team below its list (pick a role, a teammate, a confirmation); the list again when undefined. */
+  let step: View | undefined;
+  let view: TeamView = { actor: { kind: "guest", userId }, account: "", members: [], invitations: [] };
   for (;;) {
-    const view = await readTeam(screen);
-    const { ctx } = screen;
-    if (view.actor.kind === "guest") {
-      await screen.show(ctx.html("need-login"));
-      return;
-    }
-    if (view.actor.kind === "teammate") {
-      const text = ctx.html("team-teammate", { account: view.account, role: view.actor.role });
-      await screen.show(
-        text,
-        new InlineKeyboard()
-          .text(...button(ctx, "team-button-leave", "leave"))
-          .text(...button(ctx, "team-button-close", "close")),
-      );
+    if (step) {
+      await screen.show(step.text, step.keyboard);
+      step = undefined;
     } else {
-      const rendered = ownerView(ctx, view, await flowNow(screen.conversation, deps));
-      await screen.show(rendered.text, rendered.keyboard);
+      view = await readTeam(screen);
+      const { ctx } = screen;
+      if (view.actor.kind === "guest") {
+        await screen.show(ctx.html("need-login"));
+        return;
+      }
+      const shown =
+        view.actor.kind === "teammate"
+          ? {
+              text: ctx.html("team-teammate", { account: view.account, role: view.actor.role }),
+              keyboard: new InlineKeyboard()
+                .text(...button(ctx, "team-button-leave", "leave"))
+                .text(...button(ctx, "team-button-close", "close")),
+            }
+          : ownerView(ctx, view, await flowNow(screen.conversation, deps));
+      await screen.show(shown.text, shown.keyboard);
     }
     const { value } = await screen.button(teamCallback);
     const [action, a, b] = value;
@@ -127,14 +133,14 @@ export async function teamFlow(screen: Screen): Promise<void> {
       case "back":
         continue;
       case "invite": {
-        await screen.show(
-          press.html("team-invite-pick-role"),
-          new InlineKeyboard()
+        step = {
+          text: press.html("team-invite-pick-role"),
+          keyboard: new InlineKeyboard()
             .text(...button(press, "team-role-viewer", "invite-as", "viewer"))
             .text(...button(press, "team-role-manager", "invite-as", "manager"))
             .row()
             .text(...button(press, "team-button-back", "back")),
-        );
+        };
         continue;
       }
       case "invite-as": {
@@ -156,9 +162,9 @@ export async function teamFlow(screen: Screen): Promise<void> {
         const member = view.members.find((candidate) => candidate.telegramId === id.data);
         if (!member) continue;
         const other: TeamRole = member.role === "viewer" ? "manager" : "viewer";
-        await screen.show(
-          press.html("team-member", { id: String(member.telegramId), role: member.role }),
-          new InlineKeyboard()
+        step = {
+          text: press.html("team-member", { id: String(member.telegramId), role: member.role }),
+          keyboard: new InlineKeyboard()
             .text(
               press.t("team-button-set-role", { role: other }),
               teamCallback.pack("set-role", String(member.telegramId), other),
@@ -167,7 +173,7 @@ export async function teamFlow(screen: Screen): Promise<void> {
             .text(...button(press, "team-button-remove", "remove", String(member.telegramId)))
             .row()
             .text(...button(press, "team-button-back", "back")),
-        );
+        };
         continue;
       }
       case "set-role": {
@@ -183,12 +189,12 @@ export async function teamFlow(screen: Screen): Promise<void> {
         continue;
       }
       case "remove": {
-        await screen.show(
-          press.html("team-remove-confirm", { id: a }),
-          new InlineKeyboard()
+        step = {
+          text: press.html("team-remove-confirm", { id: a }),
+          keyboard: new InlineKeyboard()
             .text(...button(press, "team-button-remove-yes", "remove-yes", a))
             .text(...button(press, "team-button-back", "back")),
-        );
+        };
         continue;
       }
       case "remove-yes": {
@@ -208,12 +214,12 @@ export async function teamFlow(screen: Screen): Promise<void> {
         continue;
       }
       case "leave": {
-        await screen.show(
-          press.html("team-leave-confirm", { account: view.account }),
-          new InlineKeyboard()
+        step = {
+          text: press.html("team-leave-confirm", { account: view.account }),
+          keyboard: new InlineKeyboard()
             .text(...button(press, "team-button-leave-yes", "leave-yes"))
             .text(...button(press, "team-button-back", "back")),
-        );
+        };
         continue;
       }
       case "leave-yes": {

@@ -577,7 +577,10 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         await store.redeemInvitation(hash(8), 12);
         expect(await store.setMemberRole(2, 11, "manager")).toBeUndefined();
         expect(await store.removeMember(2, 11)).toBe(false);
-        expect(await store.setMemberRole(1, 11, "manager")).toMatchObject({ telegramId: 11, role: "manager" });
+        expect(await store.setMemberRole(1, 11, "manager")).toMatchObject({
+          telegramId: 11,
+          role: "manager",
+        });
         expect((await store.listMembers(2)).map((member) => member.telegramId)).toEqual([12]);
         expect(await store.removeMember(1, 11)).toBe(true);
         expect(await store.removeMember(1, 11)).toBe(false);

@@ -1,5 +1,6 @@
-import type { InvitationRecord } from "./schema.js";
-import type { Invitation, RedeemOutcome } from "./types.js";
+import { checkTelegramId } from "./records.js";
+import { codeHashSchema, type InvitationRecord, invitationIdSchema, teamRoleSchema } from "./schema.js";
+import type { Invitation, NewInvitation, RedeemOutcome } from "./types.js";
 
 /** What every backend shares about teams: an invitation as callers see it, and the rules of a redeem. */
 export function toInvitation(record: InvitationRecord): Invitation {
@@ -20,4 +21,18 @@ export function redeemRefusal(
   if (record.ownerId === telegramId) return { ok: false, reason: "own-account" };
   if (isMember) return { ok: false, reason: "member" };
   return undefined;
+}
+
+/** A new pending invitation, checked before any backend stores it. */
+export function newInvitationRecord(invitation: NewInvitation, now: Date): InvitationRecord {
+  checkTelegramId(invitation.ownerId);
+  return {
+    id: invitationIdSchema.parse(invitation.id),
+    codeHash: codeHashSchema.parse(invitation.codeHash),
+    ownerId: invitation.ownerId,
+    role: teamRoleSchema.parse(invitation.role),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(invitation.expiresAt).toISOString(),
+    state: "pending",
+  };
 }

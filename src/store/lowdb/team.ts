@@ -1,14 +1,12 @@
 import { StoreError } from "../errors.js";
 import { checkTelegramId } from "../records.js";
 import {
-  codeHashSchema,
   type InvitationRecord,
-  invitationIdSchema,
   type MemberRecord,
   type RefusedAccountRecord,
   teamRoleSchema,
 } from "../schema.js";
-import { redeemRefusal, toInvitation } from "../team-records.js";
+import { newInvitationRecord, redeemRefusal, toInvitation } from "../team-records.js";
 import type { TeamStore } from "../types.js";
 import type { DurableFile } from "./durable.js";
 
@@ -34,16 +32,7 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
 
   return {
     createInvitation(invitation) {
-      checkTelegramId(invitation.ownerId);
-      const record: InvitationRecord = {
-        id: invitationIdSchema.parse(invitation.id),
-        codeHash: codeHashSchema.parse(invitation.codeHash),
-        ownerId: invitation.ownerId,
-        role: teamRoleSchema.parse(invitation.role),
-        createdAt: now().toISOString(),
-        expiresAt: new Date(invitation.expiresAt).toISOString(),
-        state: "pending",
-      };
+      const record = newInvitationRecord(invitation, now());
       return serially(async () => {
         if (db.get("invitations", record.id)) throw new StoreError(`invitation ${record.id} exists`);
         await db.write([{ table: "invitations", key: record.id, value: record }]);

@@ -1,14 +1,12 @@
 import type pg from "pg";
 import { checkTelegramId } from "../records.js";
 import {
-  codeHashSchema,
   type InvitationRecord,
-  invitationIdSchema,
   invitationRecordSchema,
   memberRecordSchema,
   teamRoleSchema,
 } from "../schema.js";
-import { redeemRefusal, toInvitation } from "../team-records.js";
+import { newInvitationRecord, redeemRefusal, toInvitation } from "../team-records.js";
 import type { TeamMember, TeamStore } from "../types.js";
 import { inTransaction, writing } from "./connection.js";
 
@@ -69,16 +67,7 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamSto
 
   return {
     async createInvitation(invitation) {
-      checkTelegramId(invitation.ownerId);
-      const record: InvitationRecord = {
-        id: invitationIdSchema.parse(invitation.id),
-        codeHash: codeHashSchema.parse(invitation.codeHash),
-        ownerId: invitation.ownerId,
-        role: teamRoleSchema.parse(invitation.role),
-        createdAt: now().toISOString(),
-        expiresAt: new Date(invitation.expiresAt).toISOString(),
-        state: "pending",
-      };
+      const record = newInvitationRecord(invitation, now());
       await writing("the invitation", () =>
         pool.query(
           `INSERT INTO team_invitations (id, code_hash, owner_id, role, created_at, expires_at, state)

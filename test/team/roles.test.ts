@@ -191,6 +191,18 @@ describe("roles", () => {
     expect(await salesSeen(teammate, "Out News")).toContain("Out News");
   });
 
+  it("a viewer gets a digest of their own, built with the owner's account", async () => {
+    const account = h.premiumpay.addClient({ channelNames: ["Digest News"] });
+    const { teammate } = await team(h, { owner: 950_081, teammate: 950_082 }, "Viewer", account);
+    h.premiumpay.clearRequests();
+    const digest = teammate.nextBotMessage(/Digest News/, 15_000);
+    const report = await h.app.digest.runNow({ userId: 950_082 });
+    expect(report).toMatchObject({ sent: 1 });
+    await digest;
+    expect(requestsOf(account.clientId).length).toBeGreaterThan(0);
+    expect(h.premiumpay.requests.every((request) => request.tokenMatched)).toBe(true);
+  });
+
   it("two accounts' teams never see each other's data", async () => {
     const alpha = h.premiumpay.addClient({ channelNames: ["Alpha Club"] });
     const bravo = h.premiumpay.addClient({ channelNames: ["Bravo Club"] });

@@ -6,7 +6,7 @@
  */
 import { Api } from "grammy";
 import type { Invitation, RedeemRefusal, TeamMember, TeamRole } from "../store/index.js";
-import { type Denial, denialOf, resolveActor } from "../team/acting.js";
+import { type Actor, type Denial, denialOf, resolveActor } from "../team/acting.js";
 import { hashInvitationCode, INVITATION_TTL_MS, newInvitationCode } from "../team/codes.js";
 import { installApiTransformers } from "./api.js";
 import type { BotDeps } from "./context.js";
@@ -46,6 +46,12 @@ export async function accountName(deps: BotDeps, ownerId: number): Promise<strin
   return (await deps.store.getOperator(ownerId))?.clientId ?? "";
 }
 
+/** The account `actor` acts for: a teammate's is the one they joined, whatever the owner is logged in to now. */
+export async function actorAccount(deps: BotDeps, actor: Actor): Promise<string> {
+  if (actor.kind === "teammate") return actor.clientId;
+  return actor.kind === "owner" ? accountName(deps, actor.accountId) : "";
+}
+
 export interface IssuedInvitation {
   invitation: Invitation;
   /** Shown once to the owner; only its hash is stored. */
@@ -56,7 +62,15 @@ export function invite(deps: BotDeps, userId: number, role: TeamRole): Promise<T
   return asOwner(deps, userId, async (ownerId) => {
     const { code, codeHash, id } = newInvitationCode();
     const expiresAt = new Date(deps.now().getTime() + INVITATION_TTL_MS).toISOString();
-    const invitation = await deps.store.createInvitation({ id, ownerId, role, codeHash, expiresAt });
+    const clientId = await accountName(deps, ownerId);
+    const invitation = await deps.store.createInvitation({
+      id,
+      ownerId,
+      clientId,
+      role,
+      codeHash,
+      expiresAt,
+    });
     deps.logger.info({ ownerId, invitationId: id, role }, "team invitation created");
     return { invitation, code };
   });
@@ -84,10 +98,7 @@ export function changeRole(
     const member = await deps.store.setMemberRole(ownerId, memberId, role);
     if (member) {
       deps.logger.info({ ownerId, memberId, role }, "teammate's role changed");
-      await tell(deps, memberId, "team-note-role-changed", {
-        account: await accountName(deps, ownerId),
-        role,
-      });
+      await tell(deps, memberId, "team-note-role-changed", { account: member.clientId, role });
     }
     return member;
   });
@@ -104,11 +115,11 @@ export function removeTeammate(
   memberId: number,
 ): Promise<TeamChange<boolean>> {
   return asOwner(deps, userId, async (ownerId) => {
-    const removed = await deps.store.removeMember(ownerId, memberId);
-    if (!removed) return false;
+    const member = await deps.store.getMember(memberId);
+    if (!member || !(await deps.store.removeMember(ownerId, memberId))) return false;
     deps.logger.info({ ownerId, memberId }, "teammate removed");
     await endFlowsOf(deps, memberId);
-    await tell(deps, memberId, "team-note-removed", { account: await accountName(deps, ownerId) });
+    await tell(deps, memberId, "team-note-removed", { account: member.clientId });
     return true;
   });
 }
@@ -136,7 +147,7 @@ export async function acceptInvitation(deps: BotDeps, userId: number, code: stri
   await deps.store.updateOperator(userId, {});
   deps.logger.info({ ownerId: member.ownerId, memberId: userId, role: member.role }, "teammate joined");
   await tell(deps, member.ownerId, "team-note-joined", { id: String(userId), role: member.role });
-  return { ok: true, member, account: await accountName(deps, member.ownerId) };
+  return { ok: true, member, account: member.clientId };
 }
 
 /** premiumpay refused the owner's credentials: their teammates are told once and lose access until a new login. */
@@ -147,25 +158,27 @@ export async function credentialsRefused(deps: BotDeps, ownerId: number): Promis
     { ownerId, teammates: members.length },
     "premiumpay refused the owner's credentials; team paused",
   );
-  await toldTeam(deps, ownerId, members, "team-note-owner-refused");
+  await toldTeam(deps, members, "team-note-owner-refused");
 }
 
 /** Before the owner's logout: the team is told once that it has no access until the owner logs in again. */
 export async function ownerLoggedOut(deps: BotDeps, ownerId: number): Promise<void> {
   const members = await deps.store.listMembers(ownerId);
-  await toldTeam(deps, ownerId, members, "team-note-owner-logged-out");
+  await toldTeam(deps, members, "team-note-owner-logged-out");
 }
 
-/** The owner logged in again: a team paused by refused credentials or a logout is told it is back. */
+/**
+ * The owner logged in again: a team paused by refused credentials or a logout is told it is back, if the owner
+ * came back to the account the teammates joined (not another one).
+ */
 export async function ownerLoggedIn(deps: BotDeps, ownerId: number, wasLoggedIn: boolean): Promise<void> {
   const wasRefused = await deps.store.setCredentialsRefused(ownerId, false);
   if (wasLoggedIn && !wasRefused) return;
-  const members = await deps.store.listMembers(ownerId);
-  await toldTeam(deps, ownerId, members, "team-note-owner-back");
+  const account = await accountName(deps, ownerId);
+  const members = (await deps.store.listMembers(ownerId)).filter((member) => member.clientId === account);
+  await toldTeam(deps, members, "team-note-owner-back");
 }
 
-async function toldTeam(deps: BotDeps, ownerId: number, members: TeamMember[], key: string): Promise<void> {
-  if (members.length === 0) return;
-  const account = await accountName(deps, ownerId);
-  for (const member of members) await tell(deps, member.telegramId, key, { account });
+async function toldTeam(deps: BotDeps, members: TeamMember[], key: string): Promise<void> {
+  for (const member of members) await tell(deps, member.telegramId, key, { account: member.clientId });
 }

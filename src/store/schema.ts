@@ -75,9 +75,13 @@ export const versionedStateSchema = z.object({
 
 export const teamRoleSchema = z.enum(["viewer", "manager"]);
 
+/** The premiumpay account (client id) a team is for: a teammate never follows the owner to another account. */
+const accountSchema = z.string().min(1).max(256);
+
 export const memberRecordSchema = z.strictObject({
   telegramId: telegramIdSchema,
   ownerId: telegramIdSchema,
+  clientId: accountSchema,
   role: teamRoleSchema,
   joinedAt: isoTime,
 });
@@ -91,6 +95,7 @@ export const invitationRecordSchema = z.strictObject({
   id: invitationIdSchema,
   codeHash: codeHashSchema,
   ownerId: telegramIdSchema,
+  clientId: accountSchema,
   role: teamRoleSchema,
   createdAt: isoTime,
   expiresAt: isoTime,

@@ -30,6 +30,7 @@ export function newInvitationRecord(invitation: NewInvitation, now: Date): Invit
     id: invitationIdSchema.parse(invitation.id),
     codeHash: codeHashSchema.parse(invitation.codeHash),
     ownerId: invitation.ownerId,
+    clientId: invitation.clientId,
     role: teamRoleSchema.parse(invitation.role),
     createdAt: now.toISOString(),
     expiresAt: new Date(invitation.expiresAt).toISOString(),

@@ -138,6 +138,8 @@ export type TeamRole = "viewer" | "manager";
 export interface TeamMember {
   telegramId: number;
   ownerId: number;
+  /** The owner's premiumpay account when they joined: if the owner logs in to another one, the team has no access. */
+  clientId: string;
   role: TeamRole;
   joinedAt: string;
 }
@@ -147,6 +149,7 @@ export interface Invitation {
   /** Short random id, for buttons (revoke); unrelated to the code. */
   id: string;
   ownerId: number;
+  clientId: string;
   role: TeamRole;
   createdAt: string;
   expiresAt: string;
@@ -157,6 +160,7 @@ export interface Invitation {
 export interface NewInvitation {
   id: string;
   ownerId: number;
+  clientId: string;
   role: TeamRole;
   codeHash: string;
   expiresAt: string;

@@ -12,6 +12,8 @@ export type Actor =
       kind: "teammate";
       userId: number;
       accountId: number;
+      /** The premiumpay account (client id) they joined. */
+      clientId: string;
       role: TeamRole;
       away: false | "logged-out" | "refused";
     }
@@ -28,8 +30,21 @@ export async function resolveActor(store: Store, userId: number): Promise<Actor>
       store.getOperator(member.ownerId),
       store.credentialsRefused(member.ownerId),
     ]);
-    const away = !owner?.hasCredentials ? "logged-out" : refused ? "refused" : false;
-    return { kind: "teammate", userId, accountId: member.ownerId, role: member.role, away };
+    // Logged in to another premiumpay account than the one the teammate joined: that one is not theirs to see.
+    const away =
+      !owner?.hasCredentials || owner.clientId !== member.clientId
+        ? "logged-out"
+        : refused
+          ? "refused"
+          : false;
+    return {
+      kind: "teammate",
+      userId,
+      accountId: member.ownerId,
+      clientId: member.clientId,
+      role: member.role,
+      away,
+    };
   }
   if ((await store.getOperator(userId))?.hasCredentials) {
     return { kind: "owner", userId, accountId: userId, role: "owner" };

@@ -505,6 +505,7 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         store.createInvitation({
           id: `inv-${n}-id`,
           ownerId,
+          clientId: `client-${ownerId}`,
           role,
           codeHash: hash(n),
           expiresAt: "2024-06-02T00:00:00.000Z",
@@ -516,6 +517,7 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         expect(created).toEqual({
           id: "inv-1-id",
           ownerId: 1,
+          clientId: "client-1",
           role: "manager",
           createdAt: "2024-06-01T00:00:00.000Z",
           expiresAt: "2024-06-02T00:00:00.000Z",
@@ -525,7 +527,13 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         const redeemed = await store.redeemInvitation(hash(1), 7);
         expect(redeemed).toEqual({
           ok: true,
-          member: { telegramId: 7, ownerId: 1, role: "manager", joinedAt: "2024-06-01T00:00:00.000Z" },
+          member: {
+            telegramId: 7,
+            ownerId: 1,
+            clientId: "client-1",
+            role: "manager",
+            joinedAt: "2024-06-01T00:00:00.000Z",
+          },
         });
         expect(await store.redeemInvitation(hash(1), 8)).toEqual({ ok: false, reason: "used" });
         expect(await store.findInvitation(hash(1))).toMatchObject({ state: "used", usedBy: 7 });

@@ -191,6 +191,21 @@ describe("roles", () => {
     expect(await salesSeen(teammate, "Out News")).toContain("Out News");
   });
 
+  it("the owner switches to another premiumpay account: the team does not follow", async () => {
+    const first = h.premiumpay.addClient({ channelNames: ["First News"] });
+    const other = h.premiumpay.addClient({ channelNames: ["Other News"] });
+    const { owner, teammate } = await team(h, { owner: 950_091, teammate: 950_092 }, "Viewer", first);
+    await owner.send("/login", hasButton("x"));
+    await owner.send(other.clientId, hasButton("x"));
+    await owner.send(other.token, hasButton("m:channels"));
+    h.premiumpay.clearRequests();
+    await teammate.send("/sales", OWNER_AWAY);
+    const own = await teammate.send("/team", /You are a viewer on the team of account/);
+    expect(own.text).toContain(first.clientId);
+    expect(visible(teammate)).not.toMatch(new RegExp(`Other News|${other.clientId}`));
+    expect(h.premiumpay.requests).toEqual([]);
+  });
+
   it("a viewer gets a digest of their own, built with the owner's account", async () => {
     const account = h.premiumpay.addClient({ channelNames: ["Digest News"] });
     const { teammate } = await team(h, { owner: 950_081, teammate: 950_082 }, "Viewer", account);

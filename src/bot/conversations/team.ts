@@ -8,7 +8,7 @@ import type { FlowContext } from "../context.js";
 import type { Screen, View } from "../screens/index.js";
 import { flowNow } from "../screens/index.js";
 import {
-  accountName,
+  actorAccount,
   changeRole,
   invite,
   leaveTeam,
@@ -69,7 +69,7 @@ async function readTeam(screen: Screen): Promise<TeamView> {
     const isOwner = actor.kind === "owner";
     return {
       actor,
-      account: await accountName(deps, owner),
+      account: await actorAccount(deps, actor),
       members: isOwner ? await deps.store.listMembers(owner) : [],
       invitations: isOwner ? await deps.store.listInvitations(owner) : [],
     };

@@ -4,7 +4,7 @@ import { resolveActor } from "../../team/acting.js";
 import { menuCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { failureText, requireLogin, withPremiumpay } from "../operator.js";
-import { accountName } from "../team-changes.js";
+import { actorAccount } from "../team-changes.js";
 
 export const accountFeature = new Composer<BotContext>();
 
@@ -15,7 +15,7 @@ async function showAccount(ctx: BotContext): Promise<void> {
   // A teammate sees the account they act for and their role, never its credentials; their settings stay their own.
   const operator =
     (await ctx.deps.store.getOperator(userId)) ?? (await ctx.deps.store.updateOperator(userId, {}));
-  const account = await accountName(ctx.deps, actor.accountId);
+  const account = await actorAccount(ctx.deps, actor);
   await ctx.replyWithChatAction("typing").catch(() => undefined);
   const [status, version] = await Promise.all([
     withPremiumpay(ctx.deps, userId, (client) => client.status()),

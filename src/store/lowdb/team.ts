@@ -79,6 +79,7 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
         const member: MemberRecord = {
           telegramId,
           ownerId: record.ownerId,
+          clientId: record.clientId,
           role: record.role,
           joinedAt: now().toISOString(),
         };

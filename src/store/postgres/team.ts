@@ -14,6 +14,7 @@ interface InvitationRow {
   id: string;
   code_hash: string;
   owner_id: string;
+  client_id: string;
   role: string;
   created_at: Date;
   expires_at: Date;
@@ -24,13 +25,15 @@ interface InvitationRow {
 interface MemberRow {
   telegram_id: string;
   owner_id: string;
+  client_id: string;
   role: string;
   joined_at: Date;
 }
 
 const INVITATION_COLUMNS =
-  "id, code_hash, owner_id::text AS owner_id, role, created_at, expires_at, state, used_by::text AS used_by";
-const MEMBER_COLUMNS = "telegram_id::text AS telegram_id, owner_id::text AS owner_id, role, joined_at";
+  "id, code_hash, owner_id::text AS owner_id, client_id, role, created_at, expires_at, state, used_by::text AS used_by";
+const MEMBER_COLUMNS =
+  "telegram_id::text AS telegram_id, owner_id::text AS owner_id, client_id, role, joined_at";
 
 /** Stored rows are checked like any other boundary. */
 function invitationOf(row: InvitationRow): InvitationRecord {
@@ -38,6 +41,7 @@ function invitationOf(row: InvitationRow): InvitationRecord {
     id: row.id,
     codeHash: row.code_hash,
     ownerId: Number(row.owner_id),
+    clientId: row.client_id,
     role: row.role,
     createdAt: row.created_at.toISOString(),
     expiresAt: row.expires_at.toISOString(),
@@ -50,6 +54,7 @@ function memberOf(row: MemberRow): TeamMember {
   return memberRecordSchema.parse({
     telegramId: Number(row.telegram_id),
     ownerId: Number(row.owner_id),
+    clientId: row.client_id,
     role: row.role,
     joinedAt: row.joined_at.toISOString(),
   });
@@ -70,9 +75,17 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamSto
       const record = newInvitationRecord(invitation, now());
       await writing("the invitation", () =>
         pool.query(
-          `INSERT INTO team_invitations (id, code_hash, owner_id, role, created_at, expires_at, state)
-           VALUES ($1, $2, $3, $4, $5, $6, 'pending')`,
-          [record.id, record.codeHash, record.ownerId, record.role, record.createdAt, record.expiresAt],
+          `INSERT INTO team_invitations (id, code_hash, owner_id, client_id, role, created_at, expires_at, state)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')`,
+          [
+            record.id,
+            record.codeHash,
+            record.ownerId,
+            record.clientId,
+            record.role,
+            record.createdAt,
+            record.expiresAt,
+          ],
         ),
       );
       return toInvitation(record);
@@ -120,14 +133,15 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamSto
             telegramId,
           ]);
           await client.query(
-            "INSERT INTO team_members (telegram_id, owner_id, role, joined_at) VALUES ($1, $2, $3, $4)",
-            [telegramId, record.ownerId, record.role, joinedAt],
+            "INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)",
+            [telegramId, record.ownerId, record.clientId, record.role, joinedAt],
           );
           return {
             ok: true,
             member: {
               telegramId,
               ownerId: record.ownerId,
+              clientId: record.clientId,
               role: record.role,
               joinedAt: joinedAt.toISOString(),
             },

@@ -76,6 +76,7 @@ describe("team invitations across replicas", () => {
       await replicas[0]!.createInvitation({
         id: "inv-replicas",
         ownerId: 1,
+        clientId: "client-1",
         role: "viewer",
         codeHash,
         expiresAt: "2024-06-02T00:00:00.000Z",

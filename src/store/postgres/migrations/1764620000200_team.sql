@@ -6,6 +6,8 @@
 CREATE TABLE team_members (
   telegram_id bigint PRIMARY KEY CHECK (telegram_id > 0),
   owner_id    bigint NOT NULL CHECK (owner_id > 0 AND owner_id <> telegram_id),
+  -- the owner's premiumpay account when they joined: a teammate never follows the owner to another account
+  client_id   text NOT NULL CHECK (length(client_id) BETWEEN 1 AND 256),
   role        text NOT NULL CHECK (role IN ('viewer', 'manager')),
   joined_at   timestamptz NOT NULL
 );
@@ -15,6 +17,7 @@ CREATE TABLE team_invitations (
   id          text PRIMARY KEY CHECK (id ~ '^[A-Za-z0-9_-]{6,32}$'),
   code_hash   text NOT NULL UNIQUE CHECK (code_hash ~ '^[0-9a-f]{64}$'),
   owner_id    bigint NOT NULL CHECK (owner_id > 0),
+  client_id   text NOT NULL CHECK (length(client_id) BETWEEN 1 AND 256),
   role        text NOT NULL CHECK (role IN ('viewer', 'manager')),
   created_at  timestamptz NOT NULL,
   expires_at  timestamptz NOT NULL,

@@ -35,6 +35,7 @@ team-invite-created = Invitation for a <b>{ $role ->
     { $link }
     Or they send me: <code>/start { $code }</code>
     Send it to your teammate privately. Anyone with it can join, so revoke it in /team if it goes astray.
+team-invite-repeated = That invitation was already created by the same tap; its link is not shown again. If you lost it, revoke it in /team and invite anew.
 team-member = User <code>{ $id }</code> is a <b>{ $role ->
     [manager] manager
    *[viewer] viewer

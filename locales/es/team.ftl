@@ -35,6 +35,7 @@ team-invite-created = Invitación para un <b>{ $role ->
     { $link }
     O que me envíe: <code>/start { $code }</code>
     Envíasela en privado. Cualquiera que la tenga puede unirse: revócala en /team si se pierde.
+team-invite-repeated = Esa invitación ya se creó con el mismo toque; su enlace no se vuelve a mostrar. Si lo perdiste, revócala en /team e invita de nuevo.
 team-member = El usuario <code>{ $id }</code> es <b>{ $role ->
     [manager] gestor
    *[viewer] observador

@@ -58,21 +58,35 @@ export interface IssuedInvitation {
   code: string;
 }
 
-export function invite(deps: BotDeps, userId: number, role: TeamRole): Promise<TeamChange<IssuedInvitation>> {
+/**
+ * Creates one invitation per confirming click (`actionId`): the same click delivered again creates no second one
+ * and gets undefined, since the code is not kept anywhere to show it again (the owner can revoke and invite anew).
+ */
+export function invite(
+  deps: BotDeps,
+  userId: number,
+  role: TeamRole,
+  actionId: string,
+): Promise<TeamChange<IssuedInvitation | undefined>> {
   return asOwner(deps, userId, async (ownerId) => {
-    const { code, codeHash, id } = newInvitationCode();
-    const expiresAt = new Date(deps.now().getTime() + INVITATION_TTL_MS).toISOString();
-    const clientId = await accountName(deps, ownerId);
-    const invitation = await deps.store.createInvitation({
-      id,
-      ownerId,
-      clientId,
-      role,
-      codeHash,
-      expiresAt,
+    let issued: IssuedInvitation | undefined;
+    await deps.store.runOnce(actionId, userId, async () => {
+      const { code, codeHash, id } = newInvitationCode();
+      const expiresAt = new Date(deps.now().getTime() + INVITATION_TTL_MS).toISOString();
+      const clientId = await accountName(deps, ownerId);
+      const invitation = await deps.store.createInvitation({
+        id,
+        ownerId,
+        clientId,
+        role,
+        codeHash,
+        expiresAt,
+      });
+      deps.logger.info({ ownerId, invitationId: id, role }, "team invitation created");
+      issued = { invitation, code };
+      return { invitationId: id };
     });
-    deps.logger.info({ ownerId, invitationId: id, role }, "team invitation created");
-    return { invitation, code };
+    return issued;
   });
 }
 

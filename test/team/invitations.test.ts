@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join as joinPath } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, startHarness } from "../support/harness.js";
+import { buttonsOf, type Harness, startHarness } from "../support/harness.js";
 import { inviteCode, join, team } from "./support.js";
 
 let h: Harness;
@@ -84,6 +84,37 @@ describe("invitations", () => {
     expect(h.logs.join("\n")).toMatch(/never issued was tried/);
     // The code still works for someone else.
     await join(h.operator({ id: 940_034 }), code);
+  });
+
+  it("a role tap delivered again after a crash lost the flow's progress creates no second invitation", async () => {
+    const account = h.premiumpay.addClient({ channels: 1 });
+    const owner = h.operator({ id: 940_051, account });
+    await owner.login();
+    await owner.send("/team", /Team of account/);
+    const roles = await owner.click("Invite a teammate", /Which role/);
+    const store = h.app.deps.store;
+    const key = String(owner.chatId);
+    const atRoles = structuredClone(await store.conversationStorage.read(key));
+    const viewer = buttonsOf(roles).find((button) => button.text.includes("Viewer")) as {
+      callback_data: string;
+    };
+    const created = owner.nextBotMessage(/valid 24 hours/);
+    const update = h.telegram.clickButton(owner.user, roles.messageId, viewer.callback_data);
+    await created;
+    await owner.nextBotMessage(/Team of account/);
+    // The flow's state as it was before the tap, and the same tap again (as after a hard kill).
+    await store.conversationStorage.write(key, atRoles!);
+    h.telegram.enqueueRaw(update);
+    const queryId = update.callback_query!.id;
+    await h.telegram.waitFor(
+      () =>
+        h.telegram.calls.filter(
+          (call) => call.method === "answerCallbackQuery" && call.params.callback_query_id === queryId,
+        ).length >= 2 || undefined,
+    );
+    await h.app.deps.store.flush();
+    expect(await store.listInvitations(940_051)).toHaveLength(1);
+    expect(owner.botMessages().filter((message) => /valid 24 hours/.test(message.text))).toHaveLength(1);
   });
 
   it("in Spanish too", async () => {

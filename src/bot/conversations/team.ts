@@ -146,14 +146,17 @@ export async function teamFlow(screen: Screen): Promise<void> {
       case "invite-as": {
         const role = roleSchema.safeParse(a);
         if (!role.success) continue;
-        const change = await screen.conversation.external(() => invite(deps, userId, role.data));
+        const actionId = `team-invite:${screen.chatId}:${press.callbackQuery!.id}`;
+        const change = await screen.conversation.external(() => invite(deps, userId, role.data, actionId));
         const username = press.me.username;
-        await tellChange(screen, change, ({ code }) =>
-          press.html("team-invite-created", {
-            link: `https://t.me/${username}?start=${code}`,
-            code,
-            role: role.data,
-          }),
+        await tellChange(screen, change, (issued) =>
+          issued
+            ? press.html("team-invite-created", {
+                link: `https://t.me/${username}?start=${issued.code}`,
+                code: issued.code,
+                role: role.data,
+              })
+            : press.html("team-invite-repeated"),
         );
         continue;
       }

@@ -45,7 +45,7 @@ describe("PostgreSQL store", () => {
     await client.connect();
     const { rows } = await client.query<{ name: string }>("SELECT name FROM pgmigrations");
     await client.end();
-    expect(rows.map((row) => row.name)).toEqual(["1764620000000_initial-schema"]);
+    expect(rows.map((row) => row.name)).toEqual(["1764620000000_initial-schema", "1764620000200_team"]);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");
   });

@@ -26,6 +26,7 @@ import { type Polling, startPolling } from "./runtime/polling.js";
 import { traceApiCalls } from "./runtime/trace.js";
 import { createDeps, openStore } from "./startup.js";
 import type { Store } from "./store/index.js";
+import { actingStore } from "./team/acting.js";
 import { handleEachUpdateOnce } from "./webhook/once.js";
 import { startWebhookServer, type WebhookServer } from "./webhook/server.js";
 
@@ -129,12 +130,14 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   );
 
   // The digest, flow expiry (and polling among replicas) run on one process: this one, or the elected replica.
-  let digest = createDigestService({ deps });
+  // Teammates get their own digest and alerts, built with their owner's credentials (team/acting.ts).
+  const backgroundDeps = { ...deps, store: actingStore(store) };
+  let digest = createDigestService({ deps: backgroundDeps });
   // The alerts deliver through the digest's queue, so they are made (and remade) together with it.
   const createAlerts = () =>
     createAlertService({
       config,
-      store,
+      store: backgroundDeps.store,
       premiumpay: alertsPremiumpay(config),
       deliver: (job) => digest.queue.deliver(job),
       now,
@@ -199,7 +202,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       start() {
         // A stopped digest service does not start again: a replica elected a second time makes a new one.
         if (terms++ > 0) {
-          digest = createDigestService({ deps });
+          digest = createDigestService({ deps: backgroundDeps });
           alerts = createAlerts();
         }
         flowExpiry = startFlowExpiry(deps, bot.api);

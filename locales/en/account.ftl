@@ -39,3 +39,8 @@ language-name = English
 timezone-current = Your time zone is <b>{ $timezone }</b> (local time { $time }). Pick another one or type an IANA name such as <code>America/Mexico_City</code>.
 timezone-invalid = “{ $input }” is not a time zone I know. Type an IANA name such as <code>Europe/Madrid</code>, or pick one below.
 timezone-set = Time zone set to <b>{ $timezone }</b> (local time { $time }).
+account-role = Your role: { $role ->
+    [manager] manager
+    [viewer] viewer
+   *[owner] owner
+}

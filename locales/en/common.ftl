@@ -3,6 +3,7 @@
 commands =
     .start = Open the main menu
     .login = Log in again or switch premiumpay account
+    .team = Your team: invite teammates, roles, leave
     .link = Create a public link for a channel
     .welcome = Set a channel's welcome message
     .sales = Today's sales of a channel

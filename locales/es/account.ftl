@@ -39,3 +39,8 @@ language-name = Español
 timezone-current = Tu zona horaria es <b>{ $timezone }</b> (hora local { $time }). Elige otra o escribe un nombre IANA como <code>America/Mexico_City</code>.
 timezone-invalid = «{ $input }» no es una zona horaria que conozca. Escribe un nombre IANA como <code>Europe/Madrid</code>, o elige una abajo.
 timezone-set = Zona horaria cambiada a <b>{ $timezone }</b> (hora local { $time }).
+account-role = Tu rol: { $role ->
+    [manager] gestor
+    [viewer] observador
+   *[owner] propietario
+}

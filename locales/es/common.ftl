@@ -3,6 +3,7 @@
 commands =
     .start = Abrir el menú principal
     .login = Volver a iniciar sesión o cambiar de cuenta de premiumpay
+    .team = Tu equipo: invitar, roles, salir
     .link = Crear un enlace público para un canal
     .welcome = Configurar el mensaje de bienvenida de un canal
     .sales = Ventas de hoy de un canal

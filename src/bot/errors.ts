@@ -1,11 +1,19 @@
 import { isPremiumpayError, type PremiumpayError } from "../premiumpay/index.js";
+import type { Denial } from "../team/acting.js";
 
 export type PremiumpayFailureKind = PremiumpayError["kind"];
 
 /** A JSON-safe outcome for premiumpay calls inside conversations (replays must not depend on thrown errors). */
 export type Outcome<T> =
   | { ok: true; value: T }
-  | { ok: false; kind: PremiumpayFailureKind; retryAfterSeconds?: number | null; message?: string };
+  | {
+      ok: false;
+      kind: PremiumpayFailureKind;
+      retryAfterSeconds?: number | null;
+      message?: string;
+      /** Refused by the team's role policy before premiumpay was asked (reads as `auth`: retrying cannot help). */
+      denied?: Denial;
+    };
 
 export async function outcomeOf<T>(call: () => Promise<T>): Promise<Outcome<T>> {
   try {

@@ -1,18 +1,21 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, type MiddlewareFn } from "grammy";
+import type { Permission } from "../team/roles.js";
+import { refuseTeammatesWithout, requirePermission } from "./access.js";
 import { type MenuItem, menuCallback } from "./callback-data/index.js";
 import type { BotContext, FlowContext } from "./context.js";
 import { ALERTS_SETTINGS, alertsSettingsFlow } from "./conversations/alerts-settings.js";
 import { DIGEST_SETTINGS, digestSettingsFlow } from "./conversations/digest-settings.js";
+import { JOIN, joinFlow } from "./conversations/join.js";
 import { LINKS, linksFlow } from "./conversations/links.js";
 import { LOGIN, loginFlow } from "./conversations/login.js";
 import { PUBLIC_LINK, publicLinkFlow } from "./conversations/public-link.js";
 import { REPORT, reportFlow } from "./conversations/report.js";
 import { RESULTS, resultsFlow } from "./conversations/results.js";
 import { SALES, salesFlow } from "./conversations/sales.js";
+import { TEAM, teamFlow } from "./conversations/team.js";
 import { TIMEZONE, timezoneFlow } from "./conversations/timezone.js";
 import { WELCOME, welcomeFlow } from "./conversations/welcome.js";
-import { requireLogin } from "./operator.js";
 import { Screen, type ScreenOptions } from "./screens/index.js";
 
 /** One flow of the bot: a conversation, the command and (optionally) the main-menu button that start it. */
@@ -25,6 +28,11 @@ export interface FlowEntry {
   command: string;
   menuItem?: MenuItem;
   needsLogin: boolean;
+  /**
+   * What the flow needs by the role policy (team/roles.ts), checked at entry; confirmed actions check again when
+   * they act. Absent: owner only when it needs a login, anyone otherwise.
+   */
+  permission?: Permission;
   screen?: ScreenOptions;
 }
 
@@ -36,17 +44,53 @@ export const FLOWS: readonly FlowEntry[] = [
     command: "link",
     menuItem: "link",
     needsLogin: true,
+    permission: "publish",
     screen: { buried: "delete" },
   },
-  { id: WELCOME, run: welcomeFlow, command: "welcome", menuItem: "welcome", needsLogin: true },
-  { id: SALES, run: salesFlow, command: "sales", menuItem: "sales", needsLogin: true },
-  { id: RESULTS, run: resultsFlow, command: "results", needsLogin: true },
-  { id: REPORT, run: reportFlow, command: "report", menuItem: "report", needsLogin: true },
-  { id: LINKS, run: linksFlow, command: "links", menuItem: "links", needsLogin: true },
-  { id: DIGEST_SETTINGS, run: digestSettingsFlow, command: "digest", menuItem: "digest", needsLogin: true },
-  { id: ALERTS_SETTINGS, run: alertsSettingsFlow, command: "alerts", menuItem: "alerts", needsLogin: true },
+  {
+    id: WELCOME,
+    run: welcomeFlow,
+    command: "welcome",
+    menuItem: "welcome",
+    needsLogin: true,
+    permission: "publish",
+  },
+  { id: SALES, run: salesFlow, command: "sales", menuItem: "sales", needsLogin: true, permission: "view" },
+  { id: RESULTS, run: resultsFlow, command: "results", needsLogin: true, permission: "view" },
+  {
+    id: REPORT,
+    run: reportFlow,
+    command: "report",
+    menuItem: "report",
+    needsLogin: true,
+    permission: "view",
+  },
+  { id: LINKS, run: linksFlow, command: "links", menuItem: "links", needsLogin: true, permission: "view" },
+  {
+    id: DIGEST_SETTINGS,
+    run: digestSettingsFlow,
+    command: "digest",
+    menuItem: "digest",
+    needsLogin: true,
+    permission: "view",
+  },
+  {
+    id: ALERTS_SETTINGS,
+    run: alertsSettingsFlow,
+    command: "alerts",
+    menuItem: "alerts",
+    needsLogin: true,
+    permission: "view",
+  },
   { id: TIMEZONE, run: timezoneFlow, command: "timezone", needsLogin: false },
-  { id: LOGIN, run: loginFlow, command: "login", needsLogin: false },
+  { id: LOGIN, run: loginFlow, command: "login", needsLogin: false, permission: "account" },
+  // The owner manages the team; a teammate comes here to leave it (the flow checks each change itself).
+  { id: TEAM, run: teamFlow, command: "team", needsLogin: false },
+];
+
+/** Flows entered by another handler, not by a command of their own: accepting an invitation (/start <code>). */
+const ENTERED_ELSEWHERE: readonly FlowEntry[] = [
+  { id: JOIN, run: joinFlow, command: "start", needsLogin: false },
 ];
 
 export interface FlowRegistration {
@@ -56,7 +100,7 @@ export interface FlowRegistration {
 
 /** The conversation of each flow: its steps run on a screen, whose last buttons go when the flow ends. */
 export function flowConversations(options: FlowRegistration): MiddlewareFn<BotContext>[] {
-  return FLOWS.map((flow) =>
+  return [...FLOWS, ...ENTERED_ELSEWHERE].map((flow) =>
     createConversation<BotContext, FlowContext>(
       async (conversation, ctx) => {
         const screen = new Screen(conversation, ctx, flow.screen);
@@ -71,7 +115,11 @@ export function flowConversations(options: FlowRegistration): MiddlewareFn<BotCo
 /** The command and the menu button of each flow; logged-out operators are told to log in first where needed. */
 export const flowStarters = new Composer<BotContext>();
 for (const flow of FLOWS) {
-  const guard: MiddlewareFn<BotContext>[] = flow.needsLogin ? [requireLogin] : [];
+  const guard: MiddlewareFn<BotContext>[] = flow.needsLogin
+    ? [requirePermission(flow.permission ?? "account")]
+    : flow.permission
+      ? [refuseTeammatesWithout(flow.permission)]
+      : [];
   flowStarters.command(flow.command, ...guard, (ctx) => ctx.conversation.enter(flow.id));
   if (flow.menuItem === undefined) continue;
   flowStarters.callbackQuery(menuCallback.pack(flow.menuItem), ...guard, async (ctx) => {

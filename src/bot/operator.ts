@@ -1,27 +1,54 @@
 import type { MiddlewareFn } from "grammy";
 import type { PremiumpayCredentials } from "../deps.js";
 import type { PremiumpayClient } from "../premiumpay/index.js";
+import { type Actor, actingCredentials, denialOf, resolveActor } from "../team/acting.js";
+import type { Permission } from "../team/roles.js";
+import { denialText, requirePermission } from "./access.js";
 import type { BotDeps, FlowContext } from "./context.js";
 import { failureMessageKey, type Outcome, outcomeOf } from "./errors.js";
+import { credentialsRefused } from "./team-changes.js";
 
-/** The operator's premiumpay client, or undefined when they are not logged in. */
-async function premiumpayOf(deps: BotDeps, userId: number): Promise<PremiumpayClient | undefined> {
-  const credentials = await deps.store.getCredentials(userId);
-  return credentials ? deps.premiumpay(credentials) : undefined;
+/**
+ * The premiumpay client `userId` acts with for an action that needs `permission`: their own account's, or as a
+ * teammate their owner's. Checked at every call, so a role changed or a teammate removed meanwhile is refused here.
+ */
+async function premiumpayFor(
+  deps: BotDeps,
+  userId: number,
+  permission: Permission,
+): Promise<{ client: PremiumpayClient; actor: Actor } | { denied: Outcome<never> }> {
+  const actor = await resolveActor(deps.store, userId);
+  const denial = denialOf(actor, permission);
+  // A guest reads as refused credentials, as before teams: the message says to /login.
+  if (denial === "login") return { denied: { ok: false, kind: "auth" } };
+  if (denial) return { denied: { ok: false, kind: "auth", denied: denial } };
+  const credentials = await actingCredentials(deps.store, actor, permission);
+  if (!credentials) return { denied: { ok: false, kind: "auth" } };
+  return { client: deps.premiumpay(credentials), actor };
+}
+
+/** premiumpay refused the account's credentials: the owner's team loses access (told once) until a new login. */
+async function afterCall<T>(deps: BotDeps, actor: Actor, outcome: Outcome<T>): Promise<Outcome<T>> {
+  if (outcome.ok || outcome.kind !== "auth" || actor.kind === "guest") return outcome;
+  await credentialsRefused(deps, actor.accountId);
+  // A teammate cannot log in again for the account: only its owner can.
+  return actor.kind === "teammate" ? { ...outcome, denied: "owner-away" } : outcome;
 }
 
 /**
- * A call with the operator's own premiumpay client, as a JSON-safe outcome: what conversations pass to
- * `conversation.external`. An operator logged out meanwhile reads as refused credentials.
+ * A call with the premiumpay client the operator acts with, as a JSON-safe outcome: what conversations pass to
+ * `conversation.external`. An operator logged out meanwhile reads as refused credentials; a teammate whose role
+ * does not cover `permission` (default: viewing) is refused with the reason.
  */
 export async function withPremiumpay<T>(
   deps: BotDeps,
   userId: number,
   call: (client: PremiumpayClient) => Promise<T>,
+  permission: Permission = "view",
 ): Promise<Outcome<T>> {
-  const client = await premiumpayOf(deps, userId);
-  if (!client) return { ok: false, kind: "auth" };
-  return outcomeOf(() => call(client));
+  const acting = await premiumpayFor(deps, userId, permission);
+  if ("denied" in acting) return acting.denied;
+  return afterCall(deps, acting.actor, await outcomeOf(() => call(acting.client)));
 }
 
 /** Checks credentials the operator typed (not stored yet) with premiumpay's status endpoint. */
@@ -44,24 +71,25 @@ export async function confirmOnce<T>(
   deps: BotDeps,
   userId: number,
   actionId: string,
+  permission: Permission,
   call: (client: PremiumpayClient) => Promise<T>,
 ): Promise<Confirmed<T>> {
-  const client = await premiumpayOf(deps, userId);
-  if (!client) return { state: "done", outcome: { ok: false, kind: "auth" }, replayed: false };
-  const run = await deps.store.runOnce(actionId, userId, () => outcomeOf(() => call(client)));
+  const acting = await premiumpayFor(deps, userId, permission);
+  if ("denied" in acting) return { state: "done", outcome: acting.denied, replayed: false };
+  const { client, actor } = acting;
+  const run = await deps.store.runOnce(actionId, userId, async () =>
+    afterCall(deps, actor, await outcomeOf(() => call(client))),
+  );
   if (run.state === "unknown") return { state: "unknown" };
   return { state: "done", outcome: run.result, replayed: run.replayed };
 }
 
-/** Lets only logged-in operators through; the others are told how to log in. */
-export const requireLogin: MiddlewareFn<FlowContext> = async (ctx, next) => {
-  if (ctx.from && (await ctx.deps.store.getOperator(ctx.from.id))?.hasCredentials) return next();
-  if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-  await ctx.reply(ctx.html("need-login"));
-};
+/** Lets through only those who may view the account (its owner, or a teammate); the others are told why not. */
+export const requireLogin: MiddlewareFn<FlowContext> = requirePermission("view");
 
 /** The localized explanation of a failed premiumpay call. */
 export function failureText(ctx: FlowContext, failure: Extract<Outcome<unknown>, { ok: false }>): string {
+  if (failure.denied) return denialText(ctx, failure.denied);
   return ctx.html(failureMessageKey(failure.kind), {
     seconds: failure.retryAfterSeconds ?? 0,
     message: failure.message ?? "",

@@ -24,6 +24,13 @@ export const DEMO_USER: SimUser = {
   last_name: "Operator",
   language_code: "en",
 };
+/** A second person the page can switch to, to show a teammate joining the operator's team by invitation. */
+export const DEMO_TEAMMATE: SimUser = {
+  id: 434_343,
+  first_name: "Tess",
+  last_name: "Teammate",
+  language_code: "en",
+};
 /** Same seed, same demo client id and token on every run, so saved logins keep working. */
 const SANDBOX_SEED = 1;
 
@@ -93,6 +100,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       web = await startDemoWebServer({
         emulator,
         user: DEMO_USER,
+        teammate: DEMO_TEAMMATE,
         credentials,
         port: options.port ?? DEFAULT_DEMO_PORT,
       });

@@ -17,7 +17,10 @@ import { messageView } from "./render.js";
 
 export interface DemoWebServerOptions {
   emulator: BotApiEmulator;
+  /** The demo user the page opens as. */
   user: SimUser;
+  /** A second demo user the page can switch to (`?as=<id>`), e.g. a teammate joining by invitation. */
+  teammate?: SimUser;
   /** Shown on the page so a newcomer can log in without looking at the console. */
   credentials: { clientId: string; token: string };
   /** 0 picks a free port. */
@@ -101,40 +104,43 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 export async function startDemoWebServer(options: DemoWebServerOptions): Promise<DemoWebServer> {
-  const { emulator, user, credentials } = options;
+  const { emulator, credentials } = options;
   const host = options.host ?? "127.0.0.1";
-  const chatId = user.id;
-  // The user's chat must exist before the first message so the page can load an empty history.
-  emulator.addUser(user);
-  const streams = new Set<ServerResponse>();
+  const users = [options.user, ...(options.teammate ? [options.teammate] : [])];
+  // Each user's chat must exist before their first message so the page can load an empty history.
+  for (const user of users) emulator.addUser(user);
+  /** Every open event stream, with the user (private chat) it follows. */
+  const streams = new Map<ServerResponse, SimUser>();
 
-  const inChat = (message: StoredMessage) => message.chatId === chatId;
-  const visibleMessages = () =>
+  const visibleMessages = (user: SimUser) =>
     emulator
-      .chat(chatId)
+      .chat(user.id)
       .messages.filter((message) => !message.deleted)
       .map(messageView);
-  const commands = (): BotCommand[] => emulator.menuCommandsFor(user);
+  const commands = (user: SimUser): BotCommand[] => emulator.menuCommandsFor(user);
 
-  const broadcast = (event: string, data: unknown) => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const stream of streams) stream.write(frame);
+  /** Sends an event to the streams of the user whose private chat it happened in. */
+  const broadcast = (chatId: number, event: string, data: (user: SimUser) => unknown) => {
+    for (const [stream, user] of streams) {
+      if (user.id === chatId) stream.write(`event: ${event}\ndata: ${JSON.stringify(data(user))}\n\n`);
+    }
   };
   const listeners = {
-    message: (message: StoredMessage) => inChat(message) && broadcast("message", messageView(message)),
-    edit: (message: StoredMessage) => inChat(message) && broadcast("edit", messageView(message)),
-    delete: (message: StoredMessage) => inChat(message) && broadcast("delete", { id: message.messageId }),
-    commands: () => broadcast("commands", commands()),
-    callbackAnswer: (query: CallbackQueryRecord) => {
-      if (query.userId !== user.id) return;
-      broadcast("callbackAnswer", {
+    message: (message: StoredMessage) => broadcast(message.chatId, "message", () => messageView(message)),
+    edit: (message: StoredMessage) => broadcast(message.chatId, "edit", () => messageView(message)),
+    delete: (message: StoredMessage) =>
+      broadcast(message.chatId, "delete", () => ({ id: message.messageId })),
+    commands: () => {
+      for (const user of users) broadcast(user.id, "commands", commands);
+    },
+    callbackAnswer: (query: CallbackQueryRecord) =>
+      broadcast(query.userId, "callbackAnswer", () => ({
         id: query.id,
         text: query.answer?.text ?? null,
         showAlert: query.answer?.showAlert ?? false,
-      });
-    },
+      })),
     chatAction: (action: { chatId: number; action: string }) =>
-      action.chatId === chatId && broadcast("chatAction", { action: action.action }),
+      broadcast(action.chatId, "chatAction", () => ({ action: action.action })),
   };
   emulator.events.on("message", listeners.message);
   emulator.events.on("edit", listeners.edit);
@@ -143,10 +149,10 @@ export async function startDemoWebServer(options: DemoWebServerOptions): Promise
   emulator.events.on("callbackAnswer", listeners.callbackAnswer);
   emulator.events.on("chatAction", listeners.chatAction);
   const heartbeat = setInterval(() => {
-    for (const stream of streams) stream.write(": keep-alive\n\n");
+    for (const stream of streams.keys()) stream.write(": keep-alive\n\n");
   }, HEARTBEAT_MS);
 
-  const openStream = (req: IncomingMessage, res: ServerResponse) => {
+  const openStream = (req: IncomingMessage, res: ServerResponse, user: SimUser) => {
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-store",
@@ -154,7 +160,7 @@ export async function startDemoWebServer(options: DemoWebServerOptions): Promise
     });
     // The page reloads the whole chat on every (re)connection, so nothing missed while away is lost.
     res.write("retry: 1000\n\n");
-    streams.add(res);
+    streams.set(res, user);
     req.on("close", () => streams.delete(res));
   };
 
@@ -170,11 +176,11 @@ export async function startDemoWebServer(options: DemoWebServerOptions): Promise
     res.end(body);
   };
 
-  /** Only files the bot sent in the demo chat; photos inline when they are PNG, everything else a download. */
+  /** Only files the bot sent in a demo user's chat; photos inline when they are PNG, everything else a download. */
   const serveFile = (res: ServerResponse, fileId: string) => {
-    const shown = emulator
-      .chat(chatId)
-      .messages.some((message) => !message.deleted && message.media?.fileId === fileId);
+    const shown = users.some((user) =>
+      emulator.chat(user.id).messages.some((message) => !message.deleted && message.media?.fileId === fileId),
+    );
     const file = shown ? emulator.file(fileId) : undefined;
     if (file === undefined) throw new HttpProblem(404, "no such file in this chat");
     const inline = file.kind === "photo" && file.width > 0;
@@ -196,18 +202,25 @@ export async function startDemoWebServer(options: DemoWebServerOptions): Promise
     // A DNS-rebinding page on another name must not drive the demo user.
     const hostname = (req.headers.host ?? "").replace(/:\d+$/, "");
     if (!LOCAL_HOSTS.has(hostname)) throw new HttpProblem(403, "use the 127.0.0.1 or localhost address");
-    const path = new URL(req.url ?? "/", "http://demo").pathname;
+    const url = new URL(req.url ?? "/", "http://demo");
+    const path = url.pathname;
+    // Which demo user the page acts as: `?as=<id>`, one of the configured users; the first by default.
+    const as = url.searchParams.get("as");
+    const user = as === null ? users[0]! : users.find((candidate) => String(candidate.id) === as);
+    if (!user) throw new HttpProblem(400, "no such demo user");
     const method = req.method ?? "GET";
     const page = STATIC_FILES[path];
     if (page !== undefined && (method === "GET" || method === "HEAD")) return serveStatic(res, page);
-    if (path === "/api/events" && method === "GET") return openStream(req, res);
+    if (path === "/api/events" && method === "GET") return openStream(req, res, user);
     if (path === "/api/state" && method === "GET") {
       return sendJson(res, 200, {
         bot: { name: emulator.botInfo.first_name, username: emulator.botInfo.username },
         user: { id: user.id, name: user.first_name },
-        credentials,
-        messages: visibleMessages(),
-        commands: commands(),
+        users: users.map((candidate) => ({ id: candidate.id, name: candidate.first_name })),
+        // The teammate joins by invitation: the sandbox login is pinned for the operator only.
+        credentials: user === users[0] ? credentials : null,
+        messages: visibleMessages(user),
+        commands: commands(user),
       });
     }
     if (path.startsWith(FILES_PREFIX) && (method === "GET" || method === "HEAD")) {
@@ -220,7 +233,7 @@ export async function startDemoWebServer(options: DemoWebServerOptions): Promise
     }
     if (path === "/api/click" && method === "POST") {
       const { messageId, data } = parse(clickSchema, await readJson(req));
-      const message = emulator.chat(chatId).messages.find((m) => m.messageId === messageId && !m.deleted);
+      const message = emulator.chat(user.id).messages.find((m) => m.messageId === messageId && !m.deleted);
       const offered = message?.replyMarkup?.inline_keyboard
         .flat()
         .some((button) => "callback_data" in button && button.callback_data === data);
@@ -259,7 +272,7 @@ export async function startDemoWebServer(options: DemoWebServerOptions): Promise
       emulator.events.off("commands", listeners.commands);
       emulator.events.off("callbackAnswer", listeners.callbackAnswer);
       emulator.events.off("chatAction", listeners.chatAction);
-      for (const stream of streams) stream.end();
+      for (const stream of streams.keys()) stream.end();
       streams.clear();
       server.close(() => resolve());
       server.closeAllConnections();

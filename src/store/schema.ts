@@ -72,3 +72,38 @@ export const versionedStateSchema = z.object({
   version: z.tuple([z.literal(0), z.union([z.string(), z.number()])]),
   state: z.unknown(),
 });
+
+export const teamRoleSchema = z.enum(["viewer", "manager"]);
+
+/** The premiumpay account (client id) a team is for: a teammate never follows the owner to another account. */
+const accountSchema = z.string().min(1).max(256);
+
+export const memberRecordSchema = z.strictObject({
+  telegramId: telegramIdSchema,
+  ownerId: telegramIdSchema,
+  clientId: accountSchema,
+  role: teamRoleSchema,
+  joinedAt: isoTime,
+});
+export type MemberRecord = z.infer<typeof memberRecordSchema>;
+
+export const invitationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{6,32}$/);
+/** SHA-256 of the code, hex: the code itself is never stored. */
+export const codeHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const invitationRecordSchema = z.strictObject({
+  id: invitationIdSchema,
+  codeHash: codeHashSchema,
+  ownerId: telegramIdSchema,
+  clientId: accountSchema,
+  role: teamRoleSchema,
+  createdAt: isoTime,
+  expiresAt: isoTime,
+  state: z.enum(["pending", "used", "revoked"]),
+  usedBy: telegramIdSchema.optional(),
+});
+export type InvitationRecord = z.infer<typeof invitationRecordSchema>;
+
+/** An owner whose credentials premiumpay refused: their team has no access until they log in again. */
+export const refusedAccountSchema = z.strictObject({ ownerId: telegramIdSchema, at: isoTime });
+export type RefusedAccountRecord = z.infer<typeof refusedAccountSchema>;

@@ -190,9 +190,81 @@ export interface AlertStore {
   importAlertState(snapshot: AlertStateSnapshot, mode: "replace" | "fill"): Promise<void>;
 }
 
+/** A teammate's role in an owner's account; the owner is whoever logged in with the account's credentials. */
+export type TeamRole = "viewer" | "manager";
+
+/** One teammate: acts for the owner's premiumpay account with the owner's credentials (never given to them). */
+export interface TeamMember {
+  telegramId: number;
+  ownerId: number;
+  /** The owner's premiumpay account when they joined: if the owner logs in to another one, the team has no access. */
+  clientId: string;
+  role: TeamRole;
+  joinedAt: string;
+}
+
+/** An invitation as stored: the code itself is never stored, only its SHA-256 (`codeHash`, hex). */
+export interface Invitation {
+  /** Short random id, for buttons (revoke); unrelated to the code. */
+  id: string;
+  ownerId: number;
+  clientId: string;
+  role: TeamRole;
+  createdAt: string;
+  expiresAt: string;
+  state: "pending" | "used" | "revoked";
+  usedBy?: number;
+}
+
+export interface NewInvitation {
+  id: string;
+  ownerId: number;
+  clientId: string;
+  role: TeamRole;
+  codeHash: string;
+  expiresAt: string;
+}
+
+/**
+ * Why a redeem failed. `expired`/`used`/`revoked` name a known code; `unknown` a code that was never issued;
+ * `own-account` the owner's own code; `member` a user already on a team (they must leave it first).
+ */
+export type RedeemRefusal = "unknown" | "expired" | "used" | "revoked" | "own-account" | "member";
+export type RedeemOutcome = { ok: true; member: TeamMember } | { ok: false; reason: RedeemRefusal };
+
+/** Teammates and invitations of each owner's account. Every change is durable when its promise resolves. */
+export interface TeamStore {
+  createInvitation(invitation: NewInvitation): Promise<Invitation>;
+  /** The invitation whose code has this hash, whatever its state; undefined for a code never issued. */
+  findInvitation(codeHash: string): Promise<Invitation | undefined>;
+  /** The owner's invitations still pending and not expired, oldest first. */
+  listInvitations(ownerId: number): Promise<Invitation[]>;
+  /** Revokes one pending invitation of this owner; false when there was none to revoke. */
+  revokeInvitation(ownerId: number, invitationId: string): Promise<boolean>;
+  /**
+   * Uses the invitation and makes `telegramId` a member, atomically: of concurrent redeems of one code, exactly one
+   * succeeds (`used` for the others), also across processes.
+   */
+  redeemInvitation(codeHash: string, telegramId: number): Promise<RedeemOutcome>;
+  getMember(telegramId: number): Promise<TeamMember | undefined>;
+  /** The owner's teammates, in the order they joined. */
+  listMembers(ownerId: number): Promise<TeamMember[]>;
+  /** Changes the role of one of this owner's teammates; undefined when they are not on this owner's team. */
+  setMemberRole(ownerId: number, telegramId: number, role: TeamRole): Promise<TeamMember | undefined>;
+  /** Removes one of this owner's teammates; false when they were not on this owner's team. */
+  removeMember(ownerId: number, telegramId: number): Promise<boolean>;
+  /**
+   * Marks the owner's credentials as refused by premiumpay (true) or working again (false). Returns whether the
+   * mark changed: of several callers noticing the same refusal, one gets true (and tells the team).
+   */
+  setCredentialsRefused(ownerId: number, refused: boolean): Promise<boolean>;
+  credentialsRefused(ownerId: number): Promise<boolean>;
+}
+
 export interface Store
   extends OperatorStore,
     ConfirmedActions,
+    TeamStore,
     ConversationStateStore,
     KeyRotation,
     AlertStore,

@@ -174,4 +174,68 @@ describe("secrets", () => {
     await chat.send("/account", mentions(/API status: ✅/));
     await stop(next);
   }, 60_000);
+
+  it("a teammate acting with the owner's account never gets a premiumpay credential: messages, logs, data files", async () => {
+    const bot = await start(newKey);
+    const owner = operator();
+    const teammate = new ChatUser(telegram, { id: 910_002, first_name: "Tess" });
+    const press = async (chat: ChatUser, message: StoredMessage, label: RegExp, expect: RegExp) => {
+      const button = message.replyMarkup!.inline_keyboard.flat().find((b) => label.test(b.text));
+      return (
+        await chat.click(
+          message.messageId,
+          (button as { callback_data: string }).callback_data,
+          mentions(expect),
+        )
+      ).reply;
+    };
+    const list = await owner.send("/team", mentions(/Team of account/));
+    const roles = await press(owner, list, /Invite a teammate/, /Which role/);
+    const created = await press(owner, roles, /Viewer/, /valid 24 hours/);
+    const code = /\?start=([A-Za-z0-9_-]+)/.exec(created.text)![1]!;
+    const ask = await teammate.send(`/start ${code}`, mentions(/Accept\?/));
+    await press(teammate, ask, /Accept/, /Welcome!/);
+    const picker = await teammate.send("/sales", mentions(/Pick a channel/));
+    const links = await press(teammate, picker, /./, /all links, or of one link/);
+    await press(teammate, links, /All links/, /Sales:/);
+    await teammate.send("/account", mentions(/Your role: viewer/));
+    await teammate.send("/team", mentions(/You are a viewer on the team/));
+    // premiumpay refuses the owner's token while the teammate acts.
+    premiumpay.faults.set("channels", { status: 401 }, { times: 1 });
+    await teammate.send("/sales", mentions(/owner has to log in again/));
+    await stop(bot);
+
+    const premiumpaySecrets = {
+      "premiumpay token": account.token,
+      "token signature": account.token.split(".")[2]!,
+    };
+    const teammateSees = [
+      ...teammate.botTexts().map((text, index) => ({ name: `teammate message ${index + 1}`, text })),
+      {
+        name: "teammate's buttons and callback answers",
+        text: JSON.stringify([
+          telegram
+            .chat(teammate.chatId)
+            .botMessages()
+            .map((message) => message.replyMarkup ?? null),
+          [...telegram.callbackQueries.values()],
+        ]),
+      },
+    ];
+    const stored = [
+      ...bot.output().map((line, index) => ({ name: `log line ${index + 1}`, text: line })),
+      ...(await dataFiles()),
+    ];
+    for (const source of [...teammateSees, ...stored]) {
+      for (const [what, secret] of Object.entries(premiumpaySecrets)) {
+        if (source.text.includes(secret)) throw new Error(`${source.name} contains the ${what}`);
+      }
+    }
+    // The invitation code is the teammate's key: it is stored and logged only as its hash.
+    for (const source of stored) {
+      if (source.text.includes(code)) throw new Error(`${source.name} contains the invitation code`);
+    }
+    expect((await dataFiles()).map((file) => file.name).join(" ")).toContain("team.json");
+    expect(bot.logs().map((line) => line.msg)).toEqual(expect.arrayContaining(["teammate joined"]));
+  }, 60_000);
 });

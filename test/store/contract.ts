@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   CredentialsDamagedError,
@@ -501,6 +501,118 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
     });
 
     describeAlertStoreContract(() => ({ open, reopen, afterCrash }));
+
+    describe("team", () => {
+      const hash = (n: number) => createHash("sha256").update(`code-${n}`).digest("hex");
+      const invite = (store: Store, n: number, role: "viewer" | "manager" = "viewer", ownerId = 1) =>
+        store.createInvitation({
+          id: `inv-${n}-id`,
+          ownerId,
+          clientId: `client-${ownerId}`,
+          role,
+          codeHash: hash(n),
+          expiresAt: "2024-06-02T00:00:00.000Z",
+        });
+
+      it("redeems an invitation once: the teammate joins with its role, a second use is refused", async () => {
+        const store = await open({ now: () => new Date("2024-06-01T00:00:00Z") });
+        const created = await invite(store, 1, "manager");
+        expect(created).toEqual({
+          id: "inv-1-id",
+          ownerId: 1,
+          clientId: "client-1",
+          role: "manager",
+          createdAt: "2024-06-01T00:00:00.000Z",
+          expiresAt: "2024-06-02T00:00:00.000Z",
+          state: "pending",
+        });
+        expect(await store.listInvitations(1)).toEqual([created]);
+        const redeemed = await store.redeemInvitation(hash(1), 7);
+        expect(redeemed).toEqual({
+          ok: true,
+          member: {
+            telegramId: 7,
+            ownerId: 1,
+            clientId: "client-1",
+            role: "manager",
+            joinedAt: "2024-06-01T00:00:00.000Z",
+          },
+        });
+        expect(await store.redeemInvitation(hash(1), 8)).toEqual({ ok: false, reason: "used" });
+        expect(await store.findInvitation(hash(1))).toMatchObject({ state: "used", usedBy: 7 });
+        expect(await store.listInvitations(1)).toEqual([]);
+        const reopened = await reopen(store);
+        expect(await reopened.getMember(7)).toMatchObject({ ownerId: 1, role: "manager" });
+        expect(await reopened.listMembers(1)).toHaveLength(1);
+        expect(await reopened.getMember(8)).toBeUndefined();
+      });
+
+      it("of concurrent redeems of one code exactly one wins", async () => {
+        const store = await open({ now: () => new Date("2024-06-01T00:00:00Z") });
+        await invite(store, 2);
+        const outcomes = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => store.redeemInvitation(hash(2), 100 + i)),
+        );
+        expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+        expect(outcomes.filter((outcome) => !outcome.ok && outcome.reason === "used")).toHaveLength(11);
+        expect(await store.listMembers(1)).toHaveLength(1);
+      });
+
+      it("refuses expired, revoked, unknown and own codes, and a user already on a team", async () => {
+        let clock = new Date("2024-06-01T00:00:00Z");
+        const store = await open({ now: () => clock });
+        await invite(store, 3);
+        await invite(store, 4);
+        await invite(store, 5);
+        await invite(store, 6, "viewer", 2);
+        expect(await store.revokeInvitation(2, "inv-4-id")).toBe(false); // another owner's
+        expect(await store.revokeInvitation(1, "inv-4-id")).toBe(true);
+        expect(await store.revokeInvitation(1, "inv-4-id")).toBe(false);
+        expect(await store.redeemInvitation(hash(4), 9)).toEqual({ ok: false, reason: "revoked" });
+        expect(await store.redeemInvitation(hash(99), 9)).toEqual({ ok: false, reason: "unknown" });
+        expect(await store.redeemInvitation(hash(3), 1)).toEqual({ ok: false, reason: "own-account" });
+        expect((await store.redeemInvitation(hash(5), 9)).ok).toBe(true);
+        expect(await store.redeemInvitation(hash(6), 9)).toEqual({ ok: false, reason: "member" });
+        expect((await store.listInvitations(1)).map((invitation) => invitation.id)).toEqual(["inv-3-id"]);
+        clock = new Date("2024-06-02T00:00:00Z");
+        expect(await store.redeemInvitation(hash(3), 10)).toEqual({ ok: false, reason: "expired" });
+        expect(await store.listInvitations(1)).toEqual([]);
+        expect(await backend.rawText()).not.toContain("code-3");
+      });
+
+      it("changes roles and removes members only within the owner's own team", async () => {
+        const store = await open({ now: () => new Date("2024-06-01T00:00:00Z") });
+        await invite(store, 7);
+        await invite(store, 8, "viewer", 2);
+        await store.redeemInvitation(hash(7), 11);
+        await store.redeemInvitation(hash(8), 12);
+        expect(await store.setMemberRole(2, 11, "manager")).toBeUndefined();
+        expect(await store.removeMember(2, 11)).toBe(false);
+        expect(await store.setMemberRole(1, 11, "manager")).toMatchObject({
+          telegramId: 11,
+          role: "manager",
+        });
+        expect((await store.listMembers(2)).map((member) => member.telegramId)).toEqual([12]);
+        expect(await store.removeMember(1, 11)).toBe(true);
+        expect(await store.removeMember(1, 11)).toBe(false);
+        const reopened = await reopen(store);
+        expect(await reopened.getMember(11)).toBeUndefined();
+        expect(await reopened.listMembers(1)).toEqual([]);
+      });
+
+      it("marks refused credentials once: one of concurrent callers sees the change", async () => {
+        const store = await open();
+        const marks = await Promise.all([1, 2, 3].map(() => store.setCredentialsRefused(1, true)));
+        expect(marks.filter(Boolean)).toHaveLength(1);
+        expect(await store.credentialsRefused(1)).toBe(true);
+        expect(await store.credentialsRefused(2)).toBe(false);
+        const reopened = await reopen(store);
+        expect(await reopened.credentialsRefused(1)).toBe(true);
+        expect(await reopened.setCredentialsRefused(1, false)).toBe(true);
+        expect(await reopened.setCredentialsRefused(1, false)).toBe(false);
+        expect(await reopened.credentialsRefused(1)).toBe(false);
+      });
+    });
 
     describe("lifecycle", () => {
       it("keeps every acknowledged write across a crash, and close is safe twice", async () => {

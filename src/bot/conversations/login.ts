@@ -6,6 +6,7 @@ import { failureMessageKey } from "../errors.js";
 import { cancelKeyboard, mainMenuKeyboard } from "../keyboards/index.js";
 import { checkCredentials } from "../operator.js";
 import type { Screen } from "../screens/index.js";
+import { ownerLoggedIn } from "../team-changes.js";
 
 export const LOGIN = "login";
 
@@ -96,6 +97,7 @@ export async function loginFlow(screen: Screen): Promise<void> {
           { clientId, token },
           { timezone: deps.config.defaultTimezone, digestTime: deps.config.digest.defaultTime },
         );
+        await ownerLoggedIn(deps, userId, current !== null);
         return { time: operator.digest.time, timezone: operator.timezone ?? deps.config.defaultTimezone };
       });
       await screen.show(ctx.html("login-success", { clientId, ...saved }));

@@ -77,7 +77,7 @@ async function createLinkOnce(
   actionId: string,
   draft: LinkDraft,
 ): Promise<Outcome<CreateResult>> {
-  const run = await confirmOnce(deps, userId, actionId, async (client): Promise<CreatedLink> => {
+  const run = await confirmOnce(deps, userId, actionId, "publish", async (client): Promise<CreatedLink> => {
     const link = await client.createPublicLink({
       channelId: draft.channel.id,
       name: draft.name,

@@ -100,7 +100,7 @@ async function sendWelcomeOnce(
   channelId: number,
   draft: WelcomeDraft,
 ): Promise<SendResult> {
-  const run = await confirmOnce(deps, userId, actionId, (client) =>
+  const run = await confirmOnce(deps, userId, actionId, "publish", (client) =>
     client
       .setWelcomeMessage({
         channelId,

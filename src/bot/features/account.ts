@@ -1,14 +1,21 @@
 import { Composer } from "grammy";
 import { rateLimitMessage } from "../../format/rate-limit.js";
+import { resolveActor } from "../../team/acting.js";
 import { menuCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { failureText, requireLogin, withPremiumpay } from "../operator.js";
+import { actorAccount } from "../team-changes.js";
 
 export const accountFeature = new Composer<BotContext>();
 
 async function showAccount(ctx: BotContext): Promise<void> {
   const userId = ctx.from!.id;
-  const operator = (await ctx.deps.store.getOperator(userId))!;
+  const actor = await resolveActor(ctx.deps.store, userId);
+  if (actor.kind === "guest") return;
+  // A teammate sees the account they act for and their role, never its credentials; their settings stay their own.
+  const operator =
+    (await ctx.deps.store.getOperator(userId)) ?? (await ctx.deps.store.updateOperator(userId, {}));
+  const account = await actorAccount(ctx.deps, actor);
   await ctx.replyWithChatAction("typing").catch(() => undefined);
   const [status, version] = await Promise.all([
     withPremiumpay(ctx.deps, userId, (client) => client.status()),
@@ -16,7 +23,8 @@ async function showAccount(ctx: BotContext): Promise<void> {
   ]);
   const lines = [
     ctx.html("account-title"),
-    ctx.html("account-client-id", { clientId: operator.clientId ?? "" }),
+    ctx.html("account-client-id", { clientId: account }),
+    ctx.html("account-role", { role: actor.role }),
   ];
   if (status.ok) {
     const key = status.value.ok ? "account-status-ok" : "account-status-ko";

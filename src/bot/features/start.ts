@@ -1,13 +1,20 @@
 import { Composer } from "grammy";
+import { resolveActor } from "../../team/acting.js";
 import type { BotContext } from "../context.js";
+import { JOIN, startPayload } from "../conversations/join.js";
 import { LOGIN } from "../conversations/login.js";
 import { mainMenuKeyboard } from "../keyboards/index.js";
 
 export const startFeature = new Composer<BotContext>();
 
 startFeature.command("start", async (ctx) => {
+  // A t.me/<bot>?start=<code> invitation: the invitee sees the account and role, and accepts or not.
+  if (startPayload(ctx.message?.text) !== undefined) {
+    await ctx.conversation.enter(JOIN);
+    return;
+  }
   await ctx.reply(ctx.html("start-greeting", { name: ctx.from?.first_name ?? "" }));
-  if (!(await ctx.deps.store.getOperator(ctx.from!.id))?.hasCredentials) {
+  if ((await resolveActor(ctx.deps.store, ctx.from!.id)).kind === "guest") {
     await ctx.conversation.enter(LOGIN);
     return;
   }

@@ -12,6 +12,10 @@ const commandMenu = $("command-menu");
 const status = $("bot-status");
 const toast = $("toast");
 
+/** The demo user this page acts as (`?as=<id>`); every request names them. */
+const as = new URLSearchParams(location.search).get("as");
+const api = (path) => (as === null ? path : `${path}?as=${encodeURIComponent(as)}`);
+
 /** Message id → its element, kept in id order in the list. */
 const rendered = new Map();
 /** Callback query id → the button waiting for the bot's answer. */
@@ -24,7 +28,7 @@ let activeCommand = -1;
 // ---- Talking to the server ----
 
 async function post(path, body) {
-  const response = await fetch(path, {
+  const response = await fetch(api(path), {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -208,11 +212,15 @@ function showState(state) {
   $("bot-name").textContent = state.bot.name;
   $("bot-avatar").textContent = (state.bot.name.trim()[0] || "B").toUpperCase();
   document.title = `${state.bot.name} · demo chat`;
-  $("client-id").textContent = state.credentials.clientId;
-  $("token").textContent = state.credentials.token;
-  $("credential-client").onclick = () => setInput(state.credentials.clientId);
-  $("credential-token").onclick = () => setInput(state.credentials.token);
-  $("pinned").hidden = false;
+  const { credentials } = state;
+  if (credentials) {
+    $("client-id").textContent = credentials.clientId;
+    $("token").textContent = credentials.token;
+    $("credential-client").onclick = () => setInput(credentials.clientId);
+    $("credential-token").onclick = () => setInput(credentials.token);
+  }
+  $("pinned").hidden = !credentials;
+  showUsers(state.users, state.user);
   for (const element of rendered.values()) element.remove();
   rendered.clear();
   for (const message of state.messages) upsert(message);
@@ -221,14 +229,29 @@ function showState(state) {
   scrollToBottom();
 }
 
+/** Switching between the demo users: the owner, and a teammate who joins with the owner's invitation. */
+function showUsers(users, current) {
+  const switcher = $("user-switch");
+  switcher.replaceChildren();
+  switcher.hidden = users.length < 2;
+  for (const user of users) {
+    const link = document.createElement("a");
+    link.href = user.id === users[0].id ? "/" : `/?as=${user.id}`;
+    link.textContent = user.name;
+    link.className = "user-choice";
+    if (user.id === current.id) link.setAttribute("aria-current", "page");
+    switcher.append(link);
+  }
+}
+
 // ---- Live updates ----
 
 function connect() {
-  const events = new EventSource("/api/events");
+  const events = new EventSource(api("/api/events"));
   events.addEventListener("open", async () => {
     setStatus("bot");
     // Every (re)connection reloads the chat, so nothing that happened while away is missed.
-    const response = await fetch("/api/state");
+    const response = await fetch(api("/api/state"));
     if (response.ok) showState(await response.json());
   });
   events.addEventListener("error", () => setStatus("connecting…"));

@@ -5,7 +5,14 @@ import { ensureDataDir } from "../atomic-file.js";
 import { KeyRing } from "../crypto.js";
 import { StoreError } from "../errors.js";
 import { JournaledFile, type StoreLogger } from "../journaled-file.js";
-import { actionRecordSchema, operatorRecordSchema, SCHEMA_VERSION } from "../schema.js";
+import {
+  actionRecordSchema,
+  invitationRecordSchema,
+  memberRecordSchema,
+  operatorRecordSchema,
+  refusedAccountSchema,
+  SCHEMA_VERSION,
+} from "../schema.js";
 import type { Store, StoreKeyOptions } from "../types.js";
 import { createConfirmedActions, dropOldActions } from "./actions.js";
 import { createAlertStore } from "./alerts.js";
@@ -17,6 +24,7 @@ import {
 import { DurableFile } from "./durable.js";
 import { checkTokenKeys, createKeyRotation } from "./keys.js";
 import { createOperatorStore, type OperatorTables } from "./operators.js";
+import { createTeamStore, type TeamTables } from "./team.js";
 
 export interface StoreOptions extends StoreKeyOptions {
   dataDir: string;
@@ -24,10 +32,11 @@ export interface StoreOptions extends StoreKeyOptions {
   logger?: StoreLogger;
 }
 
-/** The lowdb backend: two journaled JSON files in the data folder (the alert state is in operators.json). */
+/** The lowdb backend: three journaled JSON files in the data folder (the alert state is in operators.json). */
 export interface LowdbStore extends Store {
   readonly filePath: string;
   readonly conversationsFilePath: string;
+  readonly teamFilePath: string;
 }
 
 const DEFAULT_CONVERSATION_TTL_MS = 30 * 60 * 1000;
@@ -99,6 +108,21 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     await operatorFile.abandon();
     throw error;
   });
+  const teamFile = await inDataDir(dataDir, () =>
+    JournaledFile.open<TeamTables>(
+      join(dataDir, "team.json"),
+      SCHEMA_VERSION,
+      {
+        members: { schema: memberRecordSchema, keyOf: (record) => String(record.telegramId) },
+        invitations: { schema: invitationRecordSchema, keyOf: (record) => record.id },
+        refused: { schema: refusedAccountSchema, keyOf: (record) => String(record.ownerId) },
+      },
+      options,
+    ),
+  ).catch(async (error: unknown) => {
+    await Promise.all([operatorFile.abandon(), conversationFile.abandon()]);
+    throw error;
+  });
   const db = new DurableFile(operatorFile);
   const convDb = new DurableFile(conversationFile);
   let conversationState: Awaited<ReturnType<typeof createConversationState>>;
@@ -114,7 +138,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     );
   } catch (error) {
     // Release the data folder (its lock) without writing: the files stay as they are for the operator to fix.
-    await Promise.all([operatorFile.abandon(), conversationFile.abandon()]);
+    await Promise.all([operatorFile.abandon(), conversationFile.abandon(), teamFile.abandon()]);
     throw error;
   }
   dropOldActions(db, now());
@@ -123,17 +147,19 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     location: dataDir,
     filePath: operatorFile.path,
     conversationsFilePath: conversationFile.path,
+    teamFilePath: teamFile.path,
     ...createOperatorStore({ ring, now, db }),
     ...createConfirmedActions(db, now),
+    ...createTeamStore(new DurableFile(teamFile), now),
     conversationStorage: conversationState.conversationStorage,
     conversations: conversationState.conversations,
     ...createKeyRotation(ring, db, conversationState),
     ...createAlertStore(db),
     async flush() {
-      await Promise.all([operatorFile.flush(), conversationFile.flush()]);
+      await Promise.all([operatorFile.flush(), conversationFile.flush(), teamFile.flush()]);
     },
     async close() {
-      await Promise.all([operatorFile.close(), conversationFile.close()]);
+      await Promise.all([operatorFile.close(), conversationFile.close(), teamFile.close()]);
     },
   };
 }

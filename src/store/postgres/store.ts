@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { KeyRing, sealedKeyId } from "../crypto.js";
-import { CredentialsDamagedError, StoreError, StoreWriteError } from "../errors.js";
+import { CredentialsDamagedError, StoreError } from "../errors.js";
 import {
   checkTelegramId,
   conversationAad,
@@ -14,8 +14,9 @@ import {
 import { type OperatorRecord, versionedStateSchema } from "../schema.js";
 import type { RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
 import { createPostgresAlertStore, deleteAlertState } from "./alerts.js";
-import { checkOut, createPool, databaseLocation, inTransaction } from "./connection.js";
+import { checkOut, createPool, databaseLocation, inTransaction, writing } from "./connection.js";
 import { migrate } from "./migrate.js";
+import { createPostgresTeamStore } from "./team.js";
 
 export interface PostgresStoreOptions extends StoreKeyOptions {
   /** postgresql://user:password@host:port/database */
@@ -95,16 +96,6 @@ function rowValues(record: OperatorRecord): unknown[] {
     record.createdAt,
     record.updatedAt,
   ];
-}
-
-/** A failure to write is StoreWriteError (the change is not saved); a refused value stays a StoreError. */
-async function writing<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreWriteError(`could not save ${what} to PostgreSQL: ${(error as Error).message}`);
-  }
 }
 
 /**
@@ -250,6 +241,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const store: Store = {
     location,
+    ...createPostgresTeamStore(pool, now),
 
     async getOperator(telegramId) {
       const { rows } = await pool.query<OperatorRow>(

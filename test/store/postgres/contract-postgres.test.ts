@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
+import { describe, expect, it } from "vitest";
 import { createPostgresStore } from "../../../src/store/postgres/store.js";
 import type { Store } from "../../../src/store/types.js";
 import { createTestDatabase } from "../../support/postgres.js";
-import { describeStoreContract, type StoreBackend } from "../contract.js";
+import { describeStoreContract, KEY, type StoreBackend } from "../contract.js";
 import { rot } from "../helpers.js";
 
 /** A fresh database per test; tampering goes straight at the rows, as someone with database access could. */
@@ -29,7 +31,8 @@ async function postgresBackend(): Promise<StoreBackend> {
       const tables = await sql<{ dump: string }>(
         `SELECT (SELECT coalesce(json_agg(o), '[]') FROM operators o)::text
           || (SELECT coalesce(json_agg(a), '[]') FROM confirmed_actions a)::text
-          || (SELECT coalesce(json_agg(c), '[]') FROM conversations c)::text AS dump`,
+          || (SELECT coalesce(json_agg(c), '[]') FROM conversations c)::text
+          || (SELECT coalesce(json_agg(i), '[]') FROM team_invitations i)::text AS dump`,
       );
       return tables[0]!.dump;
     },
@@ -60,3 +63,31 @@ async function postgresBackend(): Promise<StoreBackend> {
 }
 
 describeStoreContract("postgres", postgresBackend);
+
+describe("team invitations across replicas", () => {
+  it("two replicas redeeming one code at once: exactly one teammate joins", async () => {
+    const url = await createTestDatabase("team-redeem");
+    const clock = () => new Date("2024-06-01T00:00:00Z");
+    const replicas = await Promise.all(
+      [0, 1].map(() => createPostgresStore({ url, credentialsKey: KEY, now: clock })),
+    );
+    try {
+      const codeHash = createHash("sha256").update("the code").digest("hex");
+      await replicas[0]!.createInvitation({
+        id: "inv-replicas",
+        ownerId: 1,
+        clientId: "client-1",
+        role: "viewer",
+        codeHash,
+        expiresAt: "2024-06-02T00:00:00.000Z",
+      });
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => replicas[i % 2]!.redeemInvitation(codeHash, 50 + i)),
+      );
+      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
+      expect(await replicas[1]!.listMembers(1)).toHaveLength(1);
+    } finally {
+      await Promise.all(replicas.map((store) => store.close()));
+    }
+  });
+});

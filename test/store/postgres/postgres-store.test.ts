@@ -50,6 +50,7 @@ describe("PostgreSQL store", () => {
     // Every migration file, each applied once, in order.
     const files = (await readdir(migrationsDir())).map((name) => name.replace(/\.sql$/, "")).sort();
     expect(files).toContain("1764620000100_alert-state");
+    expect(files).toContain("1764620000200_team");
     expect(rows.map((row) => row.name)).toEqual(files);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");

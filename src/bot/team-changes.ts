@@ -1,0 +1,198 @@
+/**
+ * Every confirmed change of a team, in one module: invite, revoke, change a role, remove, accept, leave, and what
+ * the owner's logout or refused credentials do to the team. Each change checks, when it acts, that whoever asks
+ * may make it (a forged button or a flow begun before a demotion is refused here), and tells those it concerns.
+ * The audit log records team changes here.
+ */
+import { Api } from "grammy";
+import type { Invitation, RedeemRefusal, TeamMember, TeamRole } from "../store/index.js";
+import { type Actor, type Denial, denialOf, resolveActor } from "../team/acting.js";
+import { hashInvitationCode, INVITATION_TTL_MS, newInvitationCode } from "../team/codes.js";
+import { installApiTransformers } from "./api.js";
+import type { BotDeps } from "./context.js";
+import { notifyFlowOwner } from "./notify.js";
+
+export type TeamChange<T> = { ok: true; value: T } | { ok: false; denial: Denial };
+
+/** Notes to teammates and owners go out beside any update (a removal reaches the removed teammate at once). */
+const noticeApis = new WeakMap<BotDeps["config"], Api>();
+function noticeApi(deps: BotDeps): Api {
+  let api = noticeApis.get(deps.config);
+  if (!api) {
+    api = new Api(deps.config.botToken, { apiRoot: deps.config.telegramApiRoot });
+    installApiTransformers(api);
+    noticeApis.set(deps.config, api);
+  }
+  return api;
+}
+
+const tell = (deps: BotDeps, userId: number, key: string, variables?: Record<string, string>) =>
+  notifyFlowOwner(deps, noticeApi(deps), String(userId), key, variables);
+
+/** Runs `change` only when `userId` may manage their team now (the owner); otherwise says why not. */
+async function asOwner<T>(
+  deps: BotDeps,
+  userId: number,
+  change: (ownerId: number) => Promise<T>,
+): Promise<TeamChange<T>> {
+  const actor = await resolveActor(deps.store, userId);
+  const denial = denialOf(actor, "team");
+  if (denial || actor.kind !== "owner") return { ok: false, denial: denial ?? "role" };
+  return { ok: true, value: await change(actor.accountId) };
+}
+
+/** The account's name as teammates see it: its premiumpay client id (never the token). */
+export async function accountName(deps: BotDeps, ownerId: number): Promise<string> {
+  return (await deps.store.getOperator(ownerId))?.clientId ?? "";
+}
+
+/** The account `actor` acts for: a teammate's is the one they joined, whatever the owner is logged in to now. */
+export async function actorAccount(deps: BotDeps, actor: Actor): Promise<string> {
+  if (actor.kind === "teammate") return actor.clientId;
+  return actor.kind === "owner" ? accountName(deps, actor.accountId) : "";
+}
+
+export interface IssuedInvitation {
+  invitation: Invitation;
+  /** Shown once to the owner; only its hash is stored. */
+  code: string;
+}
+
+/**
+ * Creates one invitation per confirming click (`actionId`): the same click delivered again creates no second one
+ * and gets undefined, since the code is not kept anywhere to show it again (the owner can revoke and invite anew).
+ */
+export function invite(
+  deps: BotDeps,
+  userId: number,
+  role: TeamRole,
+  actionId: string,
+): Promise<TeamChange<IssuedInvitation | undefined>> {
+  return asOwner(deps, userId, async (ownerId) => {
+    let issued: IssuedInvitation | undefined;
+    await deps.store.runOnce(actionId, userId, async () => {
+      const { code, codeHash, id } = newInvitationCode();
+      const expiresAt = new Date(deps.now().getTime() + INVITATION_TTL_MS).toISOString();
+      const clientId = await accountName(deps, ownerId);
+      const invitation = await deps.store.createInvitation({
+        id,
+        ownerId,
+        clientId,
+        role,
+        codeHash,
+        expiresAt,
+      });
+      deps.logger.info({ ownerId, invitationId: id, role }, "team invitation created");
+      issued = { invitation, code };
+      return { invitationId: id };
+    });
+    return issued;
+  });
+}
+
+export function revokeInvitation(
+  deps: BotDeps,
+  userId: number,
+  invitationId: string,
+): Promise<TeamChange<boolean>> {
+  return asOwner(deps, userId, async (ownerId) => {
+    const revoked = await deps.store.revokeInvitation(ownerId, invitationId);
+    if (revoked) deps.logger.info({ ownerId, invitationId }, "team invitation revoked");
+    return revoked;
+  });
+}
+
+export function changeRole(
+  deps: BotDeps,
+  userId: number,
+  memberId: number,
+  role: TeamRole,
+): Promise<TeamChange<TeamMember | undefined>> {
+  return asOwner(deps, userId, async (ownerId) => {
+    const member = await deps.store.setMemberRole(ownerId, memberId, role);
+    if (member) {
+      deps.logger.info({ ownerId, memberId, role }, "teammate's role changed");
+      await tell(deps, memberId, "team-note-role-changed", { account: member.clientId, role });
+    }
+    return member;
+  });
+}
+
+/** Ends every flow of a teammate who lost access: their next update starts from nothing. */
+async function endFlowsOf(deps: BotDeps, userId: number): Promise<void> {
+  await deps.store.conversationStorage.delete(String(userId));
+}
+
+export function removeTeammate(
+  deps: BotDeps,
+  userId: number,
+  memberId: number,
+): Promise<TeamChange<boolean>> {
+  return asOwner(deps, userId, async (ownerId) => {
+    const member = await deps.store.getMember(memberId);
+    if (!member || !(await deps.store.removeMember(ownerId, memberId))) return false;
+    deps.logger.info({ ownerId, memberId }, "teammate removed");
+    await endFlowsOf(deps, memberId);
+    await tell(deps, memberId, "team-note-removed", { account: member.clientId });
+    return true;
+  });
+}
+
+/** A teammate leaves their team; the owner is told. */
+export async function leaveTeam(deps: BotDeps, userId: number): Promise<boolean> {
+  const member = await deps.store.getMember(userId);
+  if (!member || !(await deps.store.removeMember(member.ownerId, userId))) return false;
+  deps.logger.info({ ownerId: member.ownerId, memberId: userId }, "teammate left");
+  await tell(deps, member.ownerId, "team-note-left", { id: String(userId) });
+  return true;
+}
+
+export type AcceptOutcome =
+  | { ok: true; member: TeamMember; account: string }
+  | { ok: false; reason: RedeemRefusal | "logged-in" };
+
+/** The invitee accepts: the code is used once, atomically; a user logged in to an account of their own cannot. */
+export async function acceptInvitation(deps: BotDeps, userId: number, code: string): Promise<AcceptOutcome> {
+  if ((await deps.store.getOperator(userId))?.hasCredentials) return { ok: false, reason: "logged-in" };
+  const redeemed = await deps.store.redeemInvitation(hashInvitationCode(code), userId);
+  if (!redeemed.ok) return redeemed;
+  const { member } = redeemed;
+  // The teammate's own settings (language, zone, digest off) live in an operator record of their own.
+  await deps.store.updateOperator(userId, {});
+  deps.logger.info({ ownerId: member.ownerId, memberId: userId, role: member.role }, "teammate joined");
+  await tell(deps, member.ownerId, "team-note-joined", { id: String(userId), role: member.role });
+  return { ok: true, member, account: member.clientId };
+}
+
+/** premiumpay refused the owner's credentials: their teammates are told once and lose access until a new login. */
+export async function credentialsRefused(deps: BotDeps, ownerId: number): Promise<void> {
+  const members = await deps.store.listMembers(ownerId);
+  if (members.length === 0 || !(await deps.store.setCredentialsRefused(ownerId, true))) return;
+  deps.logger.warn(
+    { ownerId, teammates: members.length },
+    "premiumpay refused the owner's credentials; team paused",
+  );
+  await toldTeam(deps, members, "team-note-owner-refused");
+}
+
+/** Before the owner's logout: the team is told once that it has no access until the owner logs in again. */
+export async function ownerLoggedOut(deps: BotDeps, ownerId: number): Promise<void> {
+  const members = await deps.store.listMembers(ownerId);
+  await toldTeam(deps, members, "team-note-owner-logged-out");
+}
+
+/**
+ * The owner logged in again: a team paused by refused credentials or a logout is told it is back, if the owner
+ * came back to the account the teammates joined (not another one).
+ */
+export async function ownerLoggedIn(deps: BotDeps, ownerId: number, wasLoggedIn: boolean): Promise<void> {
+  const wasRefused = await deps.store.setCredentialsRefused(ownerId, false);
+  if (wasLoggedIn && !wasRefused) return;
+  const account = await accountName(deps, ownerId);
+  const members = (await deps.store.listMembers(ownerId)).filter((member) => member.clientId === account);
+  await toldTeam(deps, members, "team-note-owner-back");
+}
+
+async function toldTeam(deps: BotDeps, members: TeamMember[], key: string): Promise<void> {
+  for (const member of members) await tell(deps, member.telegramId, key, { account: member.clientId });
+}

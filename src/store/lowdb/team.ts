@@ -1,0 +1,138 @@
+import { StoreError } from "../errors.js";
+import { checkTelegramId } from "../records.js";
+import {
+  type InvitationRecord,
+  type MemberRecord,
+  type RefusedAccountRecord,
+  teamRoleSchema,
+} from "../schema.js";
+import { newInvitationRecord, redeemRefusal, toInvitation } from "../team-records.js";
+import type { TeamStore } from "../types.js";
+import type { DurableFile } from "./durable.js";
+
+export type TeamTables = {
+  members: MemberRecord;
+  invitations: InvitationRecord;
+  refused: RefusedAccountRecord;
+};
+
+/** Every team change runs under this one lock: redeeming must see and use an invitation without interleaving. */
+const TEAM_LOCK = "team";
+
+export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): TeamStore {
+  const serially = <R>(task: () => Promise<R>) => db.serially([TEAM_LOCK], task);
+  const byHash = (codeHash: string) => {
+    for (const [, record] of db.entries("invitations")) if (record.codeHash === codeHash) return record;
+    return undefined;
+  };
+  const membersOf = (ownerId: number) =>
+    Array.from(db.entries("members"), ([, member]) => member)
+      .filter((member) => member.ownerId === ownerId)
+      .sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.telegramId - b.telegramId);
+
+  return {
+    createInvitation(invitation) {
+      const record = newInvitationRecord(invitation, now());
+      return serially(async () => {
+        if (db.get("invitations", record.id)) throw new StoreError(`invitation ${record.id} exists`);
+        await db.write([{ table: "invitations", key: record.id, value: record }]);
+        return toInvitation(record);
+      });
+    },
+
+    async findInvitation(codeHash) {
+      const record = byHash(codeHash);
+      return record ? toInvitation(record) : undefined;
+    },
+
+    async listInvitations(ownerId) {
+      const at = now().getTime();
+      return Array.from(db.entries("invitations"), ([, record]) => record)
+        .filter(
+          (record) =>
+            record.ownerId === ownerId && record.state === "pending" && Date.parse(record.expiresAt) > at,
+        )
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .map(toInvitation);
+    },
+
+    revokeInvitation(ownerId, invitationId) {
+      return serially(async () => {
+        const record = db.get("invitations", invitationId);
+        if (!record || record.ownerId !== ownerId || record.state !== "pending") return false;
+        await db.write([{ table: "invitations", key: invitationId, value: { ...record, state: "revoked" } }]);
+        return true;
+      });
+    },
+
+    redeemInvitation(codeHash, telegramId) {
+      checkTelegramId(telegramId);
+      return serially(async () => {
+        const record = byHash(codeHash);
+        const refusal = redeemRefusal(
+          record,
+          telegramId,
+          now(),
+          db.get("members", String(telegramId)) !== undefined,
+        );
+        if (refusal || !record) return refusal ?? { ok: false, reason: "unknown" };
+        const member: MemberRecord = {
+          telegramId,
+          ownerId: record.ownerId,
+          clientId: record.clientId,
+          role: record.role,
+          joinedAt: now().toISOString(),
+        };
+        await db.write([
+          { table: "invitations", key: record.id, value: { ...record, state: "used", usedBy: telegramId } },
+          { table: "members", key: String(telegramId), value: member },
+        ]);
+        return { ok: true, member: { ...member } };
+      });
+    },
+
+    async getMember(telegramId) {
+      const member = db.get("members", String(telegramId));
+      return member ? { ...member } : undefined;
+    },
+
+    async listMembers(ownerId) {
+      return membersOf(ownerId).map((member) => ({ ...member }));
+    },
+
+    setMemberRole(ownerId, telegramId, role) {
+      teamRoleSchema.parse(role);
+      return serially(async () => {
+        const member = db.get("members", String(telegramId));
+        if (!member || member.ownerId !== ownerId) return undefined;
+        const changed = { ...member, role };
+        await db.write([{ table: "members", key: String(telegramId), value: changed }]);
+        return { ...changed };
+      });
+    },
+
+    removeMember(ownerId, telegramId) {
+      return serially(async () => {
+        const member = db.get("members", String(telegramId));
+        if (!member || member.ownerId !== ownerId) return false;
+        await db.write([{ table: "members", key: String(telegramId), value: undefined }]);
+        return true;
+      });
+    },
+
+    setCredentialsRefused(ownerId, refused) {
+      checkTelegramId(ownerId);
+      return serially(async () => {
+        const key = String(ownerId);
+        if ((db.get("refused", key) !== undefined) === refused) return false;
+        const value = refused ? { ownerId, at: now().toISOString() } : undefined;
+        await db.write([{ table: "refused", key, value }]);
+        return true;
+      });
+    },
+
+    async credentialsRefused(ownerId) {
+      return db.get("refused", String(ownerId)) !== undefined;
+    },
+  };
+}

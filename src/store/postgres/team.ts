@@ -1,0 +1,210 @@
+import type pg from "pg";
+import { checkTelegramId } from "../records.js";
+import {
+  type InvitationRecord,
+  invitationRecordSchema,
+  memberRecordSchema,
+  teamRoleSchema,
+} from "../schema.js";
+import { newInvitationRecord, redeemRefusal, toInvitation } from "../team-records.js";
+import type { TeamMember, TeamStore } from "../types.js";
+import { inTransaction, writing } from "./connection.js";
+
+interface InvitationRow {
+  id: string;
+  code_hash: string;
+  owner_id: string;
+  client_id: string;
+  role: string;
+  created_at: Date;
+  expires_at: Date;
+  state: string;
+  used_by: string | null;
+}
+
+interface MemberRow {
+  telegram_id: string;
+  owner_id: string;
+  client_id: string;
+  role: string;
+  joined_at: Date;
+}
+
+const INVITATION_COLUMNS =
+  "id, code_hash, owner_id::text AS owner_id, client_id, role, created_at, expires_at, state, used_by::text AS used_by";
+const MEMBER_COLUMNS =
+  "telegram_id::text AS telegram_id, owner_id::text AS owner_id, client_id, role, joined_at";
+
+/** Stored rows are checked like any other boundary. */
+function invitationOf(row: InvitationRow): InvitationRecord {
+  return invitationRecordSchema.parse({
+    id: row.id,
+    codeHash: row.code_hash,
+    ownerId: Number(row.owner_id),
+    clientId: row.client_id,
+    role: row.role,
+    createdAt: row.created_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+    state: row.state,
+    ...(row.used_by === null ? {} : { usedBy: Number(row.used_by) }),
+  });
+}
+
+function memberOf(row: MemberRow): TeamMember {
+  return memberRecordSchema.parse({
+    telegramId: Number(row.telegram_id),
+    ownerId: Number(row.owner_id),
+    clientId: row.client_id,
+    role: row.role,
+    joinedAt: row.joined_at.toISOString(),
+  });
+}
+
+/** Teams on PostgreSQL; a redeem is one transaction holding the invitation's row lock, so one of many wins. */
+export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamStore {
+  const findByHash = async (client: pg.Pool | pg.PoolClient, codeHash: string, lock = "") => {
+    const { rows } = await client.query<InvitationRow>(
+      `SELECT ${INVITATION_COLUMNS} FROM team_invitations WHERE code_hash = $1 ${lock}`,
+      [codeHash],
+    );
+    return rows[0] ? invitationOf(rows[0]) : undefined;
+  };
+
+  return {
+    async createInvitation(invitation) {
+      const record = newInvitationRecord(invitation, now());
+      await writing("the invitation", () =>
+        pool.query(
+          `INSERT INTO team_invitations (id, code_hash, owner_id, client_id, role, created_at, expires_at, state)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')`,
+          [
+            record.id,
+            record.codeHash,
+            record.ownerId,
+            record.clientId,
+            record.role,
+            record.createdAt,
+            record.expiresAt,
+          ],
+        ),
+      );
+      return toInvitation(record);
+    },
+
+    async findInvitation(codeHash) {
+      const record = await findByHash(pool, codeHash);
+      return record ? toInvitation(record) : undefined;
+    },
+
+    async listInvitations(ownerId) {
+      const { rows } = await pool.query<InvitationRow>(
+        `SELECT ${INVITATION_COLUMNS} FROM team_invitations
+         WHERE owner_id = $1 AND state = 'pending' AND expires_at > $2 ORDER BY created_at, id`,
+        [ownerId, now()],
+      );
+      return rows.map((row) => toInvitation(invitationOf(row)));
+    },
+
+    async revokeInvitation(ownerId, invitationId) {
+      const { rowCount } = await writing("the revocation", () =>
+        pool.query(
+          "UPDATE team_invitations SET state = 'revoked' WHERE id = $1 AND owner_id = $2 AND state = 'pending'",
+          [invitationId, ownerId],
+        ),
+      );
+      return rowCount === 1;
+    },
+
+    redeemInvitation(codeHash, telegramId) {
+      checkTelegramId(telegramId);
+      return writing("the accepted invitation", () =>
+        inTransaction(pool, async (client) => {
+          const record = await findByHash(client, codeHash, "FOR UPDATE");
+          // Serializes joins of one user across invitations (two codes redeemed at once by the same person).
+          await client.query("SELECT pg_advisory_xact_lock($1)", [telegramId]);
+          const { rowCount } = await client.query("SELECT 1 FROM team_members WHERE telegram_id = $1", [
+            telegramId,
+          ]);
+          const refusal = redeemRefusal(record, telegramId, now(), rowCount === 1);
+          if (refusal || !record) return refusal ?? { ok: false, reason: "unknown" };
+          const joinedAt = now();
+          await client.query("UPDATE team_invitations SET state = 'used', used_by = $2 WHERE id = $1", [
+            record.id,
+            telegramId,
+          ]);
+          await client.query(
+            "INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)",
+            [telegramId, record.ownerId, record.clientId, record.role, joinedAt],
+          );
+          return {
+            ok: true,
+            member: {
+              telegramId,
+              ownerId: record.ownerId,
+              clientId: record.clientId,
+              role: record.role,
+              joinedAt: joinedAt.toISOString(),
+            },
+          };
+        }),
+      );
+    },
+
+    async getMember(telegramId) {
+      const { rows } = await pool.query<MemberRow>(
+        `SELECT ${MEMBER_COLUMNS} FROM team_members WHERE telegram_id = $1`,
+        [telegramId],
+      );
+      return rows[0] ? memberOf(rows[0]) : undefined;
+    },
+
+    async listMembers(ownerId) {
+      const { rows } = await pool.query<MemberRow>(
+        `SELECT ${MEMBER_COLUMNS} FROM team_members WHERE owner_id = $1 ORDER BY joined_at, telegram_id`,
+        [ownerId],
+      );
+      return rows.map(memberOf);
+    },
+
+    async setMemberRole(ownerId, telegramId, role) {
+      teamRoleSchema.parse(role);
+      const { rows } = await writing("the role", () =>
+        pool.query<MemberRow>(
+          `UPDATE team_members SET role = $3 WHERE telegram_id = $1 AND owner_id = $2 RETURNING ${MEMBER_COLUMNS}`,
+          [telegramId, ownerId, role],
+        ),
+      );
+      return rows[0] ? memberOf(rows[0]) : undefined;
+    },
+
+    async removeMember(ownerId, telegramId) {
+      const { rowCount } = await writing("the removal", () =>
+        pool.query("DELETE FROM team_members WHERE telegram_id = $1 AND owner_id = $2", [
+          telegramId,
+          ownerId,
+        ]),
+      );
+      return rowCount === 1;
+    },
+
+    async setCredentialsRefused(ownerId, refused) {
+      checkTelegramId(ownerId);
+      const { rowCount } = await writing("the account's state", () =>
+        refused
+          ? pool.query(
+              "INSERT INTO team_refused_accounts (owner_id, at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+              [ownerId, now()],
+            )
+          : pool.query("DELETE FROM team_refused_accounts WHERE owner_id = $1", [ownerId]),
+      );
+      return rowCount === 1;
+    },
+
+    async credentialsRefused(ownerId) {
+      const { rowCount } = await pool.query("SELECT 1 FROM team_refused_accounts WHERE owner_id = $1", [
+        ownerId,
+      ]);
+      return rowCount === 1;
+    },
+  };
+}

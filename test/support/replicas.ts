@@ -43,7 +43,7 @@ export async function startReplicas(options: ReplicaSetOptions): Promise<Replica
   const add = async (): Promise<Replica> => {
     const dataDir = join(options.dataRoot, `replica-${count++}`);
     await mkdir(dataDir, { recursive: true });
-    const webhook =
+    const webhook: Record<string, string> =
       options.mode === "webhook"
         ? {
             BOT_MODE: "webhook",

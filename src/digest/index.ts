@@ -176,7 +176,13 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     const result = await queue.deliver({
       chatId: userId,
       messages: built.messages,
-      ...(mark ? { beforeFirstSend: async () => void (previous = await markSent(userId, date)) } : {}),
+      ...(mark
+        ? {
+            beforeFirstSend: async () => {
+              previous = await markSent(userId, date);
+            },
+          }
+        : {}),
     });
     onDelivered?.(result);
     if (result.status === "blocked") {

@@ -14,7 +14,7 @@ import {
 } from "./conversations.js";
 import { DurableFile } from "./durable.js";
 import { checkTokenKeys, createKeyRotation } from "./keys.js";
-import { createOperatorStore, type OperatorTables } from "./operators.js";
+import { createOperatorStore, createTransfer, type OperatorTables } from "./operators.js";
 
 export interface StoreOptions extends StoreKeyOptions {
   dataDir: string;
@@ -120,6 +120,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     conversationsFilePath: conversationFile.path,
     ...createOperatorStore({ ring, now, db }),
     ...createConfirmedActions(db, now),
+    ...createTransfer({ ring, now, db }),
     conversationStorage: conversationState.conversationStorage,
     conversations: conversationState.conversations,
     ...createKeyRotation(ring, db, conversationState),

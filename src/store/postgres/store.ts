@@ -11,7 +11,7 @@ import {
   toOperator,
   validOperator,
 } from "../records.js";
-import { type OperatorRecord, versionedStateSchema } from "../schema.js";
+import { actionRecordSchema, type OperatorRecord, versionedStateSchema } from "../schema.js";
 import type { RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
 import { checkOut, createPool, databaseLocation, inTransaction } from "./connection.js";
 import { migrate } from "./migrate.js";
@@ -311,6 +311,57 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const forget = () => runningActions.delete(actionId);
       claim.then(forget, forget);
       return claim;
+    },
+
+    async listConfirmedActions() {
+      const { rows } = await pool.query<{
+        action_id: string;
+        telegram_id: string;
+        state: string;
+        result: unknown;
+        at: Date;
+      }>("SELECT action_id, telegram_id::text AS telegram_id, state, result, at FROM confirmed_actions");
+      return rows.map((row) =>
+        actionRecordSchema.parse({
+          actionId: row.action_id,
+          telegramId: Number(row.telegram_id),
+          state: row.state,
+          ...(row.result === null ? {} : { result: row.result }),
+          at: row.at.toISOString(),
+        }),
+      );
+    },
+
+    async putConfirmedActions(records) {
+      await writing("the confirmed actions", () =>
+        inTransaction(pool, async (client) => {
+          for (const record of records) {
+            await client.query(
+              `INSERT INTO confirmed_actions (action_id, telegram_id, state, result, at)
+               VALUES ($1, $2, $3, $4::jsonb, $5)
+               ON CONFLICT (action_id) DO UPDATE SET telegram_id = EXCLUDED.telegram_id, state = EXCLUDED.state,
+                 result = EXCLUDED.result, at = EXCLUDED.at`,
+              [
+                record.actionId,
+                record.telegramId,
+                record.state,
+                record.result === undefined ? null : JSON.stringify(record.result),
+                record.at,
+              ],
+            );
+          }
+        }),
+      );
+    },
+
+    async setOperatorTimes(telegramId, { createdAt, updatedAt }) {
+      await writing("the operator's times", () =>
+        pool.query("UPDATE operators SET created_at = $2, updated_at = $3 WHERE telegram_id = $1", [
+          telegramId,
+          createdAt,
+          updatedAt,
+        ]),
+      );
     },
 
     async verifyCredentials() {

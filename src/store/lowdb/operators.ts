@@ -81,7 +81,9 @@ export function createTransfer({ db }: OperatorContext): StoreTransfer {
       return db.serially([operatorLock(telegramId)], async () => {
         const record = db.get("operators", String(telegramId));
         if (!record) return;
-        await db.write([{ table: "operators", key: String(telegramId), value: { ...record, createdAt, updatedAt } }]);
+        await db.write([
+          { table: "operators", key: String(telegramId), value: { ...record, createdAt, updatedAt } },
+        ]);
       });
     },
   };

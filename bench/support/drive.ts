@@ -78,10 +78,10 @@ export function botEnv(world: TrafficWorld): Record<string, string> {
 
 export async function startOurBot(
   world: TrafficWorld,
-  options: { exposeGc?: boolean } = {},
+  options: { exposeGc?: boolean; env?: Record<string, string> } = {},
 ): Promise<BenchChild> {
   const child = BenchChild.start("bot.ts", {
-    env: botEnv(world),
+    env: { ...botEnv(world), ...options.env },
     args: [
       JSON.stringify({
         operators: world.users.map((user) => user.id),

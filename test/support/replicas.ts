@@ -9,6 +9,14 @@ import type { BotApiEmulator } from "../../src/sandbox/telegram/index.js";
 import { ChildBot, childEnv } from "./child-bot.js";
 
 export const WEBHOOK_SECRET = "replica_secret";
+/** A replica in webhook mode on 127.0.0.1, on a port of its own (it logs which). */
+export const WEBHOOK_ENV: Readonly<Record<string, string>> = {
+  BOT_MODE: "webhook",
+  WEBHOOK_URL: "https://bot.example.test/telegram",
+  WEBHOOK_SECRET,
+  HOST: "127.0.0.1",
+  PORT: "0",
+};
 
 export interface Replica {
   bot: ChildBot;
@@ -43,16 +51,7 @@ export async function startReplicas(options: ReplicaSetOptions): Promise<Replica
   const add = async (): Promise<Replica> => {
     const dataDir = join(options.dataRoot, `replica-${count++}`);
     await mkdir(dataDir, { recursive: true });
-    const webhook: Record<string, string> =
-      options.mode === "webhook"
-        ? {
-            BOT_MODE: "webhook",
-            WEBHOOK_URL: "https://bot.example.test/telegram",
-            WEBHOOK_SECRET,
-            HOST: "127.0.0.1",
-            PORT: "0",
-          }
-        : {};
+    const webhook = options.mode === "webhook" ? WEBHOOK_ENV : {};
     const env = childEnv({
       telegram: options.telegram,
       premiumpay: options.premiumpay,

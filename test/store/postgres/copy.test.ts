@@ -51,7 +51,10 @@ async function seed(store: Store): Promise<void> {
 /** A clock a minute further at each reading: every stored time differs from the copy's own "now". */
 function pastClock(): () => Date {
   let at = Date.parse("2026-03-04T05:06:07.089Z");
-  return () => new Date((at += 60_000));
+  return () => {
+    at += 60_000;
+    return new Date(at);
+  };
 }
 
 const byId = (records: { actionId: string }[]) =>

@@ -35,6 +35,7 @@ export interface TrafficFigures {
   /** CPU of every bot process together, per update handled. */
   botCpuMsPerUpdate: number;
   failedSteps: number;
+  firstFailure?: string;
 }
 
 export interface ReplicasReport {
@@ -74,6 +75,7 @@ async function measure(
     stepMs: summarize(inWindow.map((sample) => sample.doneAt - sample.enqueuedAt)),
     botCpuMsPerUpdate: round(cpu / Math.max(1, traffic.samples.length)),
     failedSteps: traffic.failedSteps,
+    ...(traffic.firstFailure !== undefined && { firstFailure: traffic.firstFailure }),
   };
 }
 

@@ -57,8 +57,9 @@ describe("the elected replica SIGKILLed in the middle of a digest run", () => {
       extra: {
         // No run before the operators are in: the seeded digest time is the current minute.
         DIGEST_CATCH_UP_HOURS: "1",
-        // Slowed, so the run lasts several seconds and the kill lands in its middle.
-        DIGEST_MAX_PER_SECOND: "20",
+        // Slowed, so the run lasts many seconds and the kill lands in its middle; one digest at a time is on
+        // its way 100 ms apart, so the one Telegram just took is normally the only one the kill leaves in doubt.
+        DIGEST_MAX_PER_SECOND: "10",
       },
     });
     replicas = set.replicas;
@@ -109,12 +110,11 @@ describe("the elected replica SIGKILLed in the middle of a digest run", () => {
 
     await standby.bot.waitForLog(isLeaderLine, TAKEOVER_BOUND_MS);
     expect(Date.now() - killedAt).toBeLessThan(TAKEOVER_BOUND_MS);
-    await telegram.waitFor(() => [...sends.values()].every((count) => count > 0), 60_000);
-    // The new leader's run is over once it reports its turn; nothing more may come.
-    await standby.bot.waitForLog((line) => line.includes('"msg":"digest turn"'), 30_000);
+    // The new leader's run is over once it reports its turn.
+    await standby.bot.waitForLog((line) => line.includes('"msg":"digest turn"'), 150_000);
 
     const counts = [...sends.values()];
     expect(counts.filter((count) => count === 0)).toHaveLength(0);
     expect(counts.filter((count) => count > 1)).toHaveLength(0);
-  }, 180_000);
+  }, 300_000);
 });

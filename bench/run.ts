@@ -7,12 +7,13 @@ import { benchCharts, type ChartsReport } from "./parts/charts.js";
 import { benchDigest, type DigestReport } from "./parts/digest.js";
 import { benchFlood, type FloodReport } from "./parts/flood.js";
 import { benchMemory, type MemoryReport } from "./parts/memory.js";
+import { benchReplicas, type ReplicasReport } from "./parts/replicas.js";
 import { benchStore, type StoreReport } from "./parts/store.js";
 import { benchUpdates, type UpdatesReport } from "./parts/updates.js";
 
 const USAGE = `npm run bench [-- options]
-  --part <1-7>               run only these parts (repeat or comma-separate); all by default
-  --operators <n>            simulated operators in parts 1 and 4 (200)
+  --part <1-8>               run only these parts (repeat or comma-separate); all by default
+  --operators <n>            simulated operators in parts 1, 4 and 8 (200)
   --seconds <s>              measured seconds per bot in part 1 (10), after --warmup <s> (5)
   --digest-operators <n>     operators with a digest due in part 2 (5000)
   --telegram-rate <n>        the emulator's global limit, messages/s (500)
@@ -39,7 +40,7 @@ const optionsSchema = z.object({
     .array(z.string())
     .default([])
     .transform((values) => values.flatMap((value) => value.split(",")).map(Number))
-    .pipe(z.array(z.number().int().min(1).max(7))),
+    .pipe(z.array(z.number().int().min(1).max(8))),
   operators: int(200),
   seconds: int(10),
   warmup: int(5),
@@ -105,7 +106,7 @@ if (!parsed.success || parsed.data.help) {
 }
 const options = parsed.data;
 if (options.profile) process.env.BENCH_CPU_PROFILE_DIR = options.profile;
-const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5, 6, 7]);
+const parts = new Set(options.part.length > 0 ? options.part : [1, 2, 3, 4, 5, 6, 7, 8]);
 
 interface Results {
   updates?: UpdatesReport;
@@ -115,6 +116,7 @@ interface Results {
   flood?: FloodReport;
   charts?: ChartsReport;
   alerts?: AlertsReport;
+  replicas?: ReplicasReport;
 }
 const results: Results = {};
 
@@ -184,6 +186,12 @@ if (parts.has(7)) {
       rateLimit: 60,
       share: 0.5,
     }),
+  );
+}
+
+if (parts.has(8)) {
+  results.replicas = await timed("8 (PostgreSQL and replicas)", () =>
+    benchReplicas({ operators: options.operators, warmupSeconds: options.warmup, seconds: options.seconds }),
   );
 }
 
@@ -436,6 +444,28 @@ if (alerts) {
       "one poll of 5 channels: by gateway / by channel",
       `${plan.byGateway.requests} requests ${plan.byGateway.ms} ms / ${plan.byChannel.requests} requests ${plan.byChannel.ms} ms`,
       "",
+    ],
+  );
+}
+
+const { replicas } = results;
+if (replicas) {
+  const traffic = (figures: ReplicasReport["perUpdate"]["lowdb"]) =>
+    `${figures.updatesPerSecond} updates/s, step p50 ${figures.stepMs.p50} / p99 ${figures.stepMs.p99} ms, ` +
+    `${figures.botCpuMsPerUpdate} ms CPU/update${figures.failedSteps ? `, ${figures.failedSteps} failed` : ""}`;
+  const { perUpdate, throughput, failover } = replicas;
+  rows.push(
+    ["8 replicas", "one bot on lowdb", traffic(perUpdate.lowdb), ""],
+    ["", "one bot on PostgreSQL", traffic(perUpdate.postgres), ""],
+    ["", "PostgreSQL ÷ lowdb CPU per update", String(perUpdate.postgresOverLowdbCpu), ""],
+    ["", "webhook, 1 replica", traffic(throughput.oneReplica), ""],
+    ["", "webhook, 2 replicas", traffic(throughput.twoReplicas), ""],
+    ["", "2 ÷ 1 replicas throughput", String(throughput.twoOverOne), ""],
+    [
+      "",
+      "leader SIGKILLed → other elected / answering",
+      `${failover.schedulerMs} ms / ${failover.pollingMs} ms`,
+      goal(failover.schedulerMs < failover.goalMs && failover.pollingMs < failover.goalMs, "< 15 s"),
     ],
   );
 }

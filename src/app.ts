@@ -19,7 +19,7 @@ import { serveControl } from "./control/server.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import { digestNow } from "./digest/now.js";
 import type { Logger } from "./logger.js";
-import { createMetrics } from "./ops/metrics.js";
+import { countDelivery, createMetrics, measureUpdates } from "./ops/metrics.js";
 import { type OpsServer, startOpsServer } from "./ops/server.js";
 import { connectToTelegram } from "./runtime/connect.js";
 import { type Polling, startPolling } from "./runtime/polling.js";
@@ -105,9 +105,20 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   }
   // Alert state kept in DATA_DIR/alerts.json by earlier releases moves into the store once.
   await migrateLegacyAlertsFile(config.dataDir, store, logger);
+  const metrics = config.ops
+    ? createMetrics({ deliveryQueueDepth: (): number => digest.queue.depth })
+    : undefined;
+  const onPremiumpayCall = metrics
+    ? (endpoint: string, outcome: string, seconds: number) => {
+        metrics.premiumpayRequests.inc({ endpoint, outcome });
+        metrics.premiumpaySeconds.observe({ endpoint }, seconds);
+      }
+    : undefined;
   // The /alerts screen reads and writes the settings in the store, where the elected poller reads them.
-  const deps = { ...createDeps(config, store, logger, now), alertSettings: alertSettingsOf(store) };
-  const metrics = config.ops ? createMetrics() : undefined;
+  const deps = {
+    ...createDeps(config, store, logger, now, undefined, onPremiumpayCall),
+    alertSettings: alertSettingsOf(store),
+  };
   // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
   const chatLocks: ChatLocks | undefined =
     config.storage.kind === "postgres"
@@ -120,6 +131,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const bot = createBot(deps, {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     ...(chatLocks ? { chatLock: (chatId, handle) => chatLocks.run(chatId, handle) } : {}),
+    ...(metrics ? { measure: measureUpdates(metrics) } : {}),
   });
   bot.api.config.use(traceApiCalls(logger));
   if (!options.botInfo) await connectToTelegram(bot, config.telegramApiRoot, logger);
@@ -132,14 +144,23 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   // The digest, flow expiry (and polling among replicas) run on one process: this one, or the elected replica.
   // Teammates get their own digest and alerts, built with their owner's credentials (team/acting.ts).
   const backgroundDeps = { ...deps, store: actingStore(store) };
-  let digest = createDigestService({ deps: backgroundDeps });
+  const newDigest = () =>
+    createDigestService({
+      deps: backgroundDeps,
+      ...(metrics ? { onDelivered: (result) => countDelivery(metrics, "digest", result) } : {}),
+    });
+  let digest = newDigest();
   // The alerts deliver through the digest's queue, so they are made (and remade) together with it.
   const createAlerts = () =>
     createAlertService({
       config,
       store: backgroundDeps.store,
       premiumpay: alertsPremiumpay(config),
-      deliver: (job) => digest.queue.deliver(job),
+      deliver: async (job) => {
+        const result = await digest.queue.deliver(job);
+        if (metrics) countDelivery(metrics, "alert", result);
+        return result;
+      },
       now,
       logger,
       i18n: deps.i18n,
@@ -202,7 +223,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       start() {
         // A stopped digest service does not start again: a replica elected a second time makes a new one.
         if (terms++ > 0) {
-          digest = createDigestService({ deps: backgroundDeps });
+          digest = newDigest();
           alerts = createAlerts();
         }
         flowExpiry = startFlowExpiry(deps, bot.api);

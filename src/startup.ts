@@ -2,7 +2,7 @@ import { type Config, ConfigError, loadConfig, loadDotEnv } from "./config.js";
 import type { Deps } from "./deps.js";
 import { createI18n } from "./i18n/index.js";
 import type { Logger } from "./logger.js";
-import { createPremiumpayClient, type RetryOptions } from "./premiumpay/index.js";
+import { type CallObserver, createPremiumpayClient, type RetryOptions } from "./premiumpay/index.js";
 import { CredentialsKeyError, createStore, type Store, StoreError } from "./store/index.js";
 import { createPostgresStore } from "./store/postgres/store.js";
 
@@ -71,6 +71,7 @@ export function createDeps(
   logger: Logger,
   now: () => Date,
   retry?: RetryOptions,
+  onPremiumpayCall?: CallObserver,
 ): Deps {
   return {
     config,
@@ -85,6 +86,7 @@ export function createDeps(
         paths: config.premiumpay.paths,
         ...(retry ? { retry } : {}),
         logger,
+        ...(onPremiumpayCall ? { onCall: onPremiumpayCall } : {}),
         ...credentials,
       }),
   };

@@ -4,13 +4,15 @@ import { join } from "node:path";
 import { type App, startApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
-import { createStore } from "../../src/store/index.js";
+import { openStore } from "../../src/startup.js";
 import { failInChild, serveParent } from "../support/child.js";
 
 /**
  * The real bot (startApp, long polling through the emulator) in its own process. argv[2] is JSON:
  * `{ operators: number[], account: { clientId, token } }`, operators stored as logged in before the bot starts,
- * with the digest off so its schedule does not add premiumpay traffic to the measurement.
+ * with the digest off so its schedule does not add premiumpay traffic to the measurement. STORE=postgres with
+ * DATABASE_URL in its environment puts it on PostgreSQL (several of them: replicas of one bot); BOT_MODE=webhook
+ * makes it report its webhook port with "ready".
  */
 const { operators, account } = JSON.parse(process.argv[2] ?? "{}") as {
   operators: number[];
@@ -29,11 +31,7 @@ const logger = createLogger("warn", {
 async function start(): Promise<{ app: App; dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), "ppbot-bench-"));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "warn" });
-  const store = await createStore({
-    dataDir,
-    credentialsKey: config.credentialsKey,
-    conversationTtlMs: config.conversationTimeoutMs,
-  });
+  const store = await openStore(config, () => new Date(), logger);
   await Promise.all(
     operators.map(async (id) => {
       await store.saveCredentials(id, account, { timezone: "UTC", digestTime: "09:00", locale: "en" });
@@ -63,5 +61,5 @@ start().then(({ app, dataDir }) => {
       return undefined;
     },
   });
-  process.send?.({ type: "ready" });
+  process.send?.({ type: "ready", ...(app.webhookAddress ? { port: app.webhookAddress.port } : {}) });
 }, failInChild);

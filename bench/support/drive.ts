@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { pickerCallback } from "../../src/bot/callback-data/index.js";
 import { salesLinkCallback, salesViewCallback } from "../../src/bot/callback-data/sales.js";
+import { unstamp } from "../../src/bot/screens/stamp.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import {
   type ApiCall,
@@ -78,10 +79,10 @@ export function botEnv(world: TrafficWorld): Record<string, string> {
 
 export async function startOurBot(
   world: TrafficWorld,
-  options: { exposeGc?: boolean } = {},
+  options: { exposeGc?: boolean; env?: Record<string, string> } = {},
 ): Promise<BenchChild> {
   const child = BenchChild.start("bot.ts", {
-    env: botEnv(world),
+    env: { ...botEnv(world), ...options.env },
     args: [
       JSON.stringify({
         operators: world.users.map((user) => user.id),
@@ -148,9 +149,11 @@ const callbackData = (message: StoredMessage | undefined): string[] =>
 const hasData = (test: (data: string) => boolean) => (message: StoredMessage) =>
   callbackData(message).some(test);
 
-const isChannelButton = (data: string) => pickerCallback.unpack(data)?.[0] === "c";
-const isAllLinksButton = (data: string) => salesLinkCallback.unpack(data)?.[0] === "all";
-const isRefreshButton = (data: string) => salesViewCallback.unpack(data)?.[0] === "refresh";
+/** A flow's screens stamp their buttons' data; the tests below read what is under the stamp. */
+const plain = (data: string) => unstamp(data)?.data ?? data;
+const isChannelButton = (data: string) => pickerCallback.unpack(plain(data))?.[0] === "c";
+const isAllLinksButton = (data: string) => salesLinkCallback.unpack(plain(data))?.[0] === "all";
+const isRefreshButton = (data: string) => salesViewCallback.unpack(plain(data))?.[0] === "refresh";
 
 /** The first button of the last screen whose callback data passes `test`. */
 function click(

@@ -48,6 +48,8 @@ export interface CreateBotOptions {
   botInfo?: UserFromGetMe;
   /** Runs each update of a chat under a lock shared by every replica (PostgreSQL); none with one process. */
   chatLock?: (chatId: number | undefined, handle: () => Promise<void>) => Promise<void>;
+  /** Runs first, around the whole handling of each update (the metrics). */
+  measure?: MiddlewareFn<BotContext>;
 }
 
 /** Builds the whole bot from its dependencies. Reading this function tells you everything the bot does. */
@@ -73,6 +75,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     },
   ];
 
+  if (options.measure) bot.use(options.measure);
   // 0. Traced (ids only); a flooding user or chat is cut off before its updates queue up below and hold the runner's slots.
   bot.use(
     traceUpdates(logger),

@@ -16,6 +16,11 @@ export interface DeliveryJob {
   chatId: number;
   /** Sent in order, at least PER_CHAT_INTERVAL_MS apart. */
   messages: readonly string[];
+  /**
+   * Runs in the job's send slot, just before its first message goes out (once, not again on a retry): where a
+   * caller records durably that the job is being sent. If it throws, nothing is sent and the job fails.
+   */
+  beforeFirstSend?: () => Promise<void>;
 }
 
 export type DeliveryResult =
@@ -51,6 +56,8 @@ interface Entry {
   part: number;
   readyAt: number;
   networkFailures: number;
+  /** beforeFirstSend has run. */
+  prepared: boolean;
   resolve: (result: DeliveryResult) => void;
 }
 
@@ -96,9 +103,14 @@ export class DeliveryQueue {
     if (this.stopped) return Promise.resolve({ status: "stopped" });
     if (job.messages.length === 0) return Promise.resolve({ status: "sent" });
     return new Promise((resolve) => {
-      this.fresh.push({ job, part: 0, readyAt: 0, networkFailures: 0, resolve });
+      this.fresh.push({ job, part: 0, readyAt: 0, networkFailures: 0, prepared: false, resolve });
       this.kick();
     });
+  }
+
+  /** Messages waiting to be sent (jobs not yet started or with parts left), for the metrics. */
+  get depth(): number {
+    return this.fresh.length + this.priority.length + this.delayed.length;
   }
 
   /** Stops starting sends, waits for those in flight, and resolves every unfinished job as stopped. */
@@ -210,7 +222,17 @@ export class DeliveryQueue {
   }
 
   private async send(entry: Entry): Promise<void> {
-    const { chatId, messages } = entry.job;
+    const { chatId, messages, beforeFirstSend } = entry.job;
+    if (!entry.prepared && beforeFirstSend) {
+      try {
+        await beforeFirstSend();
+      } catch (error) {
+        this.stats.failed++;
+        entry.resolve({ status: "failed", reason: (error as Error).message });
+        return;
+      }
+      entry.prepared = true;
+    }
     try {
       await this.api.sendMessage(chatId, messages[entry.part]!, {
         parse_mode: "HTML",

@@ -1,7 +1,12 @@
 import { Cron } from "croner";
 import type { Api } from "grammy";
 import { createLimiter, type Limiter } from "../delivery/limit.js";
-import { createDigestApi, DeliveryQueue, type DeliveryStats } from "../delivery/queue.js";
+import {
+  createDigestApi,
+  DeliveryQueue,
+  type DeliveryResult,
+  type DeliveryStats,
+} from "../delivery/queue.js";
 import type { Operator } from "../store/index.js";
 import { localDate } from "../time.js";
 import { type BuiltDigest, buildDigest, type DigestDeps } from "./build.js";
@@ -14,6 +19,8 @@ export interface DigestServiceOptions {
   deps: DigestDeps;
   /** Defaults to a dedicated Api without auto-retry (see createDigestApi). */
   api?: Api;
+  /** Each digest's delivery outcome, for the metrics. */
+  onDelivered?: (result: DeliveryResult) => void;
 }
 
 /** What one run did, per operator. */
@@ -79,7 +86,7 @@ interface Prefetched {
 }
 
 export function createDigestService(options: DigestServiceOptions): DigestService {
-  const { deps } = options;
+  const { deps, onDelivered } = options;
   const { store, config, logger } = deps;
   const queue = new DeliveryQueue(options.api ?? createDigestApi(config), {
     maxPerSecond: config.digest.maxPerSecond,
@@ -105,10 +112,25 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
 
   const zoneOf = (timezone: string | undefined) => timezone ?? config.defaultTimezone;
 
-  async function markSent(userId: number, date: string): Promise<void> {
+  /**
+   * Records the day as sent just before its first message goes out, and returns the mark it replaced. Marked
+   * before, not after: a replica killed right after Telegram accepted the message must not leave the day
+   * unmarked, or the next leader sends it again. What a kill can leave is one digest marked and not sent (the
+   * few milliseconds between the mark and the send): missed rather than sent twice.
+   */
+  async function markSent(userId: number, date: string): Promise<string | null | undefined> {
+    const operator = await store.getOperator(userId);
     // A logout during delivery deleted the operator; updating would create an empty record again.
-    if (!(await store.getOperator(userId))) return;
+    if (!operator) return undefined;
     await store.updateOperator(userId, { digest: { lastSentLocalDate: date } });
+    return operator.digest.lastSentLocalDate;
+  }
+
+  /** Gives back the day of a digest that was marked but not delivered, so a later turn sends it. */
+  async function unmark(userId: number, date: string, previous: string | null): Promise<void> {
+    const operator = await store.getOperator(userId);
+    if (operator?.digest.lastSentLocalDate !== date) return;
+    await store.updateOperator(userId, { digest: { lastSentLocalDate: previous } });
   }
 
   function settingsOf(operator: Operator): string {
@@ -149,16 +171,29 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       return "failed";
     }
     if (stopped) return "skipped";
-    const result = await queue.deliver({ chatId: userId, messages: built.messages });
+    // An expired login is marked too: the operator gets one "log in again" message a day, not one a minute.
+    let previous: string | null | undefined;
+    const result = await queue.deliver({
+      chatId: userId,
+      messages: built.messages,
+      ...(mark
+        ? {
+            beforeFirstSend: async () => {
+              previous = await markSent(userId, date);
+            },
+          }
+        : {}),
+    });
+    onDelivered?.(result);
     if (result.status === "blocked") {
       if (await store.getOperator(userId)) await store.updateOperator(userId, { digest: { enabled: false } });
       logger.info({ userId }, "user blocked the bot; digest switched off");
       return "blocked";
     }
-    if (result.status !== "sent") return result.status === "stopped" ? "skipped" : "failed";
-    // Right after the send, so neither a restart nor the next turn sends this day again. An expired login is
-    // marked too: the operator gets one "log in again" message a day, not one a minute.
-    if (mark) await markSent(userId, date);
+    if (result.status !== "sent") {
+      if (previous !== undefined) await unmark(userId, date, previous);
+      return result.status === "stopped" ? "skipped" : "failed";
+    }
     return built.kind === "login-again" ? "loginAgain" : "sent";
   }
 

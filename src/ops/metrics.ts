@@ -1,4 +1,6 @@
+import type { Context, MiddlewareFn } from "grammy";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { DeliveryResult } from "../delivery/queue.js";
 
 /** The bot's Prometheus metrics, on a registry of its own (several apps in one test process must not collide). */
 export interface Metrics {
@@ -7,13 +9,18 @@ export interface Metrics {
   updateSeconds: Histogram<"kind">;
   premiumpayRequests: Counter<"endpoint" | "outcome">;
   premiumpaySeconds: Histogram<"endpoint">;
-  digestMessages: Counter<"outcome">;
+  deliveries: Counter<"kind" | "outcome">;
   deliveryQueueDepth: Gauge;
   leader: Gauge;
   lockWaitSeconds: Histogram;
 }
 
-export function createMetrics(): Metrics {
+export interface MetricsSources {
+  /** Read at each scrape: messages waiting in the delivery queue of this replica. */
+  deliveryQueueDepth: () => number;
+}
+
+export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -21,7 +28,7 @@ export function createMetrics(): Metrics {
     registry,
     updatesHandled: new Counter({
       name: "bot_updates_handled_total",
-      help: "Telegram updates handled, by kind (message, callback_query, ...) and whether they were duplicates",
+      help: "Telegram updates handled, by kind (message, callback_query, ...); a redelivered duplicate is not counted",
       labelNames: ["kind"],
       registers,
     }),
@@ -45,16 +52,19 @@ export function createMetrics(): Metrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    digestMessages: new Counter({
-      name: "bot_digest_messages_total",
-      help: "Digest and alert messages, by outcome (sent, failed)",
-      labelNames: ["outcome"],
+    deliveries: new Counter({
+      name: "bot_deliveries_total",
+      help: "Digests and sales alerts delivered, by kind (digest, alert) and outcome (sent, failed, blocked)",
+      labelNames: ["kind", "outcome"],
       registers,
     }),
     deliveryQueueDepth: new Gauge({
       name: "bot_delivery_queue_depth",
       help: "Messages waiting in the delivery queue",
       registers,
+      collect() {
+        this.set(sources.deliveryQueueDepth());
+      },
     }),
     leader: new Gauge({
       name: "bot_leader",
@@ -68,4 +78,26 @@ export function createMetrics(): Metrics {
       registers,
     }),
   };
+}
+
+/** The update's kind: its one field besides update_id (message, callback_query, ...). */
+const kindOf = (update: object) => Object.keys(update).find((key) => key !== "update_id") ?? "unknown";
+
+/** First middleware of the bot: counts each update by kind and times it, lock waits included. */
+export function measureUpdates(metrics: Metrics): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const kind = kindOf(ctx.update);
+    const done = metrics.updateSeconds.startTimer({ kind });
+    try {
+      await next();
+    } finally {
+      done();
+      metrics.updatesHandled.inc({ kind });
+    }
+  };
+}
+
+/** Counts a digest's or an alert's delivery; a job ended by a stop is neither sent nor failed. */
+export function countDelivery(metrics: Metrics, kind: "digest" | "alert", result: DeliveryResult): void {
+  if (result.status !== "stopped") metrics.deliveries.inc({ kind, outcome: result.status });
 }

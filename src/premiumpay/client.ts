@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { formatPremiumpayDateTime } from "./dates.js";
 import { DEFAULT_PATHS, type EndpointName, type PremiumpayPaths } from "./endpoints.js";
 import { PremiumpayError } from "./errors.js";
-import { type CallLogger, type Credentials, callPremiumpay } from "./http.js";
+import { type CallLogger, type CallObserver, type Credentials, callPremiumpay } from "./http.js";
 import { type RetryOptions, retrySettings, withRetries } from "./retry.js";
 import {
   aggregatedListSchema,
@@ -50,6 +50,8 @@ export interface PremiumpayClientOptions {
   retry?: RetryOptions;
   /** Where each failure is reported (warn) and each call traced (debug). Nothing is logged without one. */
   logger?: CallLogger;
+  /** Told of every request (endpoint, outcome, duration), for the metrics. */
+  onCall?: CallObserver;
 }
 
 export interface PremiumpayClient {
@@ -93,7 +95,10 @@ export function createPremiumpayClient(options: PremiumpayClientOptions): Premiu
   const paths: PremiumpayPaths = { ...DEFAULT_PATHS, ...options.paths };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retry = retrySettings(options.retry);
-  const logging = options.logger ? { logger: options.logger } : {};
+  const logging = {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+  };
 
   function credentials(endpoint: EndpointName): Credentials {
     const { clientId, token } = options;

@@ -49,7 +49,11 @@ export interface Call<T> {
   /** 1 for the first try; retries count up. */
   attempt?: number;
   logger?: CallLogger;
+  onCall?: CallObserver;
 }
+
+/** Told of every request when it ends: its endpoint, "ok" or the error kind, and how long it took. */
+export type CallObserver = (endpoint: EndpointName, outcome: string, seconds: number) => void;
 
 /** The part of a pino logger the client uses (the client stays free of the app's logging setup). */
 export interface CallLogger {
@@ -127,11 +131,15 @@ export async function callPremiumpay<T>(call: Call<T>): Promise<T> {
     attempt: call.attempt ?? 1,
     durationMs: Math.round(performance.now() - startedAt),
   });
+  const observe = (outcome: string) =>
+    call.onCall?.(call.endpoint, outcome, (performance.now() - startedAt) / 1000);
   try {
     const result = await requestAndJudge(call);
     call.logger?.debug(fields(), "premiumpay call succeeded");
+    observe("ok");
     return result;
   } catch (error) {
+    observe(error instanceof PremiumpayError ? error.kind : "error");
     if (error instanceof PremiumpayError) {
       call.logger?.warn(
         {

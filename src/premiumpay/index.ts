@@ -12,5 +12,6 @@ export {
   PremiumpayRateLimitedError,
   PremiumpayRejectedError,
 } from "./errors.js";
+export type { CallObserver } from "./http.js";
 export type { RetryOptions } from "./retry.js";
 export type * from "./types.js";

@@ -1,28 +1,32 @@
 import { isDeepStrictEqual } from "node:util";
 import { type AlertStateCounts, type AlertStateSnapshot, countAlertState } from "./alerts.js";
 import { CredentialsDamagedError } from "./errors.js";
-import type { CredentialDefaults, Operator, Store } from "./types.js";
+import type { ConfirmedActionRecord, CredentialDefaults, Operator, Store } from "./types.js";
 
 export interface CopyReport {
   operators: number;
   loggedIn: number;
   flows: number;
+  /** Confirmed-action records (they keep a redelivered confirm from running its action again). */
+  actions: number;
   /** Operators whose token could not be decrypted in the source: their settings were copied, they must /login. */
   damagedTokens: number;
   /** The alert state: settings, pollers' accounts, sales waiting, notices waiting, sent marks. */
   alerts: AlertStateCounts;
   /** Counts of the target afterwards, to compare with the source's. */
-  target: { operators: number; loggedIn: number; flows: number; alerts: AlertStateCounts };
-  /** Operators (settings, alert settings, outbox) and accounts that differ between source and target afterwards. */
+  target: { operators: number; loggedIn: number; flows: number; actions: number; alerts: AlertStateCounts };
+  /** Operators (settings or times), confirmed actions and alert records that differ between source and target. */
   mismatches: number;
 }
 
 /** Every flow key: an age limit in the future makes every flow "older than" it. */
 const EVERY_FLOW_MS = -365 * 24 * 60 * 60 * 1000;
 
-/** The settings that must match after a copy; the timestamps are the target's own. */
+/** What must match after a copy: the settings and the operator's creation and last-change times. */
 const settingsOf = (operator: Operator) =>
   JSON.stringify([
+    operator.createdAt,
+    operator.updatedAt,
     operator.clientId ?? null,
     operator.hasCredentials,
     operator.locale ?? null,
@@ -35,9 +39,10 @@ const settingsOf = (operator: Operator) =>
  * Copies operators (settings and premiumpay credentials) and flows in progress from one store to another through
  * the Store interface, so any backend moves to any other. Secrets are opened with the key ring and sealed again by
  * the target; nothing here prints or returns one. Running it again gives the same target: it only overwrites.
- * The alert state (settings, watermarks, outboxes and sent marks) is copied as it is, so the target's poller carries
- * on where the source's stopped. Confirmed-action records are not copied: they only guard redeliveries of the last few days, so run it with the
- * bot stopped and start the bot on the target afterwards.
+ * Confirmed actions go as they are, so a confirm Telegram redelivers after the move still does not run twice;
+ * each operator's times are set last, after the writes that stamp them. The alert state (settings, watermarks,
+ * outboxes and sent marks) is copied as it is, so the target's poller carries on where the source's stopped. Run it
+ * with the bot stopped.
  */
 export async function copyStore(source: Store, target: Store): Promise<CopyReport> {
   const operators = await source.listOperators();
@@ -64,7 +69,11 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
       lastChannelId: operator.lastChannelId,
       digest: operator.digest,
     });
+    const { createdAt, updatedAt } = operator;
+    await target.setOperatorTimes(operator.telegramId, { createdAt, updatedAt });
   }
+  const actions = await source.listConfirmedActions();
+  await target.putConfirmedActions(actions);
 
   const flowKeys = await source.conversations.listExpired(EVERY_FLOW_MS);
   let flows = 0;
@@ -86,10 +95,16 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
       const expected = bySource.get(operator.telegramId);
       return expected !== undefined && !damaged.has(operator.telegramId) && expected !== settingsOf(operator);
     }).length + alertMismatches(alertState, copiedAlerts);
+  const copiedActions = await target.listConfirmedActions();
+  const actionById = new Map(copiedActions.map((record) => [record.actionId, record]));
+  const actionMismatches = actions.filter(
+    (record: ConfirmedActionRecord) => !isDeepStrictEqual(actionById.get(record.actionId), record),
+  ).length;
   return {
     operators: operators.length,
     loggedIn: operators.filter((operator) => operator.hasCredentials).length,
     flows,
+    actions: actions.length,
     damagedTokens: damaged.size,
     alerts: countAlertState(alertState),
     target: {
@@ -97,8 +112,9 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
       operators: copied.length,
       loggedIn: copied.filter((operator) => operator.hasCredentials).length,
       flows: (await target.conversations.listExpired(EVERY_FLOW_MS)).length,
+      actions: copiedActions.length,
     },
-    mismatches,
+    mismatches: mismatches + actionMismatches,
   };
 }
 
@@ -109,6 +125,7 @@ export function copyVerified(report: CopyReport): boolean {
     report.target.operators === report.operators &&
     report.target.loggedIn === report.loggedIn - report.damagedTokens &&
     report.target.flows === report.flows &&
+    report.target.actions === report.actions &&
     isDeepStrictEqual(report.target.alerts, report.alerts)
   );
 }

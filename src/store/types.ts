@@ -20,9 +20,11 @@ import type {
   AlertSettings,
   AlertStateSnapshot,
 } from "./alerts.js";
-import type { DigestSettings, Locale } from "./schema.js";
+import type { ActionRecord, DigestSettings, Locale } from "./schema.js";
 
 export type { DigestSettings, Locale };
+/** A confirmed action as stored: its id, owner, state ("pending" or "done"), JSON result and time. */
+export type ConfirmedActionRecord = ActionRecord;
 
 /** An operator as the bot sees it: never the token, only whether one is stored. */
 export interface Operator {
@@ -261,6 +263,15 @@ export interface TeamStore {
   credentialsRefused(ownerId: number): Promise<boolean>;
 }
 
+/** What `npm run store:copy` needs beyond the bot's own calls: records as they are, their times included. */
+export interface StoreTransfer {
+  listConfirmedActions(): Promise<ConfirmedActionRecord[]>;
+  /** Writes the records as given, replacing any with the same action id. */
+  putConfirmedActions(records: readonly ConfirmedActionRecord[]): Promise<void>;
+  /** Gives an existing operator these creation and last-change times (ISO); an unknown operator is ignored. */
+  setOperatorTimes(telegramId: number, times: { createdAt: string; updatedAt: string }): Promise<void>;
+}
+
 export interface Store
   extends OperatorStore,
     ConfirmedActions,
@@ -268,6 +279,7 @@ export interface Store
     ConversationStateStore,
     KeyRotation,
     AlertStore,
+    StoreTransfer,
     StoreLifecycle {}
 
 /** What every backend's factory accepts besides its own location (a data folder, a database URL). */

@@ -226,6 +226,28 @@ describe("digest reliability", () => {
     world.clock.now = new Date(MONDAY_9_MADRID.getTime() + 60_000);
     expect((await service.runDue()).sent).toBe(1);
   });
+
+  it("Telegram refusing the digest: the day marked just before the send is given back, and a later turn sends it", async () => {
+    world = await startDigestWorld({ now: MONDAY_9_MADRID });
+    await world.addOperator({ id: 509 });
+    const marks: (string | null | undefined)[] = [];
+    world.telegram.events.on("call", async (call) => {
+      if (call.method === "sendMessage")
+        marks.push((await world.store.getOperator(509))?.digest.lastSentLocalDate);
+    });
+    world.telegram.faults.failNext("sendMessage", {
+      errorCode: 400,
+      description: "Bad Request: chat not found",
+    });
+    const service = world.service();
+    expect((await service.runDue()).failed).toBe(1);
+    // Marked while the message was on its way, given back once it was refused.
+    expect(marks).toEqual(["2025-10-27"]);
+    expect((await world.store.getOperator(509))?.digest.lastSentLocalDate).toBeNull();
+    world.clock.now = new Date(MONDAY_9_MADRID.getTime() + 60_000);
+    expect((await service.runDue()).sent).toBe(1);
+    expect((await world.store.getOperator(509))?.digest.lastSentLocalDate).toBe("2025-10-27");
+  });
 });
 
 describe("digest size", () => {

@@ -23,7 +23,7 @@ import {
 } from "./conversations.js";
 import { DurableFile } from "./durable.js";
 import { checkTokenKeys, createKeyRotation } from "./keys.js";
-import { createOperatorStore, type OperatorTables } from "./operators.js";
+import { createOperatorStore, createTransfer, type OperatorTables } from "./operators.js";
 import { createTeamStore, type TeamTables } from "./team.js";
 
 export interface StoreOptions extends StoreKeyOptions {
@@ -151,6 +151,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     ...createOperatorStore({ ring, now, db }),
     ...createConfirmedActions(db, now),
     ...createTeamStore(new DurableFile(teamFile), now),
+    ...createTransfer({ ring, now, db }),
     conversationStorage: conversationState.conversationStorage,
     conversations: conversationState.conversations,
     ...createKeyRotation(ring, db, conversationState),

@@ -2,7 +2,7 @@ import type { AlertAccount, AlertOutbox, AlertSettingsRecord } from "../alerts.j
 import type { KeyRing } from "../crypto.js";
 import { credentialsOf, loggedInRecord, patchedRecord, toOperator } from "../records.js";
 import type { ActionRecord, OperatorRecord } from "../schema.js";
-import type { OperatorStore } from "../types.js";
+import type { OperatorStore, StoreTransfer } from "../types.js";
 import type { Change, DurableFile } from "./durable.js";
 
 /** The tables of operators.json; the alert state lives in the same file, so one write can span both. */
@@ -76,6 +76,28 @@ export function createOperatorStore({ ring, now, db }: OperatorContext): Operato
         if (changes.length === 0) return false;
         await db.write(changes);
         return true;
+      });
+    },
+  };
+}
+
+/** store:copy's side of the lowdb backend: confirmed actions and operators' times, written as given. */
+export function createTransfer({ db }: OperatorContext): StoreTransfer {
+  return {
+    async listConfirmedActions() {
+      return Array.from(db.entries("actions"), ([, record]) => record);
+    },
+    async putConfirmedActions(records) {
+      if (records.length === 0) return;
+      await db.write(records.map((record) => ({ table: "actions", key: record.actionId, value: record })));
+    },
+    setOperatorTimes(telegramId, { createdAt, updatedAt }) {
+      return db.serially([operatorLock(telegramId)], async () => {
+        const record = db.get("operators", String(telegramId));
+        if (!record) return;
+        await db.write([
+          { table: "operators", key: String(telegramId), value: { ...record, createdAt, updatedAt } },
+        ]);
       });
     },
   };

@@ -21,10 +21,10 @@ afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.close().catch(() => {})));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
-async function lowdb(dataDir?: string): Promise<{ store: Store; dir: string }> {
+async function lowdb(dataDir?: string, now?: () => Date): Promise<{ store: Store; dir: string }> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), "copy-")));
   dirs.push(dir);
-  const store = await createStore({ dataDir: dir, credentialsKey: KEY });
+  const store = await createStore({ dataDir: dir, credentialsKey: KEY, ...(now ? { now } : {}) });
   stores.push(store);
   return { store, dir };
 }
@@ -62,21 +62,64 @@ async function seed(store: Store): Promise<void> {
     queued: [{ telegramId: 1, mode: "quiet", sales: [sale(1), sale(2), sale(3)], notice: "recovered" }],
   });
   await store.markAlertsSent(1, { saleKeys: ["id:1"] }, new Date("2026-12-01T10:00:05.000Z"), new Date(0));
+  // A link created by a confirm (its result kept for a redelivery) and one cut off mid-action.
+  await store.runOnce("link:1:42", 1, async () => ({ url: "https://t.me/+abc", name: "Bio", ids: [1, 2] }));
+  await store.putConfirmedActions([
+    { actionId: "welcome:2:7", telegramId: 2, state: "pending", at: "2026-03-04T05:00:00.000Z" },
+  ]);
+}
+
+/** A clock a minute further at each reading: every stored time differs from the copy's own "now". */
+function pastClock(): () => Date {
+  let at = Date.parse("2026-03-04T05:06:07.089Z");
+  return () => {
+    at += 60_000;
+    return new Date(at);
+  };
+}
+
+const byId = (records: { actionId: string }[]) =>
+  [...records].sort((a, b) => a.actionId.localeCompare(b.actionId));
+
+/** Operators (times included) and confirmed actions of `target` are those of `source`. */
+async function expectSameRecords(source: Store, target: Store): Promise<void> {
+  const sorted = async (store: Store) =>
+    (await store.listOperators()).sort((a, b) => a.telegramId - b.telegramId);
+  expect(await sorted(target)).toEqual(await sorted(source));
+  expect(byId(await target.listConfirmedActions())).toEqual(byId(await source.listConfirmedActions()));
 }
 const ALERTS = { settings: 2, accounts: 1, entries: 2, notices: 1, sent: 1 };
 
 describe("store:copy", () => {
-  it("moves lowdb to PostgreSQL and back with every setting, login and flow; running it again changes nothing", async () => {
-    const { store: source } = await lowdb();
+  it("moves lowdb to PostgreSQL and back with every setting, login, flow, confirmed action and time; running it again changes nothing", async () => {
+    const { store: source } = await lowdb(undefined, pastClock());
     await seed(source);
     const target = await postgres(await createTestDatabase("copy"));
 
     const first = await copyStore(source, target);
-    expect(first).toMatchObject({ operators: 3, loggedIn: 2, flows: 1, mismatches: 0, alerts: ALERTS });
+    expect(first).toMatchObject({
+      operators: 3,
+      loggedIn: 2,
+      flows: 1,
+      actions: 2,
+      mismatches: 0,
+      alerts: ALERTS,
+    });
     expect(first.target.alerts).toEqual(ALERTS);
     expect(copyVerified(first)).toBe(true);
     expect(await copyStore(source, target)).toEqual(first);
+    await expectSameRecords(source, target);
     expect(await target.exportAlertState()).toEqual(await source.exportAlertState());
+    expect((await target.getOperator(1))?.createdAt).toBe((await source.getOperator(1))?.createdAt);
+    // A confirm redelivered after the move gets the stored result; the action does not run again.
+    const replay = await target.runOnce("link:1:42", 1, async () => {
+      throw new Error("ran twice");
+    });
+    expect(replay).toEqual({
+      state: "done",
+      result: { url: "https://t.me/+abc", name: "Bio", ids: [1, 2] },
+      replayed: true,
+    });
     expect(await target.getCredentials(1)).toEqual({ clientId: "client-1", token: TOKEN });
     expect(await target.conversationStorage.read("1")).toEqual({ version: [0, 1], state: { typed: TOKEN } });
     expect(await target.getOperator(2)).toMatchObject({
@@ -87,6 +130,8 @@ describe("store:copy", () => {
     const report = await copyStore(target, back);
     expect(copyVerified(report)).toBe(true);
     expect(await back.exportAlertState()).toEqual(await source.exportAlertState());
+    expect(await copyStore(target, back)).toEqual(report);
+    await expectSameRecords(source, back);
     expect(await back.getCredentials(2)).toEqual({ clientId: "client-2", token: "second-token" });
     expect(await back.getOperator(3)).toMatchObject({
       locale: "en",

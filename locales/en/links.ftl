@@ -25,3 +25,7 @@ links-worst = 🐢 Weakest: <b>{ $name }</b>, { $revenue } from { $sales ->
        *[other] { $sales } sales
     } (conversion { $conversion })
 links-chart-button = 📊 Chart
+links-day-title = 🔗 <b>{ $name }</b> · { $channel }
+links-day = <b>{ $day }</b>: { $figures }
+links-day-none = No joins, requests or sales on any day of this period.
+links-back-button = ⬅️ Back to the links

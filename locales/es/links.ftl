@@ -25,3 +25,7 @@ links-worst = 🐢 Más flojo: <b>{ $name }</b>, { $revenue } de { $sales ->
        *[other] { $sales } ventas
     } (conversión { $conversion })
 links-chart-button = 📊 Gráfico
+links-day-title = 🔗 <b>{ $name }</b> · { $channel }
+links-day = <b>{ $day }</b>: { $figures }
+links-day-none = Ninguna entrada, solicitud ni venta en ningún día de este periodo.
+links-back-button = ⬅️ Volver a los enlaces

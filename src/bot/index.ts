@@ -25,9 +25,10 @@ export type { BotContext, BotDeps, FlowContext } from "./context.js";
 
 /**
  * Bump when a conversation's steps change shape: flows stored by an older release are then closed with a note
- * (see closeOutdatedFlows), not replayed against steps they were not recorded with. 2: the screen module.
+ * (see closeOutdatedFlows), not replayed against steps they were not recorded with. 2: the screen module; 3:
+ * link screens in /links, charts in /sales, export in /report.
  */
-export const CONVERSATION_STATE_VERSION = 2;
+export const CONVERSATION_STATE_VERSION = 3;
 
 /** A flow in progress stored by a release with other steps is deleted, and its operator told, before it can load. */
 function closeOutdatedFlows(store: BotDeps["store"]): MiddlewareFn<BotContext> {

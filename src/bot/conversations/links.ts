@@ -1,6 +1,5 @@
 import { InlineKeyboard, InputFile } from "grammy";
 import {
-  type CaptionTexts,
   type DailyTotals,
   dailyTotals,
   type LinkRevenue,
@@ -26,6 +25,7 @@ import { cancelCallback } from "../callback-data/index.js";
 import { linkBackCallback } from "../callback-data/sales.js";
 import type { BotContext, BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
+import { captionTexts } from "../screens/charts.js";
 import { exportAction } from "../screens/export.js";
 import {
   fetchWithRetry,
@@ -129,15 +129,6 @@ function chartLinks(figures: LinkPerformance): LinkRevenue[] {
       count: row.sales,
       totals: row.revenue,
     }));
-}
-
-function captionTexts(ctx: FlowContext, zone: string): CaptionTexts {
-  return {
-    locale: ctx.locale,
-    zone,
-    plain: (key, variables) => ctx.t(key, variables),
-    html: (key, variables) => ctx.html(key, variables),
-  };
 }
 
 /** Renders the revenue-by-link PNG and sends it as a photo with its caption, all in `conversation.external`. */

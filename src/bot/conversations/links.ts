@@ -291,7 +291,7 @@ export async function linksFlow(screen: Screen): Promise<void> {
           run: (flowScreen, figures, _kind, period) =>
             sendLinksChart(flowScreen, channel, zone, figures, period),
         },
-        exportAction(channel, zone, LINKS),
+        exportAction({ channel }, zone, LINKS),
       ],
       entries: {
         labels: entryLabels,

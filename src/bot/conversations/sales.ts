@@ -190,7 +190,7 @@ export async function salesFlow(screen: Screen): Promise<void> {
           run: (flowScreen, figures) =>
             sendSalesChart(flowScreen, chartHeading(channel, link), zone, figures.daily),
         },
-        exportAction(channel, zone, SALES),
+        exportAction({ channel }, zone, SALES),
       ],
     });
   });

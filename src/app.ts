@@ -16,6 +16,7 @@ import { type BackgroundRunner, type ReplicaRole, runBackgroundWork } from "./cl
 import { type ChatLocks, createChatLocks } from "./cluster/chat-locks.js";
 import type { Config } from "./config.js";
 import { serveControl } from "./control/server.js";
+import { openDigestChartSettings } from "./digest/chart-settings.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import { digestNow } from "./digest/now.js";
 import type { Logger } from "./logger.js";
@@ -104,7 +105,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   }
   // Alert settings and the pollers' watermarks; the /alerts screen reads and writes the settings through deps.
   const alertState: AlertState = await openFileAlertState(config.dataDir);
-  const deps = { ...createDeps(config, store, logger, now), alertSettings: alertState };
+  // Who wants the week's chart under the digest; /digest sets it.
+  const digestCharts = await openDigestChartSettings(config.dataDir);
+  const deps = { ...createDeps(config, store, logger, now), alertSettings: alertState, digestCharts };
   const metrics = config.ops ? createMetrics() : undefined;
   // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
   const chatLocks: ChatLocks | undefined =
@@ -248,6 +251,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       if (webhook) await webhook.close();
       await background.stop();
       await alertState.close();
+      await digestCharts.close();
       await chatLocks?.close();
       await ops?.close();
       await store.flush();

@@ -5,6 +5,7 @@ import { createDigestApi, DeliveryQueue, type DeliveryStats } from "../delivery/
 import type { Operator } from "../store/index.js";
 import { localDate } from "../time.js";
 import { type BuiltDigest, buildDigest, type DigestDeps } from "./build.js";
+import { weekChartPhoto } from "./chart.js";
 import { ON_TIME_GRACE_MS, pendingDigestDate, upcomingDigest } from "./schedule.js";
 
 export type { BuiltDigest, DigestDeps } from "./build.js";
@@ -159,7 +160,23 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     // Right after the send, so neither a restart nor the next turn sends this day again. An expired login is
     // marked too: the operator gets one "log in again" message a day, not one a minute.
     if (mark) await markSent(userId, date);
+    if (built.kind === "digest") await sendWeekChart(userId, built);
     return built.kind === "login-again" ? "loginAgain" : "sent";
+  }
+
+  /**
+   * The opt-in chart, after the text was delivered and the day marked: a chart that cannot be drawn or sent is
+   * logged and given up, never retried with the text.
+   */
+  async function sendWeekChart(userId: number, built: Extract<BuiltDigest, { kind: "digest" }>) {
+    try {
+      if (stopped || !(await deps.digestCharts?.enabled(userId))) return;
+      const photo = await weekChartPhoto(built.chart, deps.i18n);
+      const result = await queue.deliver({ chatId: userId, messages: [photo] });
+      if (result.status === "failed") logger.warn({ userId, reason: result.reason }, "digest chart not sent");
+    } catch (error) {
+      logger.warn({ err: error, userId }, "digest chart not drawn");
+    }
   }
 
   function runFor(targets: { userId: number; date: string }[]): Promise<DigestRunReport> {

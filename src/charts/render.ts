@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { renderAsync } from "@resvg/resvg-js";
 import { BarChart } from "echarts/charts";
 import { GraphicComponent, GridComponent, TitleComponent } from "echarts/components";
-import { type EChartsCoreOption, type EChartsType, init, use } from "echarts/core";
+import { type EChartsCoreOption, init, use } from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
 
 use([BarChart, GridComponent, TitleComponent, GraphicComponent, SVGRenderer]);
@@ -34,38 +34,6 @@ export interface ChartImage {
   height: number;
 }
 
-/**
- * One ECharts instance for every chart: the first setOption on a fresh instance builds its components, which is a
- * third of ECharts' time per chart. Safe to share because setOption and renderToSVGString are synchronous: two
- * charts never interleave on it. Replaced after a failure, whose state is unknown.
- */
-let shared: EChartsType | undefined;
-
-function chartSvg(option: EChartsCoreOption, height: number): string {
-  shared ??= init(null, null, { renderer: "svg", ssr: true, width: CHART_WIDTH, height });
-  const chart = shared;
-  try {
-    chart.resize({ width: CHART_WIDTH, height });
-    chart.setOption(
-      {
-        animation: false,
-        backgroundColor: "#ffffff",
-        textStyle: { fontFamily: CHART_FONT, color: INK },
-        ...option,
-      },
-      { notMerge: true },
-    );
-    return chart.renderToSVGString();
-  } catch (error) {
-    shared = undefined;
-    chart.dispose();
-    throw error;
-  } finally {
-    // setOption starts zrender's frame loop (a 16 ms timer); a server-side chart has no frames to draw.
-    if (!chart.isDisposed()) chart.getZr().animation.stop();
-  }
-}
-
 /** resvg's `shape-rendering`: crisp edges skip anti-aliasing of the bars, lines and grid (axis-aligned anyway). */
 const CRISP_EDGES = 1;
 /** resvg's `text-rendering`: text stays anti-aliased. */
@@ -76,7 +44,19 @@ const OPTIMIZE_LEGIBILITY = 1;
  * text and rasterises on libuv's thread pool (renderAsync), so the bot's event loop is not held for that time.
  */
 export async function renderChart(option: EChartsCoreOption, height: number): Promise<ChartImage> {
-  const svg = chartSvg(option, height);
+  const chart = init(null, null, { renderer: "svg", ssr: true, width: CHART_WIDTH, height });
+  let svg: string;
+  try {
+    chart.setOption({
+      animation: false,
+      backgroundColor: "#ffffff",
+      textStyle: { fontFamily: CHART_FONT, color: INK },
+      ...option,
+    });
+    svg = chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
   const image = await renderAsync(svg, {
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: CHART_FONT },
     shapeRendering: CRISP_EDGES,

@@ -80,6 +80,17 @@ function blocksOf(
   });
 }
 
+/** From a report screen: Another report → PayPal → its "Fitness Premium" service, at the period question. */
+async function anotherPaypalServiceReport(op: OperatorDriver, clientId: string) {
+  await op.click("Another report", /Which report/);
+  await op.click("Sales of a gateway or service", /Which gateway\?/);
+  await op.click("PayPal", /All its services/);
+  const paypal = h.premiumpay.data(clientId).gateways.find((g) => g.name === "PayPal")!;
+  const service = paypal.services.find((s) => s.name.startsWith("Fitness Premium"))!;
+  await op.click(service.name, /Which period|PayPal/);
+  return { paypal, service };
+}
+
 const cells = (line: string) => line.trim().split(/\s{2,}/);
 const money = (amount: number, currency: string) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
@@ -530,12 +541,7 @@ describe("/report", () => {
     for (const [currency, cents] of byCurrency)
       expect(whole.result.text).toContain(money(cents / 100, currency));
 
-    await op.click("Another report", /Which report/);
-    await op.click("Sales of a gateway or service", /Which gateway\?/);
-    await op.click("PayPal", /All its services/);
-    const paypal = data.gateways.find((g) => g.name === "PayPal")!;
-    const service = paypal.services.find((s) => s.name.startsWith("Fitness Premium"))!;
-    await op.click(service.name, /Which period|PayPal/);
+    const { paypal, service } = await anotherPaypalServiceReport(op, clientId);
     const one = await requestsDuring("sales", () => op.click("Last 30 days", /Sales:/));
     expect(one.bodies).toEqual([
       {
@@ -578,12 +584,7 @@ describe("/report", () => {
     // The report's figures again below the file, with their buttons.
     await op.nextBotMessage(hasButton("sv1:export"));
 
-    await op.click("Another report", /Which report/);
-    await op.click("Sales of a gateway or service", /Which gateway\?/);
-    await op.click("PayPal", /All its services/);
-    const paypal = data.gateways.find((g) => g.name === "PayPal")!;
-    const service = paypal.services.find((s) => s.name.startsWith("Fitness Premium"))!;
-    await op.click(service.name, /Which period|PayPal/);
+    const { paypal, service } = await anotherPaypalServiceReport(op, clientId);
     await op.click("Last 7 days", /Sales:/);
     const one = await csvRows("Export");
     expect(one.fileName).toMatch(/^sales-paypal-fitness-premium.*-2026-03-23_2026-03-29\.csv$/);

@@ -89,7 +89,7 @@ describe("charts", async () => {
     expect((await salesPerDayChart(daily, heading, "en", plainText("en"))).png.equals(a)).toBe(true);
   });
 
-  it("charts rendered one after another or at once on the shared renderer draw the same pictures", async () => {
+  it("charts rendered one after another or at once draw the same pictures", async () => {
     const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
     const heading = { name: "Trading VIP" };
     const draw = [
@@ -101,7 +101,7 @@ describe("charts", async () => {
     for (const chart of draw) oneByOne.push((await chart()).png);
     const atOnce = await Promise.all([...draw, ...draw].map((chart) => chart()));
     expect(atOnce.map((image) => image.png)).toEqual([...oneByOne, ...oneByOne]);
-    // Each keeps its own height although the renderer is shared.
+    // Each keeps its own height, rendered at once.
     expect(new Set(atOnce.slice(0, 3).map((image) => image.png.readUInt32BE(20))).size).toBe(3);
   });
 

@@ -279,6 +279,29 @@ describe("/links", () => {
     expect(asked()).toBeGreaterThan(afterYesterday);
   });
 
+  it("a link's screen survives a restart: Back shows the list again, and a link opened after it asks once more", async () => {
+    const { op, clientId, second } = await fixture();
+    const asked = () => h.premiumpay.requests.filter((request) => request.clientId === clientId).length;
+    await openLinks(op);
+    await op.click(`3. ${second.name}`, hasButton("lb1"));
+    await h.restart();
+    const before = asked();
+    const back = await op.click("Back to the links", hasButton("sv1:chart"));
+    expect(back.text).toContain(`3. ${second.name}`);
+    // The list is the flow's own record: going back asks nothing.
+    expect(asked()).toBe(before);
+    // The restarted bot has no cached answer: a link opened now asks premiumpay again, with Retry if it fails.
+    h.premiumpay.faults.set("channelSales", { status: 503 });
+    try {
+      await op.click(`3. ${second.name}`, /cannot be reached/);
+    } finally {
+      h.premiumpay.faults.clear();
+    }
+    const detail = await op.click("Try again", hasButton("lb1"));
+    expect(detail.text).toContain(second.name);
+    expect(asked()).toBeGreaterThan(before);
+  });
+
   it("answers a button of an earlier run as expired and sends nothing", async () => {
     const { op } = await fixture();
     const old = await openLinks(op);

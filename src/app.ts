@@ -16,6 +16,7 @@ import { type BackgroundRunner, type ReplicaRole, runBackgroundWork } from "./cl
 import { type ChatLocks, createChatLocks } from "./cluster/chat-locks.js";
 import type { Config } from "./config.js";
 import { serveControl } from "./control/server.js";
+import { openDigestChartSettings } from "./digest/chart-settings.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import { digestNow } from "./digest/now.js";
 import type { Logger } from "./logger.js";
@@ -114,10 +115,13 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
         metrics.premiumpaySeconds.observe({ endpoint }, seconds);
       }
     : undefined;
+  // Who wants the week's chart under the digest; /digest sets it.
+  const digestCharts = await openDigestChartSettings(config.dataDir);
   // The /alerts screen reads and writes the settings in the store, where the elected poller reads them.
   const deps = {
     ...createDeps(config, store, logger, now, undefined, onPremiumpayCall),
     alertSettings: alertSettingsOf(store),
+    digestCharts,
   };
   // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
   const chatLocks: ChatLocks | undefined =
@@ -271,6 +275,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       if (polling) await drain(polling, SHUTDOWN_GRACE_MS);
       if (webhook) await webhook.close();
       await background.stop();
+      await digestCharts.close();
       await chatLocks?.close();
       await ops?.close();
       await store.flush();

@@ -51,3 +51,7 @@ digest-not-your-channel = That channel is not in your list.
 digest-preview-sending = Preparing your preview…
 digest-preview-failed = I could not prepare the preview: premiumpay cannot be reached right now. Please try again in a moment.
 digest-settings-closed = Digest settings saved.
+digest-settings-chart-on = Chart of the last 7 days: 📊 on (a picture under the digest)
+digest-settings-chart-off = Chart of the last 7 days: off
+digest-button-chart-on = 📊 Add a chart of the last 7 days
+digest-button-chart-off = 📊 No chart under the digest

@@ -28,3 +28,7 @@ links-chart-button = 📊 Chart
 links-figures-no-sales = 👥 +{ $joins } −{ $leaves } · 📨 { $requests } · 💰 no sales · conversion { $conversion }
 links-best-no-sales = 🏆 Best: <b>{ $name }</b>, no sales (conversion { $conversion })
 links-worst-no-sales = 🐢 Weakest: <b>{ $name }</b>, no sales (conversion { $conversion })
+links-day-title = 🔗 <b>{ $name }</b> · { $channel }
+links-day = <b>{ $day }</b>: { $figures }
+links-day-none = No joins, requests or sales on any day of this period.
+links-back-button = ⬅️ Back to the links

@@ -89,3 +89,4 @@ report-choose-service = 🏦 <b>{ $gateway }</b>
 report-all-services = 🧩 All services
 report-gateway-title = 🏦 <b>{ $gateway }</b> · all services
 report-gateway-title-service = 🏦 <b>{ $gateway }</b> · { $service }
+sales-chart-button = 📊 Chart

@@ -51,3 +51,7 @@ digest-not-your-channel = Ese canal no está en tu lista.
 digest-preview-sending = Preparando tu vista previa…
 digest-preview-failed = No he podido preparar la vista previa: no se puede contactar con premiumpay ahora mismo. Inténtalo de nuevo en un momento.
 digest-settings-closed = Ajustes del resumen guardados.
+digest-settings-chart-on = Gráfico de los últimos 7 días: 📊 activado (una imagen bajo el resumen)
+digest-settings-chart-off = Gráfico de los últimos 7 días: desactivado
+digest-button-chart-on = 📊 Añadir un gráfico de los últimos 7 días
+digest-button-chart-off = 📊 Sin gráfico bajo el resumen

@@ -28,3 +28,7 @@ links-chart-button = 📊 Gráfico
 links-figures-no-sales = 👥 +{ $joins } −{ $leaves } · 📨 { $requests } · 💰 sin ventas · conversión { $conversion }
 links-best-no-sales = 🏆 Mejor: <b>{ $name }</b>, sin ventas (conversión { $conversion })
 links-worst-no-sales = 🐢 Más flojo: <b>{ $name }</b>, sin ventas (conversión { $conversion })
+links-day-title = 🔗 <b>{ $name }</b> · { $channel }
+links-day = <b>{ $day }</b>: { $figures }
+links-day-none = Ninguna entrada, solicitud ni venta en ningún día de este periodo.
+links-back-button = ⬅️ Volver a los enlaces

@@ -89,3 +89,4 @@ report-choose-service = 🏦 <b>{ $gateway }</b>
 report-all-services = 🧩 Todos los servicios
 report-gateway-title = 🏦 <b>{ $gateway }</b> · todos los servicios
 report-gateway-title-service = 🏦 <b>{ $gateway }</b> · { $service }
+sales-chart-button = 📊 Gráfico

@@ -25,8 +25,8 @@ export type { BotContext, BotDeps, FlowContext } from "./context.js";
 
 /**
  * Bump when a conversation's steps change shape: flows stored by an older release are then closed with a note
- * (see closeOutdatedFlows), not replayed against steps they were not recorded with. 2: the screen module.
- * 3: hints below a view are deleted when the flow moves on.
+ * (see closeOutdatedFlows), not replayed against steps they were not recorded with. 2: the screen module; 3:
+ * hints below a view are deleted when the flow moves on, link screens in /links, charts in /sales, export in /report.
  */
 export const CONVERSATION_STATE_VERSION = 3;
 

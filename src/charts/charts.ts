@@ -154,7 +154,7 @@ function dailyChart(
         yAxisIndex: i,
         data: panel.amounts,
         barMaxWidth: 96,
-        itemStyle: { color: PALETTE[i % PALETTE.length], borderRadius: [6, 6, 0, 0] },
+        itemStyle: { color: PALETTE[i % PALETTE.length] },
         label: {
           show: labelled,
           position: "top",
@@ -297,7 +297,7 @@ export function revenueByLinkChart(
         yAxisIndex: i,
         data: panel.rows.slice(0, MAX_LINKS_PER_PANEL).map((row) => row.amount),
         barMaxWidth: 44,
-        itemStyle: { color: PALETTE[i % PALETTE.length], borderRadius: [0, 6, 6, 0] },
+        itemStyle: { color: PALETTE[i % PALETTE.length] },
         label: {
           show: true,
           position: "right",

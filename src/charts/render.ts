@@ -34,6 +34,11 @@ export interface ChartImage {
   height: number;
 }
 
+/** resvg's `shape-rendering`: crisp edges skip anti-aliasing of the bars, lines and grid (axis-aligned anyway). */
+const CRISP_EDGES = 1;
+/** resvg's `text-rendering`: text stays anti-aliased. */
+const OPTIMIZE_LEGIBILITY = 1;
+
 /**
  * Apache ECharts' server-side SVG (no DOM, no canvas), then resvg turns it into a PNG. resvg parses, lays out the
  * text and rasterises on libuv's thread pool (renderAsync), so the bot's event loop is not held for that time.
@@ -54,6 +59,8 @@ export async function renderChart(option: EChartsCoreOption, height: number): Pr
   }
   const image = await renderAsync(svg, {
     font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: CHART_FONT },
+    shapeRendering: CRISP_EDGES,
+    textRendering: OPTIMIZE_LEGIBILITY,
   });
   const png = image.asPng();
   return { png, width: CHART_WIDTH, height };

@@ -1,4 +1,4 @@
-import { Api, GrammyError, HttpError } from "grammy";
+import { Api, GrammyError, HttpError, InputFile } from "grammy";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 
@@ -12,10 +12,16 @@ export function createDigestApi(config: Config): Api {
   return new Api(config.botToken, { apiRoot: config.telegramApiRoot });
 }
 
+/** A picture sent as a photo, with a Telegram HTML caption (≤ 1024 characters). */
+export interface DeliveryPhoto {
+  png: Buffer;
+  caption: string;
+}
+
 export interface DeliveryJob {
   chatId: number;
-  /** Sent in order, at least PER_CHAT_INTERVAL_MS apart. */
-  messages: readonly string[];
+  /** Sent in order, at least PER_CHAT_INTERVAL_MS apart: HTML texts, or photos. */
+  messages: readonly (string | DeliveryPhoto)[];
   /**
    * Runs in the job's send slot, just before its first message goes out (once, not again on a retry): where a
    * caller records durably that the job is being sent. If it throws, nothing is sent and the job fails.
@@ -233,11 +239,19 @@ export class DeliveryQueue {
       }
       entry.prepared = true;
     }
+    const part = messages[entry.part]!;
     try {
-      await this.api.sendMessage(chatId, messages[entry.part]!, {
-        parse_mode: "HTML",
-        link_preview_options: { is_disabled: true },
-      });
+      if (typeof part === "string") {
+        await this.api.sendMessage(chatId, part, {
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: true },
+        });
+      } else {
+        await this.api.sendPhoto(chatId, new InputFile(part.png, "chart.png"), {
+          caption: part.caption,
+          parse_mode: "HTML",
+        });
+      }
     } catch (error) {
       this.onFailure(entry, error);
       return;

@@ -1,3 +1,5 @@
+import type { DailyTotals } from "../charts/index.js";
+import type { Locale } from "../config.js";
 import type { Limiter } from "../delivery/limit.js";
 import type { Deps } from "../deps.js";
 import type { TranslationVariables } from "../format/html.js";
@@ -7,17 +9,27 @@ import { composeDigest } from "./compose.js";
 import { fetchDigestData } from "./fetch.js";
 
 /** What the digest needs of the bot's dependencies (the CLI builds the same without a bot). */
-export type DigestDeps = Pick<Deps, "config" | "store" | "premiumpay" | "now" | "logger" | "i18n">;
+export type DigestDeps = Pick<
+  Deps,
+  "config" | "store" | "premiumpay" | "now" | "logger" | "i18n" | "digestCharts"
+>;
 
 /** JSON-safe, so the settings conversation can build a preview inside `conversation.external`. */
 export type BuiltDigest =
-  | { kind: "digest"; messages: string[] }
+  | { kind: "digest"; messages: string[]; chart: DigestChart }
   /** premiumpay refused the credentials: one message asking to log in again replaces the digest. */
   | { kind: "login-again"; messages: string[] }
   /** premiumpay did not give the channel list (down, rate limited): try again later. */
   | { kind: "unavailable" }
   /** Logged out since: nothing to send. */
   | { kind: "no-credentials" };
+
+/** What the opt-in "last 7 days" chart under a digest is drawn from. */
+export interface DigestChart {
+  week: DailyTotals;
+  locale: Locale;
+  zone: string;
+}
 
 /** Fetches and composes the digest of local `date` for one operator, in their language and time zone. */
 export async function buildDigest(
@@ -36,12 +48,16 @@ export async function buildDigest(
   });
   if (credentials === "damaged") return { kind: "login-again", messages: [t("digest-login-again")] };
   if (!credentials) return { kind: "no-credentials" };
+  const zone = operator.timezone ?? deps.config.defaultTimezone;
   const fetched = await fetchDigestData(
     deps.premiumpay(credentials),
-    { date, zone: operator.timezone ?? deps.config.defaultTimezone, channelIds: operator.digest.channelIds },
+    { date, zone, channelIds: operator.digest.channelIds },
     limit,
   );
-  if (fetched.ok) return { kind: "digest", messages: composeDigest(fetched.data, locale, t) };
+  if (fetched.ok) {
+    const chart = { week: fetched.data.week, locale, zone };
+    return { kind: "digest", messages: composeDigest(fetched.data, locale, t), chart };
+  }
   if (fetched.kind === "auth") return { kind: "login-again", messages: [t("digest-login-again")] };
   return { kind: "unavailable" };
 }

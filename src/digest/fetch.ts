@@ -1,3 +1,4 @@
+import { type DailyTotals, dailyTotals } from "../charts/index.js";
 import type { Limiter } from "../delivery/limit.js";
 import {
   isPremiumpayError,
@@ -46,6 +47,8 @@ export interface DigestData {
   /** Null when premiumpay failed for them. */
   countries: AggregateEntry[] | null;
   paymentMethods: AggregateEntry[] | null;
+  /** The seven local days up to the reported one, per currency, for the opt-in chart (the channels that answered). */
+  week: DailyTotals;
 }
 
 export type FetchOutcome =
@@ -175,6 +178,12 @@ export async function fetchDigestData(
   const refused = [countries, methods, ...perChannel].find((result) => !result.ok && result.kind === "auth");
   if (refused && !refused.ok) return refused;
 
+  // The same sales again: the chart asks premiumpay nothing more.
+  const week = dailyTotals(
+    perChannel.flatMap((result) => (result.ok ? result.value : [])),
+    { from: weekBeforeEnd, to: lastSecond },
+    request.zone,
+  );
   // Days end a second before the next midnight, as premiumpay's inclusive periods do (salesWithin's rule).
   const day = (from: Date, nextMidnight: Date) => ({ from, to: new Date(nextMidnight.getTime() - 1000) });
   const channelDigests = chosen.map((channel, index): ChannelDigest => {
@@ -203,6 +212,7 @@ export async function fetchDigestData(
       chosenChannelsGone: request.channelIds !== null && chosen.length === 0,
       countries: countries.ok ? topEntries(countries.value) : null,
       paymentMethods: methods.ok ? topEntries(methods.value) : null,
+      week,
     },
   };
 }

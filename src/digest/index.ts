@@ -10,6 +10,7 @@ import {
 import type { Operator } from "../store/index.js";
 import { localDate } from "../time.js";
 import { type BuiltDigest, buildDigest, type DigestDeps } from "./build.js";
+import { weekChartPhoto } from "./chart.js";
 import { ON_TIME_GRACE_MS, pendingDigestDate, upcomingDigest } from "./schedule.js";
 
 export type { BuiltDigest, DigestDeps } from "./build.js";
@@ -194,7 +195,23 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       if (previous !== undefined) await unmark(userId, date, previous);
       return result.status === "stopped" ? "skipped" : "failed";
     }
+    if (built.kind === "digest") await sendWeekChart(userId, built);
     return built.kind === "login-again" ? "loginAgain" : "sent";
+  }
+
+  /**
+   * The opt-in chart, after the text was delivered and the day marked: a chart that cannot be drawn or sent is
+   * logged and given up, never retried with the text.
+   */
+  async function sendWeekChart(userId: number, built: Extract<BuiltDigest, { kind: "digest" }>) {
+    try {
+      if (stopped || !(await deps.digestCharts?.enabled(userId))) return;
+      const photo = await weekChartPhoto(built.chart, deps.i18n);
+      const result = await queue.deliver({ chatId: userId, messages: [photo] });
+      if (result.status === "failed") logger.warn({ userId, reason: result.reason }, "digest chart not sent");
+    } catch (error) {
+      logger.warn({ err: error, userId }, "digest chart not drawn");
+    }
   }
 
   function runFor(targets: { userId: number; date: string }[]): Promise<DigestRunReport> {

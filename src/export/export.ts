@@ -10,6 +10,8 @@ export interface SalesExportRequest {
   client: PremiumpayClient;
   /** One channel, or every channel of the account. */
   channel: { id: number; name: string } | null;
+  /** With every channel: only the sales of this gateway (and service), as /report's gateway screen shows. */
+  gateway?: { id: number; name: string; serviceId?: number } | undefined;
   period: Period;
   /** The operator's time zone: the local-time column and the dates in the file name. */
   zone: string;
@@ -38,7 +40,7 @@ async function gatewaysOrNone(client: PremiumpayClient): Promise<Gateway[]> {
  * gateway list, and one sales request per window (53 for a year of weekly windows).
  */
 export async function exportSales(request: SalesExportRequest): Promise<SalesExport> {
-  const { client, channel, period, zone, t } = request;
+  const { client, channel, gateway, period, zone, t } = request;
   const [channels, gateways] = await Promise.all([
     client.channels({ includeLinks: true }),
     gatewaysOrNone(client),
@@ -49,13 +51,14 @@ export async function exportSales(request: SalesExportRequest): Promise<SalesExp
     gateways,
   };
   const fileName = exportFileName(
-    channel?.name ?? t("export-all-channels"),
-    channel ? `channel-${channel.id}` : "all-channels",
+    channel?.name ?? gateway?.name ?? t("export-all-channels"),
+    channel ? `channel-${channel.id}` : gateway ? `gateway-${gateway.id}` : "all-channels",
     localDate(period.from, zone),
     localDate(period.to, zone),
   );
   const pages = salesByWindow(client, {
     channelId: channel?.id,
+    ...(gateway && !channel ? { gatewayId: gateway.id, serviceId: gateway.serviceId } : {}),
     period,
     windowDays: request.windowDays,
     signal: request.signal,

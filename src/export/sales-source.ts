@@ -23,6 +23,9 @@ export class ExportPeriodError extends Error {
 export interface SalesSourceOptions {
   /** One channel (channel sales), or every channel of the account (sales) when absent. */
   channelId?: number | undefined;
+  /** Without a channel: one gateway's sales (and one of its services'). */
+  gatewayId?: number | undefined;
+  serviceId?: number | undefined;
   period: Period;
   windowDays?: number;
   signal?: AbortSignal;
@@ -50,7 +53,11 @@ export async function* salesByWindow(
     options.signal?.throwIfAborted();
     const sales =
       options.channelId === undefined
-        ? await client.sales(window)
+        ? await client.sales({
+            ...window,
+            ...(options.gatewayId !== undefined ? { gatewayId: options.gatewayId } : {}),
+            ...(options.serviceId !== undefined ? { serviceId: options.serviceId } : {}),
+          })
         : await client.channelSales({ ...window, channelId: options.channelId });
     yield sales.toSorted((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
   }

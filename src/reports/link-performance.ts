@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ChannelResult, PremiumpayClient, Sale } from "../premiumpay/index.js";
+import { localDate } from "../time.js";
 import type { Period } from "./periods.js";
 import { type CurrencyTotal, summarizeSales, UNKNOWN_CURRENCY } from "./sales-summary.js";
 
@@ -51,17 +52,47 @@ const resultRowSchema = z
     }),
   );
 
+/** premiumpay's day of a results row (YYYY-MM-DD at the start of `date`, `day` or `created_at`), when it gives one. */
+const resultDaySchema = z
+  .looseObject({
+    date: z.string().optional().catch(undefined),
+    day: z.string().optional().catch(undefined),
+  })
+  .transform((row) => /^\d{4}-\d{2}-\d{2}/.exec(row.date ?? row.day ?? "")?.[0]);
+
+const noFigures = (): ChannelFigures => ({ joins: 0, leaves: 0, joinRequests: 0 });
+
+function addInto(sum: ChannelFigures, figures: ChannelFigures): void {
+  sum.joins += figures.joins;
+  sum.leaves += figures.leaves;
+  sum.joinRequests += figures.joinRequests;
+}
+
 /** Channel results (one row per day) added up. */
 export function addUpResults(rows: readonly ChannelResult[]): ChannelFigures {
-  const sum: ChannelFigures = { joins: 0, leaves: 0, joinRequests: 0 };
+  const sum = noFigures();
   for (const raw of rows) {
     const row = resultRowSchema.safeParse(raw);
-    if (!row.success) continue;
-    sum.joins += row.data.joins;
-    sum.leaves += row.data.leaves;
-    sum.joinRequests += row.data.joinRequests;
+    if (row.success) addInto(sum, row.data);
   }
   return sum;
+}
+
+/**
+ * Channel results per day, by the date premiumpay writes on each row: it counts joins per day of its own and a day
+ * cannot be split again, so a row is shown on the local day of the same date. Rows without a date are left out.
+ */
+export function resultsByDay(rows: readonly ChannelResult[]): Map<string, ChannelFigures> {
+  const days = new Map<string, ChannelFigures>();
+  for (const raw of rows) {
+    const row = resultRowSchema.safeParse(raw);
+    const day = resultDaySchema.safeParse(raw);
+    if (!row.success || !day.success || day.data === undefined) continue;
+    const sum = days.get(day.data) ?? noFigures();
+    addInto(sum, row.data);
+    days.set(day.data, sum);
+  }
+  return days;
 }
 
 const conversion = (sales: number, joins: number) => (joins > 0 ? sales / joins : undefined);
@@ -168,15 +199,22 @@ async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T) 
   return results;
 }
 
+/** What premiumpay answered for one channel and period; the list and every link's own screen are built from it. */
+export interface LinkPerformanceSource {
+  links: { url: string; name: string; results: ChannelResult[] }[];
+  channelResults: ChannelResult[];
+  sales: Sale[];
+}
+
 /**
  * premiumpay cost for one channel and period, bounded and independent of the number of sales: one channel list,
  * one channel sales request (grouped by link here), one channel results request for the channel and one per link.
  */
-export async function fetchLinkPerformance(
+export async function fetchLinkPerformanceSource(
   client: PremiumpayClient,
   channelId: number,
   period: Period,
-): Promise<LinkPerformance> {
+): Promise<LinkPerformanceSource> {
   const range = { ...period, channelId };
   const [channels, channelResults, sales] = await Promise.all([
     client.channels({ includeLinks: true }),
@@ -187,44 +225,129 @@ export async function fetchLinkPerformance(
   const perLink = await inPool(links, LINK_CONCURRENCY, async (link) => ({
     url: link.url,
     name: link.name,
-    results: addUpResults(await client.channelResults({ ...range, invitationLink: link.url })),
+    results: await client.channelResults({ ...range, invitationLink: link.url }),
   }));
-  return combineLinkPerformance(perLink, addUpResults(channelResults), sales);
+  return { links: perLink, channelResults, sales };
+}
+
+export function linkPerformanceOf(source: LinkPerformanceSource): LinkPerformance {
+  return combineLinkPerformance(
+    source.links.map((link) => ({ url: link.url, name: link.name, results: addUpResults(link.results) })),
+    addUpResults(source.channelResults),
+    source.sales,
+  );
+}
+
+export async function fetchLinkPerformance(
+  client: PremiumpayClient,
+  channelId: number,
+  period: Period,
+): Promise<LinkPerformance> {
+  return linkPerformanceOf(await fetchLinkPerformanceSource(client, channelId, period));
+}
+
+/** One local day of one link (or of the direct row). */
+export interface LinkDay extends ChannelFigures {
+  /** YYYY-MM-DD in the operator's zone. */
+  date: string;
+  sales: number;
+  /** One entry per currency, largest first. */
+  revenue: CurrencyTotal[];
+}
+
+/**
+ * A link's figures day by day over `days` (the period's local dates, in order): its results by premiumpay's date,
+ * its sales by their local date in `zone`. The direct row (link null) gets the channel's joins no link accounts for
+ * on each day, clamped at zero as in the list.
+ */
+export function linkDays(
+  source: LinkPerformanceSource,
+  link: string | null,
+  days: readonly string[],
+  zone: string,
+): LinkDay[] {
+  let figures: Map<string, ChannelFigures>;
+  if (link === null) {
+    const channel = resultsByDay(source.channelResults);
+    const linked = source.links.map((entry) => resultsByDay(entry.results));
+    figures = new Map(
+      [...channel].map(([day, total]) => {
+        const sumOf = (key: keyof ChannelFigures) =>
+          Math.max(0, total[key] - linked.reduce((sum, byDay) => sum + (byDay.get(day)?.[key] ?? 0), 0));
+        return [day, { joins: sumOf("joins"), leaves: sumOf("leaves"), joinRequests: sumOf("joinRequests") }];
+      }),
+    );
+  } else {
+    figures = resultsByDay(source.links.find((entry) => entry.url === link)?.results ?? []);
+  }
+  const salesByDay = new Map<string, Sale[]>();
+  for (const sale of source.sales) {
+    if ((sale.invitationLink ?? null) !== link || !sale.date) continue;
+    const day = localDate(sale.date, zone);
+    const daySales = salesByDay.get(day);
+    if (daySales) daySales.push(sale);
+    else salesByDay.set(day, [sale]);
+  }
+  return days.map((date) => {
+    const summary = summarizeSales(salesByDay.get(date) ?? []);
+    return { date, ...(figures.get(date) ?? noFigures()), sales: summary.count, revenue: summary.totals };
+  });
+}
+
+export interface CachedLinkPerformance {
+  source: LinkPerformanceSource;
+  performance: LinkPerformance;
 }
 
 export interface LinkPerformanceCache {
-  /** The figures for an operator's channel and period, from premiumpay at most once per `ttlMs`. */
+  /**
+   * The figures for an operator's channel and period, from premiumpay at most once per time to live; `fresh` asks
+   * again (the Refresh button).
+   */
   get(
     operatorId: number | string,
     client: PremiumpayClient,
     channelId: number,
     period: Period,
-  ): Promise<LinkPerformance>;
+    zone: string,
+    options?: { fresh?: boolean },
+  ): Promise<CachedLinkPerformance>;
 }
 
 /**
- * Moving between the link screens asks premiumpay nothing new for a few minutes. Keyed by operator, so two
- * operators never share figures; concurrent asks share one fetch; a failure is not remembered.
+ * Moving between the link screens asks premiumpay nothing new for a few minutes. An answer depends on the operator
+ * (two operators never share figures), the channel and the period's local dates in the operator's zone: "last 7
+ * days" asked at 10:15 and at 10:16 is the same entry. A period that reaches today is still growing, so it lives
+ * `liveTtlMs` only. Concurrent asks share one fetch; a failure is not remembered.
  */
 export function createLinkPerformanceCache(options: {
   now: () => Date;
   ttlMs?: number;
+  liveTtlMs?: number;
   maxEntries?: number;
 }): LinkPerformanceCache {
   const ttlMs = options.ttlMs ?? 3 * 60_000;
+  const liveTtlMs = options.liveTtlMs ?? 60_000;
   const maxEntries = options.maxEntries ?? 1_000;
-  const entries = new Map<string, { at: number; value: Promise<LinkPerformance> }>();
+  const entries = new Map<string, { until: number; value: Promise<CachedLinkPerformance> }>();
   return {
-    get(operatorId, client, channelId, period) {
-      const key = `${operatorId}|${channelId}|${period.from.toISOString()}|${period.to.toISOString()}`;
-      const now = options.now().getTime();
+    get(operatorId, client, channelId, period, zone, { fresh = false } = {}) {
+      const fromDate = localDate(period.from, zone);
+      const toDate = localDate(period.to, zone);
+      const key = `${operatorId}|${channelId}|${zone}|${fromDate}|${toDate}`;
+      const at = options.now();
+      const now = at.getTime();
       const cached = entries.get(key);
-      if (cached && now - cached.at < ttlMs) return cached.value;
-      const value = fetchLinkPerformance(client, channelId, period);
+      if (!fresh && cached && now < cached.until) return cached.value;
+      const value = fetchLinkPerformanceSource(client, channelId, period).then((source) => ({
+        source,
+        performance: linkPerformanceOf(source),
+      }));
       entries.delete(key);
       // Map order is insertion order: the first key is the oldest entry.
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-      entries.set(key, { at: now, value });
+      const live = toDate >= localDate(at, zone);
+      entries.set(key, { until: now + (live ? liveTtlMs : ttlMs), value });
       value.catch(() => {
         if (entries.get(key)?.value === value) entries.delete(key);
       });

@@ -97,6 +97,29 @@ describe("/digest settings", () => {
     }
   });
 
+  it("turns the 'last 7 days' chart on (saved at once, in the preview too) and off, refusing a stale toggle", async () => {
+    const chartOn = digestCallback.pack("chart", 1);
+    const off = operator.botMessages().findLast(hasButton(chartOn))!;
+    expect(off.text).toContain("Chart of the last 7 days: off");
+    const on = await operator.click("Add a chart of the last 7 days", /Chart of the last 7 days: 📊 on/);
+    expect(await h.app.deps.digestCharts!.enabled(operator.chatId)).toBe(true);
+    // The old "turn on" button of the previous step changes nothing.
+    const stale = await operator.answerTo(on.messageId, stampedLike(off, chartOn));
+    expect(stale.answer?.text).toMatch(/expired/);
+
+    const photo = operator.nextBotMessage((message) => message.media?.kind === "photo");
+    const settingsAgain = operator.nextBotMessage(hasButton(digestCallback.pack("chart", 0)));
+    await operator.click("Send me a preview now", /Your sales on/);
+    const png = (await photo).media!.bytes;
+    expect(png.subarray(1, 4).toString("ascii")).toBe("PNG");
+    expect(png.readUInt32BE(16)).toBe(1080);
+    expect((await photo).text).toContain("Your last 7 days");
+    await settingsAgain;
+
+    await operator.click("No chart under the digest", /Chart of the last 7 days: off/);
+    expect(await h.app.deps.digestCharts!.enabled(operator.chatId)).toBe(false);
+  });
+
   it("closes with Done, and /digest opens it again", async () => {
     await operator.click("Done", /Digest settings saved/);
     const screen = await operator.send("/digest", /Daily sales digest/);

@@ -8,6 +8,7 @@ import {
   type Harness,
   hasButton,
   type OperatorDriver,
+  stampedLike,
   startHarness,
 } from "../support/harness.js";
 
@@ -247,6 +248,78 @@ describe("/links", () => {
     await h.restart();
     const photo = await op.click("Chart", (message) => message.media?.kind === "photo");
     expect(photo.media!.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  });
+
+  it("opens a link's own screen with its days and a chart, and goes back without asking premiumpay again", async () => {
+    const { op, clientId, first } = await fixture();
+    const asked = () => h.premiumpay.requests.filter((request) => request.clientId === clientId).length;
+    const list = await openLinks(op);
+    expect(callbackDataOf(list)).toEqual(expect.arrayContaining(["pe1:0", "pe1:1", "pe1:2", "pe1:3"]));
+    const listChart = stampedLike(list, "sv1:chart");
+    const afterList = asked();
+
+    const photo = op.nextBotMessage((message) => message.media?.kind === "photo");
+    const detail = await op.click(`1. ${first.name}`, hasButton("lb1"));
+    const png = (await photo).media!.bytes;
+    expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(png.readUInt32BE(16)).toBe(1080);
+    expect((await photo).text).toContain(`Sales per day · ${CHANNEL} · ${first.name}`);
+    // Its days in Madrid: €10 on the 26th, $50 and €10 on the 27th (largest first), €10 on the 28th.
+    const dayLine = (day: string) => detail.text.split("\n").find((line) => line.includes(day)) ?? "";
+    expect(dayLine("Mar 26")).toMatch(/1 sale · €10\.00/);
+    expect(dayLine("Mar 27")).toMatch(/2 sales · \$50\.00 · €10\.00/);
+    expect(dayLine("Mar 28")).toMatch(/1 sale · €10\.00/);
+    expect(figuresOf(detail, "Total")).toMatch(/4 sales/);
+    // The list's old buttons are refused on the link's screen.
+    const stale = await op.answerTo(list.messageId, listChart);
+    expect(stale.answer?.text).toMatch(/expired/);
+
+    const back = await op.click("Back to the links", hasButton("sv1:chart"));
+    expect(back.messageId).toBe(detail.messageId);
+    expect(back.text).toContain(`1. ${first.name}`);
+    const direct = await op.click("Direct / no link", hasButton("lb1"));
+    expect(direct.text).toMatch(/1 sale · €4\.00/);
+    await op.click("Back to the links", hasButton("sv1:chart"));
+    expect(asked()).toBe(afterList);
+
+    // Another period asks once; back to the first one asks nothing.
+    await op.click(
+      "Yesterday",
+      (message) => message.text.includes("Yesterday") && hasButton("sv1:chart")(message),
+    );
+    const afterYesterday = asked();
+    expect(afterYesterday).toBeGreaterThan(afterList);
+    await op.click(
+      "Last 7 days",
+      (message) => message.text.includes("Last 7 days") && hasButton("sv1:chart")(message),
+    );
+    expect(asked()).toBe(afterYesterday);
+    // Refresh asks again.
+    await op.click("Refresh", hasButton("sv1:chart"));
+    expect(asked()).toBeGreaterThan(afterYesterday);
+  });
+
+  it("a link's screen survives a restart: Back shows the list again, and a link opened after it asks once more", async () => {
+    const { op, clientId, second } = await fixture();
+    const asked = () => h.premiumpay.requests.filter((request) => request.clientId === clientId).length;
+    await openLinks(op);
+    await op.click(`3. ${second.name}`, hasButton("lb1"));
+    await h.restart();
+    const before = asked();
+    const back = await op.click("Back to the links", hasButton("sv1:chart"));
+    expect(back.text).toContain(`3. ${second.name}`);
+    // The list is the flow's own record: going back asks nothing.
+    expect(asked()).toBe(before);
+    // The restarted bot has no cached answer: a link opened now asks premiumpay again, with Retry if it fails.
+    h.premiumpay.faults.set("channelSales", { status: 503 });
+    try {
+      await op.click(`3. ${second.name}`, /cannot be reached/);
+    } finally {
+      h.premiumpay.faults.clear();
+    }
+    const detail = await op.click("Try again", hasButton("lb1"));
+    expect(detail.text).toContain(second.name);
+    expect(asked()).toBeGreaterThan(before);
   });
 
   it("answers a button of an earlier run as expired and sends nothing", async () => {

@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderTable } from "../../src/format/table.js";
 import type { SandboxRequest, SandboxSale } from "../../src/sandbox/premiumpay/index.js";
@@ -77,6 +78,17 @@ function blocksOf(
     const [header = "", , ...rest] = unescapeHtml(match[2]!).split("\n");
     return { heading: unescapeHtml(match[1]!), header, rows: rest.slice(0, -2), total: rest.at(-1)! };
   });
+}
+
+/** From a report screen: Another report → PayPal → its "Fitness Premium" service, at the period question. */
+async function anotherPaypalServiceReport(op: OperatorDriver, clientId: string) {
+  await op.click("Another report", /Which report/);
+  await op.click("Sales of a gateway or service", /Which gateway\?/);
+  await op.click("PayPal", /All its services/);
+  const paypal = h.premiumpay.data(clientId).gateways.find((g) => g.name === "PayPal")!;
+  const service = paypal.services.find((s) => s.name.startsWith("Fitness Premium"))!;
+  await op.click(service.name, /Which period|PayPal/);
+  return { paypal, service };
 }
 
 const cells = (line: string) => line.trim().split(/\s{2,}/);
@@ -419,6 +431,7 @@ describe("/report", () => {
       }
       expect(callbackDataOf(result)).toEqual([
         "sv1:refresh",
+        "sv1:export",
         "sv1:today",
         "sv1:yesterday",
         "sv1:last30",
@@ -561,12 +574,7 @@ describe("/report", () => {
     for (const [currency, cents] of byCurrency)
       expect(whole.result.text).toContain(money(cents / 100, currency));
 
-    await op.click("Another report", /Which report/);
-    await op.click("Sales of a gateway or service", /Which gateway\?/);
-    await op.click("PayPal", /All its services/);
-    const paypal = data.gateways.find((g) => g.name === "PayPal")!;
-    const service = paypal.services.find((s) => s.name.startsWith("Fitness Premium"))!;
-    await op.click(service.name, /Which period|PayPal/);
+    const { paypal, service } = await anotherPaypalServiceReport(op, clientId);
     const one = await requestsDuring("sales", () => op.click("Last 30 days", /Sales:/));
     expect(one.bodies).toEqual([
       {
@@ -581,6 +589,45 @@ describe("/report", () => {
     );
     expect(one.result.text).toContain(`PayPal · ${service.name}`);
     expect(one.result.text).toContain(`Sales: ${serviceSales.length}\n`);
+  });
+
+  it("exports an account-wide report's sales, and a gateway service's sales, as CSV rows equal to the sandbox's", async () => {
+    const op = await operator();
+    const { clientId } = h.premiumpay.demoClient;
+    const data = h.premiumpay.data(clientId);
+    const utc = (sale: SandboxSale) => sale.date.toISOString().replace(/\.\d{3}Z$/, "Z");
+    const csvRows = async (label: string) => {
+      const document = await op.click(label, (message) => message.media?.kind === "document");
+      const bytes = document.media!.bytes;
+      expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const [, ...rows] = parse(bytes, { bom: true }) as string[][];
+      return { fileName: document.media!.fileName, rows };
+    };
+
+    await op.send("/report", /Which report/);
+    await op.click("Sales by country", /Which period/);
+    await op.click("Yesterday", /Yesterday, /);
+    const all = await csvRows("Export");
+    expect(all.fileName).toBe("sales-all-channels-2026-03-28_2026-03-28.csv");
+    const yesterday = data.sales.filter((sale) => inRange(sale, RANGES.yesterday));
+    expect(yesterday.length).toBeGreaterThan(0);
+    expect(all.rows.map((row) => [row[1], row[2], row[3]]).sort()).toEqual(
+      yesterday.map((sale) => [utc(sale), sale.amount.toFixed(2), sale.currency]).sort(),
+    );
+    // The report's figures again below the file, with their buttons.
+    await op.nextBotMessage(hasButton("sv1:export"));
+
+    const { paypal, service } = await anotherPaypalServiceReport(op, clientId);
+    await op.click("Last 7 days", /Sales:/);
+    const one = await csvRows("Export");
+    expect(one.fileName).toMatch(/^sales-paypal-fitness-premium.*-2026-03-23_2026-03-29\.csv$/);
+    const serviceSales = data.sales.filter(
+      (sale) => sale.gatewayId === paypal.id && sale.serviceId === service.id && inRange(sale, RANGES.last7),
+    );
+    expect(serviceSales.length).toBeGreaterThan(0);
+    expect(one.rows.map((row) => [row[1], row[2], row[3]]).sort()).toEqual(
+      serviceSales.map((sale) => [utc(sale), sale.amount.toFixed(2), sale.currency]).sort(),
+    );
   });
 
   it("pages through 30 services and refuses a gateway that is not the operator's", async () => {

@@ -5,6 +5,7 @@ import {
   type Harness,
   hasButton,
   type OperatorDriver,
+  stampedLike,
   startHarness,
 } from "../support/harness.js";
 
@@ -328,6 +329,60 @@ describe("/sales", () => {
 
     const back = await op.click("Today", /Today, 2026-03-29/);
     expect(back.messageId).toBe(first.messageId);
+  });
+
+  it("Last 7 days offers a sales-per-day chart, one panel per currency, never a sum of two currencies", async () => {
+    clock = START;
+    const account = h.premiumpay.addClient({ channelNames: ["Chart Club"] });
+    const channel = h.premiumpay.data(account.clientId).channels[0]!;
+    const sell = (date: string, amount: number, currency: string) =>
+      h.premiumpay.addSale(account.clientId, {
+        channelId: channel.id,
+        date: new Date(date),
+        amount,
+        currency,
+      });
+    sell("2026-03-24T10:00:00Z", 10, "EUR");
+    sell("2026-03-26T10:00:00Z", 20, "EUR");
+    sell("2026-03-26T11:00:00Z", 30, "USD");
+    // Before the period: in no figure.
+    sell("2026-03-20T10:00:00Z", 500, "EUR");
+    const op = await operatorIn("Europe/Madrid", { account });
+    const today = await openSales(op, "Chart Club");
+    expect(callbackDataOf(today)).not.toContain("sv1:chart");
+    // A forged Chart button on "today" is refused and sends nothing.
+    const forged = await op.answerTo(today.messageId, stampedLike(today, "sv1:chart"));
+    expect(forged.answer?.text).toMatch(/expired/);
+
+    const week = await op.click("Last 7 days", /Last 7 days:/);
+    expect(callbackDataOf(week)).toContain("sv1:chart");
+    const photo = await op.click("Chart", (message) => message.media?.kind === "photo");
+    const png = photo.media!.bytes;
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.readUInt32BE(16)).toBe(1080);
+    // Two currency panels are taller than one.
+    expect(png.readUInt32BE(20)).toBeGreaterThan(700);
+    expect(photo.text).toContain("Sales per day · Chart Club");
+    expect(photo.text).toContain("EUR: €30.00 · 2 sales");
+    expect(photo.text).toContain("USD: $30.00 · 1 sale");
+    expect(photo.text).not.toMatch(/60\.00|530|510/);
+    expect(op.botMessages().filter((message) => message.media)).toHaveLength(1);
+    // The figures again under the photo, with their buttons.
+    await op.nextBotMessage(
+      (message) => message.messageId > photo.messageId && hasButton("sv1:chart")(message),
+    );
+  });
+
+  it("a chart of /sales in Spanish", async () => {
+    clock = START;
+    const op = await operatorIn("Europe/Madrid", { languageCode: "es" });
+    await op.send("/sales", hasButton(/^cp:c:/));
+    await op.click("Idiomas Express", hasButton("sl1:all:0"));
+    await op.click(/Todos los enlaces/, /Ventas:/);
+    await op.click(/Últimos 7 días/, hasButton("sv1:chart"));
+    const photo = await op.click("Gráfico", (message) => message.media?.kind === "photo");
+    expect(photo.text).toContain("Ventas por día · Idiomas Express");
+    expect(photo.media!.bytes.readUInt32BE(16)).toBe(1080);
   });
 
   it("Another channel keeps the figures, removes their buttons and opens the picker again", async () => {

@@ -89,6 +89,22 @@ describe("charts", async () => {
     expect((await salesPerDayChart(daily, heading, "en", plainText("en"))).png.equals(a)).toBe(true);
   });
 
+  it("charts rendered one after another or at once draw the same pictures", async () => {
+    const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
+    const heading = { name: "Trading VIP" };
+    const draw = [
+      () => salesPerDayChart(daily, heading, "en", plainText("en")),
+      () => revenueByLinkChart(links(), MONTH, heading, "es", plainText("es")),
+      () => lastWeekChart(daily, "en", plainText("en")),
+    ];
+    const oneByOne: Buffer[] = [];
+    for (const chart of draw) oneByOne.push((await chart()).png);
+    const atOnce = await Promise.all([...draw, ...draw].map((chart) => chart()));
+    expect(atOnce.map((image) => image.png)).toEqual([...oneByOne, ...oneByOne]);
+    // Each keeps its own height, rendered at once.
+    expect(new Set(atOnce.slice(0, 3).map((image) => image.png.readUInt32BE(20))).size).toBe(3);
+  });
+
   it("Spanish labels draw a different picture from English ones", async () => {
     const daily = dailyTotals(novemberSales, NOVEMBER, ZONE);
     const heading = { name: "Trading VIP" };

@@ -4,6 +4,7 @@ import {
   combineLinkPerformance,
   createLinkPerformanceCache,
   fetchLinkPerformance,
+  linkDays,
 } from "../../src/reports/link-performance.js";
 import type { PremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import { sale as saleAt } from "../charts/support.js";
@@ -101,26 +102,96 @@ describe("link performance from premiumpay", () => {
 
   it("caches per operator for a few minutes; a failure is not remembered", async () => {
     let now = NOW;
+    // A closed period (yesterday in UTC) keeps the long time to live.
+    const closed = { from: ago(2), to: ago(1) };
     const cache = createLinkPerformanceCache({ now: () => now, ttlMs: 180_000 });
     const channel = sandbox.data(sandbox.demoClient.clientId).channels[0]!;
     const client = clientFor(sandbox);
-    const first = await cache.get(1, client, channel.id, period);
+    const get = (operator: number, range = closed) => cache.get(operator, client, channel.id, range, "UTC");
+    const first = await get(1);
     const asked = sandbox.requests.length;
-    expect(await cache.get(1, client, channel.id, period)).toBe(first);
+    expect(await get(1)).toBe(first);
     expect(sandbox.requests.length).toBe(asked);
     // Another operator never gets the first one's figures.
-    await cache.get(2, client, channel.id, period);
+    await get(2);
     expect(sandbox.requests.length).toBe(asked * 2);
     now = new Date(NOW.getTime() + 180_000);
-    await cache.get(1, client, channel.id, period);
+    await get(1);
     expect(sandbox.requests.length).toBe(asked * 3);
 
     sandbox.faults.set("channelSales", { status: 500 }, { times: 10 });
-    await expect(cache.get(3, client, channel.id, period)).rejects.toMatchObject({
-      kind: expect.any(String),
-    });
+    await expect(get(3)).rejects.toMatchObject({ kind: expect.any(String) });
     sandbox.faults.clear();
-    const recovered = await cache.get(3, client, channel.id, period);
-    expect(recovered.totals.sales).toBe(first.totals.sales);
+    const recovered = await get(3);
+    expect(recovered.performance.totals.sales).toBe(first.performance.totals.sales);
+  });
+
+  it("keys a period by its local dates: a rolling period asked a minute later is the same entry, until the short TTL", async () => {
+    let now = NOW;
+    const cache = createLinkPerformanceCache({ now: () => now, ttlMs: 180_000, liveTtlMs: 60_000 });
+    const channel = sandbox.data(sandbox.demoClient.clientId).channels[0]!;
+    const client = clientFor(sandbox);
+    const zone = "Europe/Madrid";
+    const lastWeek = (at: Date) => ({ from: ago(6), to: at });
+    const first = await cache.get(1, client, channel.id, lastWeek(now), zone);
+    const asked = sandbox.requests.length;
+    now = new Date(NOW.getTime() + 30_000);
+    expect(await cache.get(1, client, channel.id, lastWeek(now), zone)).toBe(first);
+    expect(sandbox.requests.length).toBe(asked);
+    // The same dates in another zone are another question.
+    await cache.get(1, client, channel.id, lastWeek(now), "Asia/Tokyo");
+    expect(sandbox.requests.length).toBe(asked * 2);
+    // A period reaching today expires with the short time to live.
+    now = new Date(NOW.getTime() + 61_000);
+    expect(await cache.get(1, client, channel.id, lastWeek(now), zone)).not.toBe(first);
+    expect(sandbox.requests.length).toBe(asked * 3);
+    // Refresh asks again at once.
+    await cache.get(1, client, channel.id, lastWeek(now), zone, { fresh: true });
+    expect(sandbox.requests.length).toBe(asked * 4);
+  });
+});
+
+describe("a link day by day", () => {
+  it("splits a link's results by premiumpay's date and its sales by local day; the direct row gets the rest", () => {
+    const row = (date: string, joins: number) => ({ date, joins, leaves: 1, join_requests: 0 });
+    const source = {
+      links: [
+        { url: "u:a", name: "a", results: [row("2026-03-27", 4), row("2026-03-28", 2)] },
+        { url: "u:b", name: "b", results: [row("2026-03-28", 1)] },
+      ],
+      channelResults: [row("2026-03-27", 5), row("2026-03-28", 2), { joins: 9 }],
+      sales: [
+        saleAt("2026-03-27T23:30:00Z", 10, "EUR", "u:a"),
+        saleAt("2026-03-28T08:00:00Z", 5, "USD", "u:a"),
+        saleAt("2026-03-28T10:00:00Z", 3, "EUR", null),
+      ],
+    };
+    const days = ["2026-03-27", "2026-03-28"];
+    // 23:30 UTC is already the 28th in Madrid (UTC+1 before the change to summer time).
+    expect(linkDays(source, "u:a", days, "Europe/Madrid")).toEqual([
+      { date: "2026-03-27", joins: 4, leaves: 1, joinRequests: 0, sales: 0, revenue: [] },
+      {
+        date: "2026-03-28",
+        joins: 2,
+        leaves: 1,
+        joinRequests: 0,
+        sales: 2,
+        revenue: [
+          { currency: "EUR", amount: 10, count: 1 },
+          { currency: "USD", amount: 5, count: 1 },
+        ],
+      },
+    ]);
+    expect(linkDays(source, null, days, "Europe/Madrid")).toEqual([
+      { date: "2026-03-27", joins: 1, leaves: 0, joinRequests: 0, sales: 0, revenue: [] },
+      {
+        date: "2026-03-28",
+        joins: 0,
+        leaves: 0,
+        joinRequests: 0,
+        sales: 1,
+        revenue: [{ currency: "EUR", amount: 3, count: 1 }],
+      },
+    ]);
   });
 });

@@ -19,6 +19,13 @@ export const salesViewCallback = defineCallback(
   "sv1",
   cbEnum([...PERIOD_KINDS, "refresh", "other", ...PERIOD_ACTIONS]),
 );
+export type SalesViewAction = NonNullable<ReturnType<typeof salesViewCallback.unpack>>[0];
+
+/** An entry of a period screen's figures opening its own screen (a link of /links): its index in the figures. */
+export const periodEntryCallback = defineCallback("pe1", cbInt);
+
+/** "Back to the links" on a link's own screen in /links. */
+export const linkBackCallback = defineCallback("lb1");
 
 export const REPORT_KINDS = ["country", "payment_method", "service", "gateway"] as const;
 

@@ -1,7 +1,8 @@
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard, InputFile } from "grammy";
 import { z } from "zod";
 import { createLimiter } from "../../delivery/limit.js";
 import { buildDigest } from "../../digest/build.js";
+import { weekChartPhoto } from "../../digest/chart.js";
 import { localDate } from "../../time.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { digestCallback } from "../callback-data/digest.js";
@@ -44,6 +45,8 @@ interface Settings {
   time: string;
   channelIds: number[] | null;
   timezone: string;
+  /** The "last 7 days" chart under the digest; null where the bot keeps no such choice. */
+  chart: boolean | null;
 }
 
 function mainText(ctx: FlowContext, settings: Settings): string {
@@ -54,11 +57,14 @@ function mainText(ctx: FlowContext, settings: Settings): string {
     settings.channelIds === null
       ? ctx.html("digest-settings-channels-all")
       : ctx.html("digest-settings-channels-chosen", { chosen: settings.channelIds.length }),
+    ...(settings.chart === null
+      ? []
+      : [ctx.html(settings.chart ? "digest-settings-chart-on" : "digest-settings-chart-off")]),
   ].join("\n");
 }
 
 function mainKeyboard(ctx: FlowContext, settings: Settings): InlineKeyboard {
-  return new InlineKeyboard()
+  const keyboard = new InlineKeyboard()
     .text(
       ctx.t(settings.enabled ? "digest-button-off" : "digest-button-on"),
       digestCallback.pack(settings.enabled ? "off" : "on", 0),
@@ -68,7 +74,16 @@ function mainKeyboard(ctx: FlowContext, settings: Settings): InlineKeyboard {
     .text(ctx.t("digest-button-channels"), digestCallback.pack("chs", 0))
     .row()
     .text(ctx.t("digest-button-preview"), digestCallback.pack("pv", 0))
-    .row()
+    .row();
+  if (settings.chart !== null) {
+    keyboard
+      .text(
+        ctx.t(settings.chart ? "digest-button-chart-off" : "digest-button-chart-on"),
+        digestCallback.pack("chart", settings.chart ? 0 : 1),
+      )
+      .row();
+  }
+  return keyboard
     .text(ctx.t("digest-button-done"), digestCallback.pack("done", 0))
     .text(ctx.t("button-cancel"), cancelCallback.pack());
 }
@@ -109,8 +124,8 @@ async function askTime(screen: Screen, timezone: string): Promise<string | undef
   }
 }
 
-/** Sends the digest as it would look today; the day is not marked as sent, so the scheduled one still comes. */
-async function sendPreview(screen: Screen, timezone: string): Promise<void> {
+/** Sends the digest as it would look today, with its chart when on; the day is not marked as sent. */
+async function sendPreview(screen: Screen, timezone: string, chart: boolean): Promise<void> {
   const { ctx, conversation } = screen;
   const { deps } = ctx;
   const userId = ctx.from!.id;
@@ -125,6 +140,21 @@ async function sendPreview(screen: Screen, timezone: string): Promise<void> {
       link_preview_options: { is_disabled: true },
     });
     for (const message of rest) await ctx.reply(message, { link_preview_options: { is_disabled: true } });
+    if (chart && built.kind === "digest") {
+      const chatId = ctx.chat!.id;
+      await conversation.external(async (outside) => {
+        // As under the real digest: a chart that cannot be drawn or sent leaves the text as it is.
+        try {
+          const photo = await weekChartPhoto(built.chart, deps.i18n);
+          await outside.api.sendPhoto(chatId, new InputFile(photo.png, "week.png"), {
+            caption: photo.caption,
+            parse_mode: "HTML",
+          });
+        } catch (error) {
+          deps.logger.warn({ err: error, userId }, "digest preview chart not sent");
+        }
+      });
+    }
     return;
   }
   await ctx.api.editMessageText(ctx.chat!.id, preparing.message_id, ctx.html("digest-preview-failed"));
@@ -142,6 +172,7 @@ export async function digestSettingsFlow(screen: Screen): Promise<void> {
         time: operator?.digest.time ?? deps.config.digest.defaultTime,
         channelIds: operator?.digest.channelIds ?? null,
         timezone: operator?.timezone ?? deps.config.defaultTimezone,
+        chart: deps.digestCharts ? await deps.digestCharts.enabled(userId) : null,
       };
     });
   const save = (patch: { enabled?: boolean; time?: string }) =>
@@ -157,7 +188,9 @@ export async function digestSettingsFlow(screen: Screen): Promise<void> {
     else await screen.show(view.text, view.keyboard);
     below = false;
     const { ctx: answer, value } = await screen.button(digestCallback, {
-      accept: ([action]) => ["on", "off", "time", "chs", "pv", "done"].includes(action),
+      accept: ([action, value]) =>
+        ["on", "off", "time", "chs", "pv", "done"].includes(action) ||
+        (action === "chart" && settings.chart !== null && value === (settings.chart ? 0 : 1)),
       hintKey: "sales-use-buttons",
     });
     const [action] = value;
@@ -179,9 +212,12 @@ export async function digestSettingsFlow(screen: Screen): Promise<void> {
         },
         settings.channelIds,
       );
+    } else if (action === "chart") {
+      const on = value[1] === 1;
+      await screen.conversation.external(() => deps.digestCharts?.setEnabled(userId, on));
     } else if (action === "pv") {
       await screen.retire();
-      await sendPreview(screen, settings.timezone);
+      await sendPreview(screen, settings.timezone, settings.chart === true);
       // The settings come back below the preview, so they stay in view.
       below = true;
     } else {

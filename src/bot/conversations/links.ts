@@ -1,24 +1,34 @@
-import { InputFile } from "grammy";
+import { InlineKeyboard, InputFile } from "grammy";
 import {
-  type CaptionTexts,
+  type DailyTotals,
+  dailyTotals,
   type LinkRevenue,
   localDays,
   revenueByLinkCaption,
   revenueByLinkChart,
+  salesPerDayCaption,
+  salesPerDayChart,
 } from "../../charts/index.js";
+import { trusted } from "../../format/html.js";
 import { formatCount, formatTotals, INTL_LOCALE } from "../../format/numbers.js";
 import { buttonLabel } from "../../format/text.js";
 import {
   createLinkPerformanceCache,
+  type LinkDay,
   type LinkPerformance,
   type LinkPerformanceCache,
   type LinkPerformanceRow,
+  linkDays,
 } from "../../reports/link-performance.js";
 import type { Period, PeriodKind } from "../../reports/periods.js";
-import type { BotDeps, FlowContext } from "../context.js";
+import { cancelCallback } from "../callback-data/index.js";
+import { linkBackCallback } from "../callback-data/sales.js";
+import type { BotContext, BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
+import { captionTexts } from "../screens/charts.js";
 import { exportAction } from "../screens/export.js";
 import {
+  fetchWithRetry,
   forEachPickedChannel,
   operatorZone,
   type PickedChannel,
@@ -57,8 +67,10 @@ function conversionText(ctx: FlowContext, conversion: number | undefined): strin
   }).format(conversion);
 }
 
+type Figures = Omit<LinkPerformanceRow, "link" | "name" | "conversion"> & { conversion?: number | undefined };
+
 /** A row without sales says so in words rather than a revenue placeholder. */
-function figuresLine(ctx: FlowContext, row: Omit<LinkPerformanceRow, "link" | "name">): string {
+function figuresLine(ctx: FlowContext, row: Figures): string {
   const { locale } = ctx;
   const counts = {
     joins: formatCount(row.joins, locale),
@@ -131,12 +143,7 @@ async function sendLinksChart(
   period: Period,
 ): Promise<void> {
   const { ctx, chatId } = screen;
-  const texts: CaptionTexts = {
-    locale: ctx.locale,
-    zone,
-    plain: (key, variables) => ctx.t(key, variables),
-    html: (key, variables) => ctx.html(key, variables),
-  };
+  const texts = captionTexts(ctx, zone);
   await screen.conversation.external(async (outside) => {
     const days = localDays(period, zone);
     const range = { first: days[0] ?? "", last: days.at(-1) ?? days[0] ?? "" };
@@ -150,9 +157,121 @@ async function sendLinksChart(
   });
 }
 
+/** The rows that get a button of their own on the list: the ranked links shown, then the direct row. */
+function openableRows(figures: LinkPerformance): LinkPerformanceRow[] {
+  return [...figures.rows.slice(0, MAX_LINK_ROWS), figures.direct];
+}
+
+function entryLabels(ctx: FlowContext, figures: LinkPerformance): string[] {
+  return openableRows(figures).map((row, index) =>
+    row.link === null ? ctx.t("links-direct") : `${index + 1}. ${rowName(ctx, row)}`,
+  );
+}
+
+/** A link's days, and its sales per day and currency for the chart: JSON-safe, kept by the flow. */
+interface LinkDaysView {
+  days: LinkDay[];
+  daily: DailyTotals;
+}
+
+function renderLinkDays(
+  ctx: FlowContext,
+  channel: PickedChannel,
+  row: LinkPerformanceRow,
+  zone: string,
+  view: LinkDaysView,
+  kind: PeriodKind,
+  period: Period,
+): string {
+  const lines = [
+    ctx.html("links-day-title", { channel: channel.name, name: rowName(ctx, row) }),
+    periodLine(ctx, kind, period, zone),
+    "",
+  ];
+  const active = view.days.filter((day) => day.joins + day.leaves + day.joinRequests + day.sales > 0);
+  if (active.length === 0) lines.push(ctx.html("links-day-none"));
+  const dayFormat = new Intl.DateTimeFormat(INTL_LOCALE[ctx.locale], {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+  });
+  for (const day of active) {
+    const conversion = day.joins > 0 ? day.sales / day.joins : undefined;
+    lines.push(
+      ctx.html("links-day", {
+        day: dayFormat.format(new Date(`${day.date}T00:00:00Z`)),
+        figures: trusted(figuresLine(ctx, { ...day, conversion })),
+      }),
+    );
+  }
+  lines.push("", ctx.html("links-totals"), figuresLine(ctx, row));
+  return lines.join("\n");
+}
+
+/**
+ * The day-by-day chart under a link's screen. A chart that fails to render or send is logged and left out: the
+ * figures are shown all the same.
+ */
+async function sendLinkDaysChart(
+  outside: BotContext,
+  ctx: FlowContext,
+  chatId: number,
+  heading: string,
+  zone: string,
+  daily: DailyTotals,
+): Promise<void> {
+  const texts = captionTexts(ctx, zone);
+  try {
+    const image = await salesPerDayChart(daily, { name: heading }, texts.locale, texts.plain);
+    await outside.api.sendPhoto(chatId, new InputFile(image.png, "link-days.png"), {
+      caption: salesPerDayCaption(daily, { name: heading }, texts),
+      parse_mode: "HTML",
+    });
+  } catch (error) {
+    ctx.deps.logger.warn({ err: error }, "the link's day-by-day chart was not sent");
+  }
+}
+
+/**
+ * A link's own screen: its figures day by day with a chart of its sales per day above, and a button back to the
+ * list. The figures come from the same cached answer as the list: opening links asks premiumpay nothing new.
+ */
+async function showLinkDays(
+  screen: Screen,
+  channel: PickedChannel,
+  zone: string,
+  row: LinkPerformanceRow,
+  kind: PeriodKind,
+  period: Period,
+): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
+  const view = await fetchWithRetry(screen, LINKS, () =>
+    withPremiumpay(deps, userId, async (client): Promise<LinkDaysView> => {
+      const { source } = await cacheOf(deps).get(userId, client, channel.id, period, zone);
+      const days = localDays(period, zone);
+      const sales = source.sales.filter((sale) => (sale.invitationLink ?? null) === row.link);
+      return { days: linkDays(source, row.link, days, zone), daily: dailyTotals(sales, period, zone) };
+    }),
+  );
+  await screen.retire();
+  const ctx = screen.ctx;
+  const heading = `${channel.name} · ${rowName(ctx, row)}`;
+  await screen.conversation.external((outside) =>
+    sendLinkDaysChart(outside, ctx, screen.chatId, heading, zone, view.daily),
+  );
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t("links-back-button"), linkBackCallback.pack())
+    .text(ctx.t("button-cancel"), cancelCallback.pack());
+  await screen.send(renderLinkDays(ctx, channel, row, zone, view, kind, period), keyboard);
+  await screen.button(linkBackCallback, { hintKey: "sales-use-buttons" });
+}
+
 /**
  * /links: a channel, a period, then each invitation link's joins, leaves, requests, sales, revenue and conversion,
- * ranked by revenue, with a chart and the period's sales as a CSV file on request.
+ * ranked by revenue, with a chart and the period's sales as a CSV file on request; each link opens its figures day
+ * by day.
  */
 export async function linksFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
@@ -161,8 +280,11 @@ export async function linksFlow(screen: Screen): Promise<void> {
   await forEachPickedChannel(screen, screen.ctx.html("links-purpose"), async (channel) => {
     await periodReport(screen, zone, screen.ctx.html("links-title", { channel: channel.name }), {
       retryStep: LINKS,
-      fetch: (period) =>
-        withPremiumpay(deps, userId, (client) => cacheOf(deps).get(userId, client, channel.id, period)),
+      fetch: (period, _kind, _now, fresh) =>
+        withPremiumpay(deps, userId, async (client) => {
+          const cached = await cacheOf(deps).get(userId, client, channel.id, period, zone, { fresh });
+          return cached.performance;
+        }),
       render: (ctx, figures, kind, period) => renderLinks(ctx, channel, zone, figures, kind, period),
       otherKey: "sales-another-channel",
       actions: [
@@ -172,8 +294,13 @@ export async function linksFlow(screen: Screen): Promise<void> {
           run: (flowScreen, figures, _kind, period) =>
             sendLinksChart(flowScreen, channel, zone, figures, period),
         },
-        exportAction(channel, zone, LINKS),
+        exportAction({ channel }, zone, LINKS),
       ],
+      entries: {
+        labels: entryLabels,
+        open: (flowScreen, figures, index, kind, period) =>
+          showLinkDays(flowScreen, channel, zone, openableRows(figures)[index]!, kind, period),
+      },
     });
   });
 }

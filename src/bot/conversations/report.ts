@@ -14,6 +14,7 @@ import {
 } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
+import { exportAction } from "../screens/export.js";
 import {
   fetchWithRetry,
   operatorZone,
@@ -80,6 +81,8 @@ async function aggregatedReport(screen: Screen, field: AggregateField, { deps, u
     render: (screenCtx, rows, kind, period) =>
       renderAggregated(screenCtx, field, periodLine(screenCtx, kind, period, zone), rows),
     otherKey: "report-another",
+    // The figures cover the whole account: so does the file.
+    actions: [exportAction({ channel: null }, zone, REPORT)],
   });
 }
 
@@ -203,6 +206,20 @@ async function gatewayReport(screen: Screen, scope: Scope): Promise<boolean> {
     render: (screenCtx, summary, kind, range) =>
       renderGatewaySales(screenCtx, gateway, service, periodLine(screenCtx, kind, range, zone), summary),
     otherKey: "report-another",
+    actions: [
+      exportAction(
+        {
+          channel: null,
+          gateway: {
+            id: gateway.id,
+            name: service ? `${gateway.name} ${service.name}` : gateway.name || `#${gateway.id}`,
+            ...(service ? { serviceId: service.id } : {}),
+          },
+        },
+        zone,
+        REPORT,
+      ),
+    ],
   });
   return true;
 }

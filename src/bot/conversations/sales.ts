@@ -1,4 +1,5 @@
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard, InputFile } from "grammy";
+import { type DailyTotals, dailyTotals, salesPerDayCaption, salesPerDayChart } from "../../charts/index.js";
 import { formatChange, formatTotals } from "../../format/numbers.js";
 import { buttonLabel } from "../../format/text.js";
 import { localBounds, type Period, type PeriodKind, yesterdayUntilSameTime } from "../../reports/periods.js";
@@ -7,6 +8,7 @@ import { cancelCallback } from "../callback-data/index.js";
 import { salesLinkCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
+import { captionTexts } from "../screens/charts.js";
 import { exportAction } from "../screens/export.js";
 import {
   forEachPickedChannel,
@@ -35,7 +37,12 @@ interface SalesFigures {
   current: SalesSummary;
   /** Yesterday until the same local time; only for "today". */
   previous: SalesSummary | null;
+  /** Per local day and currency, for the chart; only for periods of several days. */
+  daily: DailyTotals | null;
 }
+
+/** A chart of days needs several of them: "today" and "yesterday" are one bar. */
+const isMultiDay = (kind: PeriodKind) => kind !== "today" && kind !== "yesterday";
 
 type ChosenLink = PickedChannel["links"][number] | null;
 
@@ -68,20 +75,20 @@ function fetchSales(
   return (period, kind, now) =>
     withPremiumpay(deps, userId, async (client) => {
       const salesIn = async (range: Period) =>
-        summarizeSales(
-          salesWithin(
-            await client.channelSales({
-              channelId,
-              from: range.from,
-              to: range.to,
-              ...(link ? { invitationLink: link.url } : {}),
-            }),
-            range,
-          ),
+        salesWithin(
+          await client.channelSales({
+            channelId,
+            from: range.from,
+            to: range.to,
+            ...(link ? { invitationLink: link.url } : {}),
+          }),
+          range,
         );
-      const current = await salesIn(period);
-      const previous = kind === "today" ? await salesIn(yesterdayUntilSameTime(now, zone)) : null;
-      return { current, previous };
+      const sales = await salesIn(period);
+      const previous =
+        kind === "today" ? summarizeSales(await salesIn(yesterdayUntilSameTime(now, zone))) : null;
+      const daily = isMultiDay(kind) ? dailyTotals(sales, period, zone) : null;
+      return { current: summarizeSales(sales), previous, daily };
     });
 }
 
@@ -139,6 +146,28 @@ function renderSales(
   return lines.join("\n");
 }
 
+const chartHeading = (channel: PickedChannel, link: ChosenLink) =>
+  link ? `${channel.name} · ${link.name || link.url}` : channel.name;
+
+/** The period's sales per day as a PNG photo with its caption, sent from `conversation.external`. */
+async function sendSalesChart(
+  screen: Screen,
+  heading: string,
+  zone: string,
+  daily: DailyTotals | null,
+): Promise<void> {
+  const { ctx, chatId } = screen;
+  if (!daily) return;
+  const texts = captionTexts(ctx, zone);
+  await screen.conversation.external(async (outside) => {
+    const image = await salesPerDayChart(daily, { name: heading }, texts.locale, texts.plain);
+    await outside.api.sendPhoto(chatId, new InputFile(image.png, "sales.png"), {
+      caption: salesPerDayCaption(daily, { name: heading }, texts),
+      parse_mode: "HTML",
+    });
+  });
+}
+
 /** /sales: a channel (and optionally one of its links), then today's sales compared with yesterday at this hour. */
 export async function salesFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
@@ -154,7 +183,16 @@ export async function salesFlow(screen: Screen): Promise<void> {
       render: (screenCtx, figures, kind, period) =>
         renderSales(screenCtx, channel, link, zone, figures, kind, period),
       otherKey: "sales-another-channel",
-      actions: [exportAction(channel, zone, SALES)],
+      actions: [
+        {
+          action: "chart",
+          labelKey: "sales-chart-button",
+          available: isMultiDay,
+          run: (flowScreen, figures) =>
+            sendSalesChart(flowScreen, chartHeading(channel, link), zone, figures.daily),
+        },
+        exportAction({ channel }, zone, SALES),
+      ],
     });
   });
 }

@@ -1,5 +1,10 @@
 import { InputFile } from "grammy";
-import { ExportPeriodError, ExportTooLargeError, exportSales } from "../../export/index.js";
+import {
+  ExportPeriodError,
+  ExportTooLargeError,
+  exportSales,
+  type SalesExportRequest,
+} from "../../export/index.js";
 import type { Period } from "../../reports/periods.js";
 import type { BotContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
@@ -42,14 +47,17 @@ function progressLine(outside: BotContext, chatId: number, text: (rows: number) 
   };
 }
 
+/** What a file holds: one channel's sales, or every channel's (optionally one gateway's only). */
+export type ExportScope = Pick<SalesExportRequest, "channel" | "gateway">;
+
 /**
- * Sends the channel's sales of the period as a CSV document below the screen. Built and sent in
+ * Sends the sales of the period in `scope` as a CSV document below the screen. Built and sent in
  * `conversation.external` (a replay sends nothing again); a premiumpay failure is shown with Retry, a period too
  * long or too large for one file is explained in a message.
  */
 export async function sendSalesExport(
   screen: Screen,
-  channel: { id: number; name: string },
+  scope: ExportScope,
   period: Period,
   zone: string,
   retryStep: string,
@@ -63,7 +71,7 @@ export async function sendSalesExport(
       try {
         const file = await exportSales({
           client,
-          channel,
+          ...scope,
           period,
           zone,
           t: (key, variables) => ctx.t(key, variables),
@@ -91,15 +99,11 @@ export async function sendSalesExport(
   );
 }
 
-/** "📤 Export" under a period screen: the channel's sales of the period shown, whatever the screen's figures are. */
-export function exportAction<T>(
-  channel: { id: number; name: string },
-  zone: string,
-  retryStep: string,
-): PeriodScreenAction<T> {
+/** "📤 Export" under a period screen: the sales in `scope` of the period shown, whatever the screen's figures are. */
+export function exportAction<T>(scope: ExportScope, zone: string, retryStep: string): PeriodScreenAction<T> {
   return {
     action: "export",
     labelKey: "export-button",
-    run: (screen, _figures, _kind, period) => sendSalesExport(screen, channel, period, zone, retryStep),
+    run: (screen, _figures, _kind, period) => sendSalesExport(screen, scope, period, zone, retryStep),
   };
 }

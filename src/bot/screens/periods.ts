@@ -3,7 +3,13 @@ import { formatTotals } from "../../format/numbers.js";
 import { localBounds, PERIOD_KINDS, type Period, type PeriodKind, periodOf } from "../../reports/periods.js";
 import type { CurrencyTotal } from "../../reports/sales-summary.js";
 import { cancelCallback } from "../callback-data/index.js";
-import { type PeriodAction, periodCallback, salesViewCallback } from "../callback-data/sales.js";
+import {
+  type PeriodAction,
+  periodCallback,
+  periodEntryCallback,
+  type SalesViewAction,
+  salesViewCallback,
+} from "../callback-data/sales.js";
 import type { FlowContext } from "../context.js";
 import type { Outcome } from "../errors.js";
 import { flowNow } from "./clock.js";
@@ -73,13 +79,21 @@ export function periodLine(ctx: FlowContext, kind: PeriodKind, period: Period, z
   }
 }
 
-function resultKeyboard<T>(ctx: FlowContext, current: PeriodKind, spec: PeriodScreen<T>) {
-  const { kinds, otherKey, actions = [] } = spec;
-  const keyboard = new InlineKeyboard().text(
-    ctx.t("period-button-refresh"),
-    salesViewCallback.pack("refresh"),
-  );
-  for (const action of actions) keyboard.text(ctx.t(action.labelKey), salesViewCallback.pack(action.action));
+/** The actions a screen offers for this period (a chart of days needs more than one day). */
+const offeredActions = <T>(spec: PeriodScreen<T>, kind: PeriodKind) =>
+  (spec.actions ?? []).filter((action) => action.available?.(kind) ?? true);
+
+function resultKeyboard<T>(ctx: FlowContext, data: T, current: PeriodKind, spec: PeriodScreen<T>) {
+  const { kinds, otherKey, entries } = spec;
+  const keyboard = new InlineKeyboard();
+  (entries?.labels(ctx, data) ?? []).forEach((label, index) => {
+    keyboard.text(label, periodEntryCallback.pack(index));
+    if (index % 2 === 1) keyboard.row();
+  });
+  keyboard.row().text(ctx.t("period-button-refresh"), salesViewCallback.pack("refresh"));
+  for (const action of offeredActions(spec, current)) {
+    keyboard.text(ctx.t(action.labelKey), salesViewCallback.pack(action.action));
+  }
   keyboard.row();
   for (const kind of kinds) {
     if (kind !== current) keyboard.text(ctx.t(`period-button-${kind}`), salesViewCallback.pack(kind));
@@ -94,8 +108,18 @@ function resultKeyboard<T>(ctx: FlowContext, current: PeriodKind, spec: PeriodSc
 export interface PeriodScreenAction<T> {
   action: PeriodAction;
   labelKey: string;
+  /** Offered for these periods only; every period when absent. */
+  available?: (kind: PeriodKind) => boolean;
   /** Sends its messages from `conversation.external`; the figures are shown again below them afterwards. */
   run: (screen: Screen, data: T, kind: PeriodKind, period: Period) => Promise<void>;
+}
+
+/** Entries of the figures (the links of /links) as buttons, each opening a screen of its own. */
+export interface PeriodScreenEntries<T> {
+  /** One plain-text label per entry, in order (keep them few: they sit above the period buttons). */
+  labels: (ctx: FlowContext, data: T) => string[];
+  /** Shows the entry's screen; when it returns, the figures are shown again in the same message. */
+  open: (screen: Screen, data: T, index: number, kind: PeriodKind, period: Period) => Promise<void>;
 }
 
 export interface PeriodScreen<T> {
@@ -104,13 +128,26 @@ export interface PeriodScreen<T> {
   initial: PeriodKind;
   /** Name of the retry step (for the Retry button's payload). */
   retryStep: string;
-  /** Runs inside `conversation.external`: the value must be JSON-safe. */
-  fetch: (period: Period, kind: PeriodKind, now: Date) => Promise<Outcome<T>>;
+  /** Runs inside `conversation.external`: the value must be JSON-safe. `fresh` is true for the Refresh button. */
+  fetch: (period: Period, kind: PeriodKind, now: Date, fresh: boolean) => Promise<Outcome<T>>;
   render: (ctx: FlowContext, data: T, kind: PeriodKind, period: Period) => string;
   /** Label key of the "start over" button (another channel, another report). */
   otherKey: string;
   actions?: readonly PeriodScreenAction<T>[];
+  entries?: PeriodScreenEntries<T>;
 }
+
+type PeriodScreenAnswer = { entry: number } | { view: SalesViewAction };
+
+/** A period screen's buttons: its own view buttons, or one of its entries. */
+const periodScreenButtons = {
+  unpack(data: string | undefined): PeriodScreenAnswer | undefined {
+    const view = salesViewCallback.unpack(data);
+    if (view) return { view: view[0] };
+    const entry = periodEntryCallback.unpack(data);
+    return entry ? { entry: entry[0] } : undefined;
+  },
+};
 
 /**
  * Shows the figures of a period, refreshed and switched to other periods in place, with Retry when premiumpay
@@ -122,24 +159,38 @@ export async function showPeriodScreen<T>(
   spec: PeriodScreen<T>,
 ): Promise<void> {
   let kind = spec.initial;
+  let fresh = false;
   for (;;) {
     const now = await flowNow(screen.conversation, screen.ctx.deps);
     const period = periodOf(kind, now, zone);
     const shownKind = kind;
-    const data = await fetchWithRetry(screen, spec.retryStep, () => spec.fetch(period, shownKind, now));
-    await screen.show(spec.render(screen.ctx, data, kind, period), resultKeyboard(screen.ctx, kind, spec));
+    const asked: boolean = fresh;
+    const data: T = await fetchWithRetry(screen, spec.retryStep, () =>
+      spec.fetch(period, shownKind, now, asked),
+    );
+    const view = () => spec.render(screen.ctx, data, kind, period);
+    const keyboard = () => resultKeyboard(screen.ctx, data, kind, spec);
+    await screen.show(view(), keyboard());
     for (;;) {
-      // Only the periods and actions this screen offers: /sales has no 30-day button, so a forged one is refused.
-      const { value } = await screen.button(salesViewCallback, {
-        accept: ([action]) =>
-          isPeriodKind(action)
-            ? spec.kinds.includes(action)
-            : action === "refresh" ||
-              action === "other" ||
-              (spec.actions ?? []).some((offered) => offered.action === action),
+      // Only the periods, actions and entries this screen offers: /sales has no 30-day button, so a forged one is refused.
+      const { value } = await screen.button(periodScreenButtons, {
+        accept: (answer) =>
+          "entry" in answer
+            ? answer.entry < (spec.entries?.labels(screen.ctx, data).length ?? 0)
+            : isPeriodKind(answer.view)
+              ? spec.kinds.includes(answer.view)
+              : answer.view === "refresh" ||
+                answer.view === "other" ||
+                offeredActions(spec, kind).some((offered) => offered.action === answer.view),
         hintKey: "sales-use-buttons",
       });
-      const [action] = value;
+      if ("entry" in value) {
+        await spec.entries!.open(screen, data, value.entry, shownKind, period);
+        // Back from the entry: the same figures in the same message, nothing asked again.
+        await screen.show(view(), keyboard());
+        continue;
+      }
+      const action = value.view;
       if (action === "other") {
         await screen.retire();
         return;
@@ -147,12 +198,13 @@ export async function showPeriodScreen<T>(
       const offered = spec.actions?.find((candidate) => candidate.action === action);
       if (!offered) {
         if (isPeriodKind(action)) kind = action;
+        fresh = action === "refresh";
         break;
       }
       await screen.retire();
       await offered.run(screen, data, shownKind, period);
       // The figures again under what was sent, so their buttons stay at hand.
-      await screen.send(spec.render(screen.ctx, data, kind, period), resultKeyboard(screen.ctx, kind, spec));
+      await screen.send(view(), keyboard());
     }
   }
 }

@@ -8,7 +8,21 @@ export {
 export type { StoreLogger } from "./journaled-file.js";
 export { DataDirLockedError } from "./lock.js";
 export { createStore, type LowdbStore, type StoreOptions } from "./lowdb/index.js";
+export {
+  AUDIT_ACTIONS,
+  AUDIT_MAX_AGE_DAYS,
+  AUDIT_MAX_PER_ACCOUNT,
+  type AuditAction,
+  type AuditDetails,
+  type AuditEntry,
+  type AuditEntryInput,
+  type TeamGroup,
+  type TeamGroupPatch,
+  TeamGroupTakenError,
+} from "./team.js";
 export type {
+  AuditStore,
+  TeamGroupStore,
   ConversationMaintenance,
   CredentialDefaults,
   Credentials,

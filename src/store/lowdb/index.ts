@@ -15,6 +15,7 @@ import {
 import { DurableFile } from "./durable.js";
 import { checkTokenKeys, createKeyRotation } from "./keys.js";
 import { createOperatorStore, type OperatorTables } from "./operators.js";
+import { createTeamStore, openTeamFile } from "./team.js";
 
 export interface StoreOptions extends StoreKeyOptions {
   dataDir: string;
@@ -22,7 +23,7 @@ export interface StoreOptions extends StoreKeyOptions {
   logger?: StoreLogger;
 }
 
-/** The lowdb backend: two journaled JSON files in the data folder. */
+/** The lowdb backend: three journaled JSON files in the data folder (operators, flows, audit log and team group). */
 export interface LowdbStore extends Store {
   readonly filePath: string;
   readonly conversationsFilePath: string;
@@ -94,6 +95,12 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     await operatorFile.abandon();
     throw error;
   });
+  const teamFile = await inDataDir(dataDir, () => openTeamFile(dataDir, options.logger)).catch(
+    async (error: unknown) => {
+      await Promise.all([operatorFile.abandon(), conversationFile.abandon()]);
+      throw error;
+    },
+  );
   const db = new DurableFile(operatorFile);
   const convDb = new DurableFile(conversationFile);
   let conversationState: Awaited<ReturnType<typeof createConversationState>>;
@@ -109,7 +116,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     );
   } catch (error) {
     // Release the data folder (its lock) without writing: the files stay as they are for the operator to fix.
-    await Promise.all([operatorFile.abandon(), conversationFile.abandon()]);
+    await Promise.all([operatorFile.abandon(), conversationFile.abandon(), teamFile.abandon()]);
     throw error;
   }
   dropOldActions(db, now());
@@ -123,11 +130,12 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     conversationStorage: conversationState.conversationStorage,
     conversations: conversationState.conversations,
     ...createKeyRotation(ring, db, conversationState),
+    ...createTeamStore(teamFile, now),
     async flush() {
-      await Promise.all([operatorFile.flush(), conversationFile.flush()]);
+      await Promise.all([operatorFile.flush(), conversationFile.flush(), teamFile.flush()]);
     },
     async close() {
-      await Promise.all([operatorFile.close(), conversationFile.close()]);
+      await Promise.all([operatorFile.close(), conversationFile.close(), teamFile.close()]);
     },
   };
 }

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { StoreError, StoreWriteError } from "../errors.js";
 
 /** The database a URL names, for log lines and errors: host, port and database, never the user or password. */
 export function databaseLocation(url: string): string {
@@ -74,5 +75,15 @@ export async function inTransaction<T>(
   } finally {
     // A connection whose rollback failed is not given back to the pool: its state is unknown.
     client.release(broken);
+  }
+}
+
+/** A failure to write is StoreWriteError (the change is not saved); a refused value stays a StoreError. */
+export async function writing<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreWriteError(`could not save ${what} to PostgreSQL: ${(error as Error).message}`);
   }
 }

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { KeyRing, sealedKeyId } from "../crypto.js";
-import { CredentialsDamagedError, StoreError, StoreWriteError } from "../errors.js";
+import { CredentialsDamagedError, StoreError } from "../errors.js";
 import {
   checkTelegramId,
   conversationAad,
@@ -12,8 +12,10 @@ import {
   validOperator,
 } from "../records.js";
 import { type OperatorRecord, versionedStateSchema } from "../schema.js";
+import { AUDIT_MAX_AGE_MS } from "../team.js";
 import type { RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
-import { checkOut, createPool, databaseLocation, inTransaction } from "./connection.js";
+import { checkOut, createPool, databaseLocation, inTransaction, writing } from "./connection.js";
+import { createPostgresTeamStore } from "./team.js";
 import { migrate } from "./migrate.js";
 
 export interface PostgresStoreOptions extends StoreKeyOptions {
@@ -96,16 +98,6 @@ function rowValues(record: OperatorRecord): unknown[] {
   ];
 }
 
-/** A failure to write is StoreWriteError (the change is not saved); a refused value stays a StoreError. */
-async function writing<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreWriteError(`could not save ${what} to PostgreSQL: ${(error as Error).message}`);
-  }
-}
-
 /**
  * The Store on PostgreSQL: every write is committed when its promise resolves; a read-modify-write of one operator
  * holds that operator's row lock, so replicas writing the same operator at once never lose a change. Secrets are
@@ -133,6 +125,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await pool.query("DELETE FROM confirmed_actions WHERE at < $1", [
       new Date(now().getTime() - ACTION_RETENTION_MS),
     ]);
+    await pool.query("DELETE FROM audit_log WHERE at < $1", [new Date(now().getTime() - AUDIT_MAX_AGE_MS)]);
   } catch (error) {
     await pool.end().catch(() => {});
     if (error instanceof StoreError) throw error;
@@ -249,6 +242,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const store: Store = {
     location,
+    ...createPostgresTeamStore(pool, now),
 
     async getOperator(telegramId) {
       const { rows } = await pool.query<OperatorRow>(

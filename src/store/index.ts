@@ -22,7 +22,6 @@ export {
 } from "./team.js";
 export type {
   AuditStore,
-  TeamGroupStore,
   ConversationMaintenance,
   CredentialDefaults,
   Credentials,
@@ -33,6 +32,7 @@ export type {
   RunOnceOutcome,
   Store,
   StoreKeyOptions,
+  TeamGroupStore,
   VersionedState,
   VersionedStateStorage,
 } from "./types.js";

@@ -140,7 +140,10 @@ export interface AuditStore {
    */
   recordAudit(entry: AuditEntryInput): Promise<boolean>;
   /** The account's entries, newest first, from `offset`; `total` counts them all. */
-  listAudit(account: number, page: { offset: number; limit: number }): Promise<{ entries: AuditEntry[]; total: number }>;
+  listAudit(
+    account: number,
+    page: { offset: number; limit: number },
+  ): Promise<{ entries: AuditEntry[]; total: number }>;
 }
 
 /** The one Telegram group of an account (digest and alerts to a team group). */

@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   AUDIT_MAX_PER_ACCOUNT,
   type AuditEntryInput,
-  TeamGroupTakenError,
   CredentialsDamagedError,
   CredentialsKeyError,
   type Store,
   StoreError,
   type StoreKeyOptions,
+  TeamGroupTakenError,
 } from "../../src/store/index.js";
 
 export const KEY = randomBytes(32);
@@ -551,12 +551,17 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
       it("links one group to one account; moves it to a supergroup; disconnects with its audit entry", async () => {
         const store = await open();
         await store.connectTeamGroup(group(1, -100), entry(1, "g1", "group_connected"));
-        await expect(store.connectTeamGroup(group(2, -100), entry(2, "g2", "group_connected"))).rejects.toThrow(
-          TeamGroupTakenError,
-        );
+        await expect(
+          store.connectTeamGroup(group(2, -100), entry(2, "g2", "group_connected")),
+        ).rejects.toThrow(TeamGroupTakenError);
         expect((await store.listAudit(2, { offset: 0, limit: 5 })).total).toBe(0);
-        expect(await store.updateTeamGroup(1, { alerts: true })).toMatchObject({ alerts: true, digest: true });
-        expect(await store.moveTeamGroup(-100, -1_000_000_000_100)).toMatchObject({ chatId: -1_000_000_000_100 });
+        expect(await store.updateTeamGroup(1, { alerts: true })).toMatchObject({
+          alerts: true,
+          digest: true,
+        });
+        expect(await store.moveTeamGroup(-100, -1_000_000_000_100)).toMatchObject({
+          chatId: -1_000_000_000_100,
+        });
         expect(await store.findTeamGroup(-100)).toBeUndefined();
         expect((await store.findTeamGroup(-1_000_000_000_100))?.account).toBe(1);
         const reopened = await reopen(store);

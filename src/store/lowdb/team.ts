@@ -23,7 +23,10 @@ const auditId = (account: number, key: string) => `${account}:${key}`;
 const groupLock = "groups";
 
 /** `team.json` in the data folder: the audit log and the team group links, apart from the operators' file. */
-export async function openTeamFile(dataDir: string, logger?: StoreLogger): Promise<JournaledFile<TeamTables>> {
+export async function openTeamFile(
+  dataDir: string,
+  logger?: StoreLogger,
+): Promise<JournaledFile<TeamTables>> {
   return JournaledFile.open<TeamTables>(
     join(dataDir, "team.json"),
     SCHEMA_VERSION,
@@ -60,10 +63,16 @@ export function createTeamStore(
     checkTelegramId(input.account);
     const entry = validAuditEntry({ ...input, at: now().toISOString() });
     const list = [...(byAccount.get(entry.account) ?? []), entry];
-    const drop = list.filter((old, index) => index < list.length - AUDIT_MAX_PER_ACCOUNT || Date.parse(old.at) < cutoff());
+    const drop = list.filter(
+      (old, index) => index < list.length - AUDIT_MAX_PER_ACCOUNT || Date.parse(old.at) < cutoff(),
+    );
     const changes: Change<TeamTables>[] = [
       { table: "audit", key: auditId(entry.account, entry.key), value: entry },
-      ...drop.map((old) => ({ table: "audit" as const, key: auditId(old.account, old.key), value: undefined })),
+      ...drop.map((old) => ({
+        table: "audit" as const,
+        key: auditId(old.account, old.key),
+        value: undefined,
+      })),
     ];
     return { changes, kept: list.filter((old) => !drop.includes(old)) };
   }

@@ -15,8 +15,8 @@ import { type OperatorRecord, versionedStateSchema } from "../schema.js";
 import { AUDIT_MAX_AGE_MS } from "../team.js";
 import type { RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
 import { checkOut, createPool, databaseLocation, inTransaction, writing } from "./connection.js";
-import { createPostgresTeamStore } from "./team.js";
 import { migrate } from "./migrate.js";
+import { createPostgresTeamStore } from "./team.js";
 
 export interface PostgresStoreOptions extends StoreKeyOptions {
   /** postgresql://user:password@host:port/database */

@@ -158,12 +158,10 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): AuditSt
           );
           if (!rows[0]) return undefined;
           const updated = validTeamGroup({ ...groupOf(rows[0]), ...patch });
-          await client.query("UPDATE team_groups SET title = $2, digest = $3, alerts = $4 WHERE account = $1", [
-            account,
-            updated.title,
-            updated.digest,
-            updated.alerts,
-          ]);
+          await client.query(
+            "UPDATE team_groups SET title = $2, digest = $3, alerts = $4 WHERE account = $1",
+            [account, updated.title, updated.digest, updated.alerts],
+          );
           return updated;
         }),
       );
@@ -171,10 +169,10 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): AuditSt
 
     async moveTeamGroup(fromChatId, toChatId) {
       const { rows } = await writing("the team group's new chat", () =>
-        pool.query<GroupRow>(`UPDATE team_groups SET chat_id = $2 WHERE chat_id = $1 RETURNING ${GROUP_COLUMNS}`, [
-          fromChatId,
-          toChatId,
-        ]),
+        pool.query<GroupRow>(
+          `UPDATE team_groups SET chat_id = $2 WHERE chat_id = $1 RETURNING ${GROUP_COLUMNS}`,
+          [fromChatId, toChatId],
+        ),
       );
       return rows[0] ? groupOf(rows[0]) : undefined;
     },

@@ -510,6 +510,16 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         action,
         details: { clientId: "c1" },
       });
+      /** A clock one second later on every read: entries get distinct times in the order they were made. */
+      const ticking = () => {
+        let at = Date.parse("2026-12-01T10:00:00Z");
+        return {
+          now: () => {
+            at += 1000;
+            return new Date(at);
+          },
+        };
+      };
       const group = (account: number, chatId: number) => ({
         account,
         chatId,
@@ -521,8 +531,8 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
       });
 
       it("records an entry once per key, newest first, per account, and keeps it across a reopen", async () => {
-        let clock = Date.parse("2026-12-01T10:00:00Z");
-        const store = await open({ now: () => new Date((clock += 1000)) });
+        const clock = ticking();
+        const store = await open({ now: clock.now });
         expect(await store.recordAudit(entry(1, "a"))).toBe(true);
         expect(await store.recordAudit(entry(1, "a"))).toBe(false);
         expect(await store.recordAudit(entry(1, "b", "logout"))).toBe(true);
@@ -530,15 +540,15 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         const page = await store.listAudit(1, { offset: 0, limit: 1 });
         expect(page.total).toBe(2);
         expect(page.entries.map((e) => e.action)).toEqual(["logout"]);
-        const reopened = await reopen(store, { now: () => new Date(clock) });
+        const reopened = await reopen(store, { now: clock.now });
         const all = await reopened.listAudit(1, { offset: 0, limit: 10 });
         expect(all.entries.map((e) => e.key)).toEqual(["b", "a"]);
         expect((await reopened.listAudit(2, { offset: 0, limit: 10 })).total).toBe(1);
       });
 
       it("refuses details outside the schema and keeps only the newest entries of an account", async () => {
-        let clock = Date.parse("2026-12-01T10:00:00Z");
-        const store = await open({ now: () => new Date((clock += 1000)) });
+        const clock = ticking();
+        const store = await open({ now: clock.now });
         await expect(
           store.recordAudit({ ...entry(1, "x"), details: { token: "secret" } as never }),
         ).rejects.toThrow(StoreError);

@@ -1,6 +1,7 @@
 import type { MiddlewareFn } from "grammy";
 import type { PremiumpayCredentials } from "../deps.js";
 import type { PremiumpayClient } from "../premiumpay/index.js";
+import { type AuditNote, recordAudit } from "./audit.js";
 import type { BotDeps, FlowContext } from "./context.js";
 import { failureMessageKey, type Outcome, outcomeOf } from "./errors.js";
 
@@ -39,16 +40,22 @@ export type Confirmed<T> = { state: "done"; outcome: Outcome<T>; replayed: boole
  * The one shape of exactly-once for a confirmed premiumpay call: run at most once per action id (the confirming
  * click's), its outcome recorded whatever it is. A failure is recorded too: a call that timed out may have worked,
  * so the same click delivered again never sends it a second time; Retry is a new click, so a new action.
+ * A success is written to the audit log (`audit`) within the same once-only run, keyed by the action id.
  */
 export async function confirmOnce<T>(
   deps: BotDeps,
   userId: number,
   actionId: string,
   call: (client: PremiumpayClient) => Promise<T>,
+  audit?: (value: T) => AuditNote,
 ): Promise<Confirmed<T>> {
   const client = await premiumpayOf(deps, userId);
   if (!client) return { state: "done", outcome: { ok: false, kind: "auth" }, replayed: false };
-  const run = await deps.store.runOnce(actionId, userId, () => outcomeOf(() => call(client)));
+  const run = await deps.store.runOnce(actionId, userId, async () => {
+    const outcome = await outcomeOf(() => call(client));
+    if (outcome.ok && audit) await recordAudit(deps, userId, actionId, audit(outcome.value));
+    return outcome;
+  });
   if (run.state === "unknown") return { state: "unknown" };
   return { state: "done", outcome: run.result, replayed: run.replayed };
 }

@@ -18,6 +18,7 @@ import type { Config } from "./config.js";
 import { serveControl } from "./control/server.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import { digestNow } from "./digest/now.js";
+import { createTeamGroupDelivery } from "./groups/index.js";
 import type { Logger } from "./logger.js";
 import { createMetrics } from "./ops/metrics.js";
 import { type OpsServer, startOpsServer } from "./ops/server.js";
@@ -137,6 +138,14 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       premiumpay: alertsPremiumpay(config),
       state: alertState,
       deliver: (job) => digest.queue.deliver(job),
+      toTeamGroup: createTeamGroupDelivery({
+        store,
+        i18n: deps.i18n,
+        defaultLocale: config.defaultLocale,
+        logger,
+        api: bot.api,
+        deliver: (job) => digest.queue.deliver(job),
+      }),
       now,
       logger,
       i18n: deps.i18n,

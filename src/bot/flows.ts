@@ -3,6 +3,7 @@ import { Composer, type MiddlewareFn } from "grammy";
 import { type MenuItem, menuCallback } from "./callback-data/index.js";
 import type { BotContext, FlowContext } from "./context.js";
 import { ALERTS_SETTINGS, alertsSettingsFlow } from "./conversations/alerts-settings.js";
+import { AUDIT, auditFlow } from "./conversations/audit.js";
 import { DIGEST_SETTINGS, digestSettingsFlow } from "./conversations/digest-settings.js";
 import { LINKS, linksFlow } from "./conversations/links.js";
 import { LOGIN, loginFlow } from "./conversations/login.js";
@@ -10,6 +11,7 @@ import { PUBLIC_LINK, publicLinkFlow } from "./conversations/public-link.js";
 import { REPORT, reportFlow } from "./conversations/report.js";
 import { RESULTS, resultsFlow } from "./conversations/results.js";
 import { SALES, salesFlow } from "./conversations/sales.js";
+import { TEAM_GROUP, teamGroupFlow } from "./conversations/team-group.js";
 import { TIMEZONE, timezoneFlow } from "./conversations/timezone.js";
 import { WELCOME, welcomeFlow } from "./conversations/welcome.js";
 import { requireLogin } from "./operator.js";
@@ -45,6 +47,8 @@ export const FLOWS: readonly FlowEntry[] = [
   { id: LINKS, run: linksFlow, command: "links", menuItem: "links", needsLogin: true },
   { id: DIGEST_SETTINGS, run: digestSettingsFlow, command: "digest", menuItem: "digest", needsLogin: true },
   { id: ALERTS_SETTINGS, run: alertsSettingsFlow, command: "alerts", menuItem: "alerts", needsLogin: true },
+  { id: TEAM_GROUP, run: teamGroupFlow, command: "group", needsLogin: true },
+  { id: AUDIT, run: auditFlow, command: "audit", needsLogin: true },
   { id: TIMEZONE, run: timezoneFlow, command: "timezone", needsLogin: false },
   { id: LOGIN, run: loginFlow, command: "login", needsLogin: false },
 ];

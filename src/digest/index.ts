@@ -2,6 +2,7 @@ import { Cron } from "croner";
 import type { Api } from "grammy";
 import { createLimiter, type Limiter } from "../delivery/limit.js";
 import { createDigestApi, DeliveryQueue, type DeliveryStats } from "../delivery/queue.js";
+import { createTeamGroupDelivery } from "../groups/index.js";
 import type { Operator } from "../store/index.js";
 import { localDate } from "../time.js";
 import { type BuiltDigest, buildDigest, type DigestDeps } from "./build.js";
@@ -81,9 +82,15 @@ interface Prefetched {
 export function createDigestService(options: DigestServiceOptions): DigestService {
   const { deps } = options;
   const { store, config, logger } = deps;
-  const queue = new DeliveryQueue(options.api ?? createDigestApi(config), {
-    maxPerSecond: config.digest.maxPerSecond,
+  const api = options.api ?? createDigestApi(config);
+  const queue = new DeliveryQueue(api, { maxPerSecond: config.digest.maxPerSecond, logger });
+  const toTeamGroup = createTeamGroupDelivery({
+    store,
+    i18n: deps.i18n,
+    defaultLocale: config.defaultLocale,
     logger,
+    api,
+    deliver: (job) => queue.deliver(job),
   });
   // Shared by every operator of every run, so a crowd of due digests never floods premiumpay.
   const premiumpayLimit = createLimiter(config.digest.concurrency);
@@ -159,6 +166,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
     // Right after the send, so neither a restart nor the next turn sends this day again. An expired login is
     // marked too: the operator gets one "log in again" message a day, not one a minute.
     if (mark) await markSent(userId, date);
+    if (built.kind === "digest") await toTeamGroup(userId, "digest", built.messages);
     return built.kind === "login-again" ? "loginAgain" : "sent";
   }
 

@@ -93,20 +93,13 @@ export class TeamGroupTakenError extends StoreError {
   }
 }
 
-export function validAuditEntry(entry: AuditEntry): AuditEntry {
-  const checked = auditEntrySchema.safeParse(entry);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    throw new StoreError(`invalid audit entry: ${issue?.path.join(".")} ${issue?.message}`);
-  }
-  return checked.data;
+/** The value as the schema parses it, or a StoreError naming the first problem. */
+function checked<T>(schema: z.ZodType<T>, what: string, value: T): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new StoreError(`invalid ${what}: ${issue?.path.join(".")} ${issue?.message}`);
 }
 
-export function validTeamGroup(group: TeamGroup): TeamGroup {
-  const checked = teamGroupSchema.safeParse(group);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    throw new StoreError(`invalid team group: ${issue?.path.join(".")} ${issue?.message}`);
-  }
-  return checked.data;
-}
+export const validAuditEntry = (entry: AuditEntry) => checked(auditEntrySchema, "audit entry", entry);
+export const validTeamGroup = (group: TeamGroup) => checked(teamGroupSchema, "team group", group);

@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditCallback } from "../../src/bot/callback-data/team.js";
 import { AUDIT_PAGE_SIZE } from "../../src/bot/conversations/audit.js";
+import type { StoredMessage } from "../../src/sandbox/telegram/index.js";
 import type { AuditEntry } from "../../src/store/index.js";
 import { localDate, localTime } from "../../src/time.js";
 import {
@@ -50,14 +51,19 @@ async function teamFileText(): Promise<string> {
   return parts.join("\n");
 }
 
+/** /link up to its summary (7 days, no approval); resolves with the summary. */
+async function toLinkSummary(op: OperatorDriver, channel: string, name: string): Promise<StoredMessage> {
+  await op.send("/link", hasButton(/^cp:c:/));
+  await op.click(channel, /Send a name/);
+  await op.send(name, /How long/);
+  await op.click(/^7 days$/, /approve each join request/);
+  return op.click(/^No$/, /Check the new link/);
+}
+
 describe("audit entries", () => {
   it("records the login, a public link, a welcome message and the logout, once each, without secrets", async () => {
     const op = await operator();
-    await op.send("/link", hasButton(/^cp:c:/));
-    await op.click("Channel 2", /Send a name/);
-    await op.send("Instagram bio", /How long/);
-    await op.click(/^7 days$/, /approve each join request/);
-    await op.click(/^No$/, /Check the new link/);
+    await toLinkSummary(op, "Channel 2", "Instagram bio");
     await op.click("Create", /Link created/);
 
     await op.send("/welcome", hasButton(/^cp:c:/));
@@ -94,16 +100,13 @@ describe("audit entries", () => {
     const created = h.premiumpay.data(op.account.clientId).createdLinks[0]!;
     const stored = `${JSON.stringify(after)}\n${await teamFileText()}`;
     expect(stored).not.toContain(op.account.token);
-    expect(stored).not.toContain(created.url);
+    expect(created.link).toMatch(/^https:\/\/t\.me\//);
+    expect(stored).not.toContain(created.link);
   });
 
   it("a confirming click delivered twice (a crash before its update was confirmed) records one entry", async () => {
     const op = await operator();
-    await op.send("/link", hasButton(/^cp:c:/));
-    await op.click("Channel 1", /Send a name/);
-    await op.send("Bio", /How long/);
-    await op.click(/^7 days$/, /approve each join request/);
-    const summary = await op.click(/^No$/, /Check the new link/);
+    const summary = await toLinkSummary(op, "Channel 1", "Bio");
     const created = op.nextBotMessage(/Link created/);
     const confirm = h.telegram.clickButton(op.user, summary.messageId, stampedLike(summary, "lk1:confirm"));
     await created;

@@ -13,6 +13,7 @@ commands =
     .alerts = Sales alerts: a message for every new sale
     .group = Team group: digest and alerts in a group
     .audit = Audit log: who did what
+    .connect = Connect this group to your premiumpay account (owner, administrator)
     .account = Your premiumpay account
     .language = Change language
     .timezone = Change time zone

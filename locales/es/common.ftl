@@ -13,6 +13,7 @@ commands =
     .alerts = Avisos de ventas: un mensaje por cada venta nueva
     .group = Grupo del equipo: resumen y avisos en un grupo
     .audit = Registro de actividad: quién hizo qué
+    .connect = Conectar este grupo a tu cuenta de premiumpay (propietario, administrador)
     .account = Tu cuenta de premiumpay
     .language = Cambiar idioma
     .timezone = Cambiar zona horaria

@@ -59,6 +59,16 @@ async function sell(amount: number): Promise<void> {
 }
 
 describe("connecting a group", () => {
+  it("the group menu offers /connect only; the private menu does not", () => {
+    const groupMenu = h.telegram.commands({ scope: { type: "all_group_chats" }, languageCode: "es" });
+    expect(groupMenu.map((command) => command.command)).toEqual(["connect"]);
+    expect(groupMenu[0]!.description).toContain("Conectar este grupo");
+    expect(h.telegram.menuCommandsFor(owner.user).map((command) => command.command)).not.toContain("connect");
+    expect(h.telegram.menuCommandsFor(owner.user).map((command) => command.command)).toEqual(
+      expect.arrayContaining(["group", "audit"]),
+    );
+  });
+
   it("/connect in a private chat says to send it in the group", async () => {
     const reply = await owner.send("/connect", /in the group/);
     expect(buttonsOf(reply)).toEqual([]);

@@ -27,7 +27,7 @@ async function everything(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = ["operators", "confirmed_actions", "conversations"];
+    const tables = ["operators", "confirmed_actions", "conversations", "audit_log", "team_groups"];
     const rows: unknown[] = [];
     // One query at a time: a pg client does not queue concurrent queries any more (deprecated in pg 8).
     for (const table of tables) rows.push((await client.query(`SELECT * FROM ${table}`)).rows);
@@ -45,7 +45,10 @@ describe("PostgreSQL store", () => {
     await client.connect();
     const { rows } = await client.query<{ name: string }>("SELECT name FROM pgmigrations");
     await client.end();
-    expect(rows.map((row) => row.name)).toEqual(["1764620000000_initial-schema"]);
+    expect(rows.map((row) => row.name)).toEqual([
+      "1764620000000_initial-schema",
+      "1764620000300_audit-and-groups",
+    ]);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");
   });

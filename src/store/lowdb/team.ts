@@ -63,18 +63,19 @@ export function createTeamStore(
     checkTelegramId(input.account);
     const entry = validAuditEntry({ ...input, at: now().toISOString() });
     const list = [...(byAccount.get(entry.account) ?? []), entry];
-    const drop = list.filter(
-      (old, index) => index < list.length - AUDIT_MAX_PER_ACCOUNT || Date.parse(old.at) < cutoff(),
+    const oldest = cutoff();
+    const drop = new Set(
+      list.filter((old, index) => index < list.length - AUDIT_MAX_PER_ACCOUNT || Date.parse(old.at) < oldest),
     );
     const changes: Change<TeamTables>[] = [
       { table: "audit", key: auditId(entry.account, entry.key), value: entry },
-      ...drop.map((old) => ({
+      ...[...drop].map((old) => ({
         table: "audit" as const,
         key: auditId(old.account, old.key),
         value: undefined,
       })),
     ];
-    return { changes, kept: list.filter((old) => !drop.includes(old)) };
+    return { changes, kept: list.filter((old) => !drop.has(old)) };
   }
 
   const findGroup = (chatId: number) =>

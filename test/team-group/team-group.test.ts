@@ -242,8 +242,28 @@ describe("when the group changes", () => {
     await owner.send("/group", /No group is connected/);
   });
 
+  it("the owner disconnects it from /group: the group is told once, the audit log records it", async () => {
+    const third: SimChat = { id: -5003, type: "supergroup", title: "Managers" };
+    h.telegram.addBotToGroup(third, owner.user);
+    await inGroup(third, owner.user, "/connect", /now connected/);
+    const screen = await owner.send("/group", /Team group: Managers/);
+    const told = h.telegram.waitForBotMessage(third.id, (message) => /was disconnected/.test(message.text));
+    await owner.click("Disconnect", /The group Managers is disconnected/);
+    expect(buttonsOf(await told)).toEqual([]);
+    expect(await teamGroup()).toBeUndefined();
+    expect(await auditActions()).toContainEqual(["group_disconnected", "owner"]);
+    // Its old buttons are expired: pressing one again changes nothing.
+    const [first] = buttonsOf(screen);
+    const answer = await owner.answerTo(
+      screen.messageId,
+      first && "callback_data" in first ? first.callback_data : "",
+    );
+    expect(answer.answer?.text).toContain("expired");
+    expect(await teamGroup()).toBeUndefined();
+  });
+
   it("no premiumpay secret in any group message or audit entry", async () => {
-    const chats = [group.id, SUPERGROUP_ID, -5002, -1_000_000_005_002];
+    const chats = [group.id, SUPERGROUP_ID, -5002, -1_000_000_005_002, -5003];
     const texts = chats.flatMap((chatId) => groupMessages(chatId).map((message) => message.html));
     expect(texts.length).toBeGreaterThan(5);
     const audit = JSON.stringify(await h.app.deps.store.listAudit(owner.chatId, { offset: 0, limit: 100 }));

@@ -1,14 +1,4 @@
 export {
-  CredentialsDamagedError,
-  CredentialsKeyError,
-  StoreError,
-  StoreWriteError,
-  storeFaultOf,
-} from "./errors.js";
-export type { StoreLogger } from "./journaled-file.js";
-export { DataDirLockedError } from "./lock.js";
-export { createStore, type LowdbStore, type StoreOptions } from "./lowdb/index.js";
-export {
   AUDIT_ACTIONS,
   AUDIT_MAX_AGE_DAYS,
   AUDIT_MAX_PER_ACCOUNT,
@@ -19,7 +9,17 @@ export {
   type TeamGroup,
   type TeamGroupPatch,
   TeamGroupTakenError,
-} from "./team.js";
+} from "./audit.js";
+export {
+  CredentialsDamagedError,
+  CredentialsKeyError,
+  StoreError,
+  StoreWriteError,
+  storeFaultOf,
+} from "./errors.js";
+export type { StoreLogger } from "./journaled-file.js";
+export { DataDirLockedError } from "./lock.js";
+export { createStore, type LowdbStore, type StoreOptions } from "./lowdb/index.js";
 export type {
   AuditStore,
   ConversationMaintenance,

@@ -12,8 +12,9 @@
  *   configuration problem, reported at open.
  * - StoreError: anything else the caller did wrong (an invalid id or setting) or data that cannot be used at all.
  */
+
+import type { AuditEntry, AuditEntryInput, TeamGroup, TeamGroupPatch } from "./audit.js";
 import type { DigestSettings, Locale } from "./schema.js";
-import type { AuditEntry, AuditEntryInput, TeamGroup, TeamGroupPatch } from "./team.js";
 
 export type { DigestSettings, Locale };
 

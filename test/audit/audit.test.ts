@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditCallback } from "../../src/bot/callback-data/team.js";
+import { auditCallback } from "../../src/bot/callback-data/audit.js";
 import { AUDIT_PAGE_SIZE } from "../../src/bot/conversations/audit.js";
 import type { StoredMessage } from "../../src/sandbox/telegram/index.js";
 import type { AuditEntry } from "../../src/store/index.js";
@@ -44,7 +44,7 @@ async function teamFileText(): Promise<string> {
   const { readFile } = await import("node:fs/promises");
   await h.app.deps.store.flush();
   const parts = await Promise.all(
-    ["team.json", "team.json.journal"].map((name) =>
+    ["audit.json", "audit.json.journal"].map((name) =>
       readFile(`${h.dataDir}/${name}`, "utf8").catch(() => ""),
     ),
   );

@@ -21,8 +21,8 @@ describe("atomic, durable writes", () => {
       "data.lock",
       "operators.json",
       "operators.json.journal",
-      "team.json",
-      "team.json.journal",
+      "audit.json",
+      "audit.json.journal",
     ]);
   });
 

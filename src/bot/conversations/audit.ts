@@ -2,7 +2,7 @@ import { InlineKeyboard, InputFile } from "grammy";
 import { auditCsv, auditFileName } from "../../export/index.js";
 import { AUDIT_MAX_PER_ACCOUNT, type AuditEntry } from "../../store/index.js";
 import { localDate, localTime } from "../../time.js";
-import { auditCallback } from "../callback-data/team.js";
+import { auditCallback } from "../callback-data/audit.js";
 import type { FlowContext } from "../context.js";
 import { flowNow, operatorZone, type Screen } from "../screens/index.js";
 

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import type { TeamGroup } from "../../store/index.js";
-import { teamGroupCallback } from "../callback-data/team.js";
+import { teamGroupCallback } from "../callback-data/audit.js";
 import type { FlowContext } from "../context.js";
 import type { Screen } from "../screens/index.js";
 

@@ -7,6 +7,7 @@ import { JournaledFile, type StoreLogger } from "../journaled-file.js";
 import { actionRecordSchema, operatorRecordSchema, SCHEMA_VERSION } from "../schema.js";
 import type { Store, StoreKeyOptions } from "../types.js";
 import { createConfirmedActions, dropOldActions } from "./actions.js";
+import { createAuditStore, openAuditFile } from "./audit.js";
 import {
   type ConversationTables,
   createConversationState,
@@ -15,7 +16,6 @@ import {
 import { DurableFile } from "./durable.js";
 import { checkTokenKeys, createKeyRotation } from "./keys.js";
 import { createOperatorStore, type OperatorTables } from "./operators.js";
-import { createTeamStore, openTeamFile } from "./team.js";
 
 export interface StoreOptions extends StoreKeyOptions {
   dataDir: string;
@@ -95,7 +95,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     await operatorFile.abandon();
     throw error;
   });
-  const teamFile = await inDataDir(dataDir, () => openTeamFile(dataDir, options.logger)).catch(
+  const auditFile = await inDataDir(dataDir, () => openAuditFile(dataDir, options.logger)).catch(
     async (error: unknown) => {
       await Promise.all([operatorFile.abandon(), conversationFile.abandon()]);
       throw error;
@@ -116,7 +116,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     );
   } catch (error) {
     // Release the data folder (its lock) without writing: the files stay as they are for the operator to fix.
-    await Promise.all([operatorFile.abandon(), conversationFile.abandon(), teamFile.abandon()]);
+    await Promise.all([operatorFile.abandon(), conversationFile.abandon(), auditFile.abandon()]);
     throw error;
   }
   dropOldActions(db, now());
@@ -130,12 +130,12 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     conversationStorage: conversationState.conversationStorage,
     conversations: conversationState.conversations,
     ...createKeyRotation(ring, db, conversationState),
-    ...createTeamStore(teamFile, now),
+    ...createAuditStore(auditFile, now),
     async flush() {
-      await Promise.all([operatorFile.flush(), conversationFile.flush(), teamFile.flush()]);
+      await Promise.all([operatorFile.flush(), conversationFile.flush(), auditFile.flush()]);
     },
     async close() {
-      await Promise.all([operatorFile.close(), conversationFile.close(), teamFile.close()]);
+      await Promise.all([operatorFile.close(), conversationFile.close(), auditFile.close()]);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { AUDIT_MAX_AGE_MS } from "../audit.js";
 import { KeyRing, sealedKeyId } from "../crypto.js";
 import { CredentialsDamagedError, StoreError } from "../errors.js";
 import {
@@ -12,11 +13,10 @@ import {
   validOperator,
 } from "../records.js";
 import { type OperatorRecord, versionedStateSchema } from "../schema.js";
-import { AUDIT_MAX_AGE_MS } from "../team.js";
 import type { RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
+import { createPostgresAuditStore } from "./audit.js";
 import { checkOut, createPool, databaseLocation, inTransaction, writing } from "./connection.js";
 import { migrate } from "./migrate.js";
-import { createPostgresTeamStore } from "./team.js";
 
 export interface PostgresStoreOptions extends StoreKeyOptions {
   /** postgresql://user:password@host:port/database */
@@ -242,7 +242,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const store: Store = {
     location,
-    ...createPostgresTeamStore(pool, now),
+    ...createPostgresAuditStore(pool, now),
 
     async getOperator(telegramId) {
       const { rows } = await pool.query<OperatorRow>(

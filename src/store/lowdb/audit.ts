@@ -1,7 +1,4 @@
 import { join } from "node:path";
-import { JournaledFile, type StoreLogger } from "../journaled-file.js";
-import { checkTelegramId } from "../records.js";
-import { SCHEMA_VERSION } from "../schema.js";
 import {
   AUDIT_MAX_AGE_MS,
   AUDIT_MAX_PER_ACCOUNT,
@@ -13,22 +10,25 @@ import {
   teamGroupSchema,
   validAuditEntry,
   validTeamGroup,
-} from "../team.js";
+} from "../audit.js";
+import { JournaledFile, type StoreLogger } from "../journaled-file.js";
+import { checkTelegramId } from "../records.js";
+import { SCHEMA_VERSION } from "../schema.js";
 import type { AuditStore, TeamGroupStore } from "../types.js";
 import { type Change, DurableFile } from "./durable.js";
 
-export type TeamTables = { audit: AuditEntry; groups: TeamGroup };
+export type AuditTables = { audit: AuditEntry; groups: TeamGroup };
 
 const auditId = (account: number, key: string) => `${account}:${key}`;
 const groupLock = "groups";
 
-/** `team.json` in the data folder: the audit log and the team group links, apart from the operators' file. */
-export async function openTeamFile(
+/** `audit.json` in the data folder: the audit log and the team group links, apart from the operators' file. */
+export async function openAuditFile(
   dataDir: string,
   logger?: StoreLogger,
-): Promise<JournaledFile<TeamTables>> {
-  return JournaledFile.open<TeamTables>(
-    join(dataDir, "team.json"),
+): Promise<JournaledFile<AuditTables>> {
+  return JournaledFile.open<AuditTables>(
+    join(dataDir, "audit.json"),
     SCHEMA_VERSION,
     {
       audit: { schema: auditEntrySchema, keyOf: (entry) => auditId(entry.account, entry.key) },
@@ -38,8 +38,8 @@ export async function openTeamFile(
   );
 }
 
-export function createTeamStore(
-  file: JournaledFile<TeamTables>,
+export function createAuditStore(
+  file: JournaledFile<AuditTables>,
   now: () => Date,
 ): AuditStore & TeamGroupStore {
   const db = new DurableFile(file);
@@ -59,7 +59,7 @@ export function createTeamStore(
   }
 
   /** The entry's change plus the deletions the retention asks for once it is in. */
-  function auditChanges(input: AuditEntryInput): { changes: Change<TeamTables>[]; kept: AuditEntry[] } {
+  function auditChanges(input: AuditEntryInput): { changes: Change<AuditTables>[]; kept: AuditEntry[] } {
     checkTelegramId(input.account);
     const entry = validAuditEntry({ ...input, at: now().toISOString() });
     const list = [...(byAccount.get(entry.account) ?? []), entry];
@@ -67,7 +67,7 @@ export function createTeamStore(
     const drop = new Set(
       list.filter((old, index) => index < list.length - AUDIT_MAX_PER_ACCOUNT || Date.parse(old.at) < oldest),
     );
-    const changes: Change<TeamTables>[] = [
+    const changes: Change<AuditTables>[] = [
       { table: "audit", key: auditId(entry.account, entry.key), value: entry },
       ...[...drop].map((old) => ({
         table: "audit" as const,
@@ -82,7 +82,7 @@ export function createTeamStore(
     [...db.entries("groups")].map(([, group]) => group).find((group) => group.chatId === chatId);
 
   /** Writes group changes and, when given, an audit entry (not yet recorded) in one durable write. */
-  async function writeWithAudit(changes: Change<TeamTables>[], audit: AuditEntryInput | undefined) {
+  async function writeWithAudit(changes: Change<AuditTables>[], audit: AuditEntryInput | undefined) {
     const recorded =
       audit && !db.get("audit", auditId(audit.account, audit.key)) ? auditChanges(audit) : undefined;
     await db.write([...changes, ...(recorded?.changes ?? [])]);

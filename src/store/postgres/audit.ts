@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { checkTelegramId } from "../records.js";
 import {
   AUDIT_MAX_AGE_MS,
   AUDIT_MAX_PER_ACCOUNT,
@@ -9,7 +8,8 @@ import {
   TeamGroupTakenError,
   validAuditEntry,
   validTeamGroup,
-} from "../team.js";
+} from "../audit.js";
+import { checkTelegramId } from "../records.js";
 import type { AuditStore, TeamGroupStore } from "../types.js";
 import { inTransaction, writing } from "./connection.js";
 
@@ -59,7 +59,7 @@ const groupOf = (row: GroupRow): TeamGroup =>
   });
 
 /** The audit log and team group link on PostgreSQL (tables of migration 1764620000300). */
-export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): AuditStore & TeamGroupStore {
+export function createPostgresAuditStore(pool: pg.Pool, now: () => Date): AuditStore & TeamGroupStore {
   /** Inserts the entry unless its key is there, then trims the account's log to the retention; true if inserted. */
   async function insertAudit(client: pg.ClientBase, input: AuditEntryInput): Promise<boolean> {
     checkTelegramId(input.account);

@@ -19,6 +19,7 @@ import { serveControl } from "./control/server.js";
 import { openDigestChartSettings } from "./digest/chart-settings.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import { digestNow } from "./digest/now.js";
+import { createTeamGroupDelivery } from "./groups/index.js";
 import type { Logger } from "./logger.js";
 import { countDelivery, createMetrics, measureUpdates } from "./ops/metrics.js";
 import { type OpsServer, startOpsServer } from "./ops/server.js";
@@ -165,6 +166,14 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
         if (metrics) countDelivery(metrics, "alert", result);
         return result;
       },
+      toTeamGroup: createTeamGroupDelivery({
+        store,
+        i18n: deps.i18n,
+        defaultLocale: config.defaultLocale,
+        logger,
+        api: bot.api,
+        deliver: (job) => digest.queue.deliver(job),
+      }),
       now,
       logger,
       i18n: deps.i18n,

@@ -12,6 +12,9 @@ commands =
     .report = Sales reports by country, method or service
     .digest = Daily sales digest settings
     .alerts = Sales alerts: a message for every new sale
+    .group = Team group: digest and alerts in a group
+    .audit = Audit log: who did what
+    .connect = Connect this group to your premiumpay account (owner, administrator)
     .account = Your premiumpay account
     .language = Change language
     .timezone = Change time zone
@@ -42,6 +45,8 @@ help =
     /report — sales by country, payment method or service
     /digest — a daily sales summary at the hour you choose
     /alerts — a message for every new sale, with your filters and quiet hours
+    /group — the team group that gets your digest and alerts (/connect in the group)
+    /audit — who did what on your account
     /account — your premiumpay account and API status
     /language, /timezone — your preferences
     /login — log in again (an expired token) or switch account

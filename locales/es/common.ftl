@@ -12,6 +12,9 @@ commands =
     .report = Informes de ventas por país, método o servicio
     .digest = Ajustes del resumen diario de ventas
     .alerts = Avisos de ventas: un mensaje por cada venta nueva
+    .group = Grupo del equipo: resumen y avisos en un grupo
+    .audit = Registro de actividad: quién hizo qué
+    .connect = Conectar este grupo a tu cuenta de premiumpay (propietario, administrador)
     .account = Tu cuenta de premiumpay
     .language = Cambiar idioma
     .timezone = Cambiar zona horaria
@@ -42,6 +45,8 @@ help =
     /report — ventas por país, método de pago o servicio
     /digest — un resumen diario de ventas a la hora que elijas
     /alerts — un mensaje por cada venta nueva, con tus filtros y horas de silencio
+    /group — el grupo del equipo que recibe tu resumen y avisos (/connect en el grupo)
+    /audit — quién hizo qué en tu cuenta
     /account — tu cuenta de premiumpay y el estado de la API
     /language, /timezone — tus preferencias
     /login — volver a iniciar sesión (un token caducado) o cambiar de cuenta

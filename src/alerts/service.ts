@@ -3,6 +3,7 @@ import type { Config, Locale } from "../config.js";
 import { createLimiter } from "../delivery/limit.js";
 import type { DeliveryJob, DeliveryResult } from "../delivery/queue.js";
 import type { TranslationVariables } from "../format/html.js";
+import type { TeamGroupDelivery } from "../groups/index.js";
 import { type Translations, translate } from "../i18n/index.js";
 import type { Logger } from "../logger.js";
 import type { PremiumpayClient } from "../premiumpay/index.js";
@@ -35,6 +36,8 @@ export interface AlertServiceDeps {
   now: () => Date;
   logger: Logger;
   i18n: Translations;
+  /** Copies each sales message to the owner's team group, when it takes alerts (src/groups). */
+  toTeamGroup?: TeamGroupDelivery;
   /** Told of every sales message Telegram accepted, with the keys of its sales (benchmarks measure latency). */
   onDelivered?: (userId: number, saleKeys: readonly string[]) => void;
 }
@@ -384,10 +387,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   async function send(subscriber: Subscriber, batch: AlertBatch): Promise<void> {
     const { userId, locale, zone } = subscriber;
     const t = (key: string, variables?: TranslationVariables) => translate(deps.i18n, locale, key, variables);
-    const result = await deps.deliver({
-      chatId: userId,
-      messages: [composeAlert(batch, { locale, zone, t })],
-    });
+    const message = composeAlert(batch, { locale, zone, t });
+    const result = await deps.deliver({ chatId: userId, messages: [message] });
     const at = now();
     if (result.status === "stopped") return;
     if (result.status === "failed") {
@@ -416,6 +417,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     outboxes.set(userId, deliveredFrom(current, delivery, new Date(at).toISOString(), forgetBefore));
     // A crash between Telegram's answer and this write is the only way a sale can be alerted twice.
     await store.markAlertsSent(userId, delivery, new Date(at), forgetBefore);
+    // After the owner's copy is marked: the group's is a copy, never a reason to send the owner's again.
+    if (batch.kind === "sales") await deps.toTeamGroup?.(userId, "alerts", [message]);
   }
 
   function pollDue(): void {

@@ -19,11 +19,23 @@ function commandsIn(i18n: Translations, locale: Locale): BotCommand[] {
   return COMMANDS.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
 }
 
-/** The command menu in every supported language, plus the default language for everyone else. */
+/** In groups the bot answers /connect only: the group menu shows just that, not the private chat's commands. */
+const GROUP_COMMANDS: readonly string[] = ["connect"];
+
+function groupCommandsIn(i18n: Translations, locale: Locale): BotCommand[] {
+  return GROUP_COMMANDS.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
+}
+
+/** The command menu in every supported language, plus the default language for everyone else; groups get theirs. */
 export async function registerCommands(api: Api, i18n: Translations, defaultLocale: Locale): Promise<void> {
   await api.setMyCommands(commandsIn(i18n, defaultLocale));
+  await api.setMyCommands(groupCommandsIn(i18n, defaultLocale), { scope: { type: "all_group_chats" } });
   for (const locale of SUPPORTED_LOCALES) {
     await api.setMyCommands(commandsIn(i18n, locale), { language_code: locale });
+    await api.setMyCommands(groupCommandsIn(i18n, locale), {
+      scope: { type: "all_group_chats" },
+      language_code: locale,
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { refuseTeammatesWithout, requirePermission } from "./access.js";
 import { type MenuItem, menuCallback } from "./callback-data/index.js";
 import type { BotContext, FlowContext } from "./context.js";
 import { ALERTS_SETTINGS, alertsSettingsFlow } from "./conversations/alerts-settings.js";
+import { AUDIT, auditFlow } from "./conversations/audit.js";
 import { DIGEST_SETTINGS, digestSettingsFlow } from "./conversations/digest-settings.js";
 import { JOIN, joinFlow } from "./conversations/join.js";
 import { LINKS, linksFlow } from "./conversations/links.js";
@@ -14,6 +15,7 @@ import { REPORT, reportFlow } from "./conversations/report.js";
 import { RESULTS, resultsFlow } from "./conversations/results.js";
 import { SALES, salesFlow } from "./conversations/sales.js";
 import { TEAM, teamFlow } from "./conversations/team.js";
+import { TEAM_GROUP, teamGroupFlow } from "./conversations/team-group.js";
 import { TIMEZONE, timezoneFlow } from "./conversations/timezone.js";
 import { WELCOME, welcomeFlow } from "./conversations/welcome.js";
 import { Screen, type ScreenOptions } from "./screens/index.js";
@@ -82,6 +84,8 @@ export const FLOWS: readonly FlowEntry[] = [
     needsLogin: true,
     permission: "view",
   },
+  { id: TEAM_GROUP, run: teamGroupFlow, command: "group", needsLogin: true },
+  { id: AUDIT, run: auditFlow, command: "audit", needsLogin: true, permission: "publish" },
   { id: TIMEZONE, run: timezoneFlow, command: "timezone", needsLogin: false },
   { id: LOGIN, run: loginFlow, command: "login", needsLogin: false, permission: "account" },
   // The owner manages the team; a teammate comes here to leave it (the flow checks each change itself).

@@ -15,6 +15,7 @@ import { languageFeature } from "./features/language.js";
 import { logoutFeature } from "./features/logout.js";
 import { staleButtonsFeature } from "./features/stale.js";
 import { startFeature } from "./features/start.js";
+import { connectInPrivate, teamGroupUpdates } from "./features/team-group.js";
 import { flowConversations, flowStarters } from "./flows.js";
 import { localeMiddleware } from "./i18n.js";
 import { FLOOD_NOTICE_EVERY_MS, floodControl } from "./middleware/flood.js";
@@ -92,7 +93,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   if (chatLock) bot.use((ctx, next) => chatLock(ctx.chat?.id, next));
   // 2. Dependencies and language first: everything below, error replies included, may need them.
   bot.use(injectDeps, withLocale);
-  // 3. Who may talk to the bot, and where.
+  // 3. Who may talk to the bot, and where. In groups: only /connect and the connected group's own events.
+  bot.use(teamGroupUpdates);
   bot.use(privateChatsOnly());
   bot.use(allowList(config.allowedUserIds));
   // 4. Conversation state, persisted in the data folder so a restart resumes a flow.
@@ -115,7 +117,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   );
   // 6. Commands and buttons, with no flow in progress.
   bot.use(cancelFeature, flowStarters);
-  bot.use(startFeature, channelsFeature, accountFeature, languageFeature, logoutFeature);
+  bot.use(startFeature, channelsFeature, accountFeature, languageFeature, logoutFeature, connectInPrivate);
   // 7. Whatever nobody handled: stale buttons lose their keyboard, other text gets a hint.
   bot.use(staleButtonsFeature);
 

@@ -4,6 +4,7 @@ import type { PremiumpayClient } from "../premiumpay/index.js";
 import { type Actor, actingCredentials, denialOf, resolveActor } from "../team/acting.js";
 import type { Permission } from "../team/roles.js";
 import { denialText, requirePermission } from "./access.js";
+import { type AuditNote, recordAudit } from "./audit.js";
 import type { BotDeps, FlowContext } from "./context.js";
 import { failureMessageKey, type Outcome, outcomeOf } from "./errors.js";
 import { credentialsRefused } from "./team-changes.js";
@@ -66,6 +67,7 @@ export type Confirmed<T> = { state: "done"; outcome: Outcome<T>; replayed: boole
  * The one shape of exactly-once for a confirmed premiumpay call: run at most once per action id (the confirming
  * click's), its outcome recorded whatever it is. A failure is recorded too: a call that timed out may have worked,
  * so the same click delivered again never sends it a second time; Retry is a new click, so a new action.
+ * A success is written to the audit log (`audit`) within the same once-only run, keyed by the action id.
  */
 export async function confirmOnce<T>(
   deps: BotDeps,
@@ -73,13 +75,16 @@ export async function confirmOnce<T>(
   actionId: string,
   permission: Permission,
   call: (client: PremiumpayClient) => Promise<T>,
+  audit?: (value: T) => AuditNote,
 ): Promise<Confirmed<T>> {
   const acting = await premiumpayFor(deps, userId, permission);
   if ("denied" in acting) return { state: "done", outcome: acting.denied, replayed: false };
   const { client, actor } = acting;
-  const run = await deps.store.runOnce(actionId, userId, async () =>
-    afterCall(deps, actor, await outcomeOf(() => call(client))),
-  );
+  const run = await deps.store.runOnce(actionId, userId, async () => {
+    const outcome = await afterCall(deps, actor, await outcomeOf(() => call(client)));
+    if (outcome.ok && audit) await recordAudit(deps, userId, actionId, audit(outcome.value));
+    return outcome;
+  });
   if (run.state === "unknown") return { state: "unknown" };
   return { state: "done", outcome: run.result, replayed: run.replayed };
 }

@@ -9,6 +9,7 @@ import type { Invitation, RedeemRefusal, TeamMember, TeamRole } from "../store/i
 import { type Actor, type Denial, denialOf, resolveActor } from "../team/acting.js";
 import { hashInvitationCode, INVITATION_TTL_MS, newInvitationCode } from "../team/codes.js";
 import { installApiTransformers } from "./api.js";
+import { recordAudit } from "./audit.js";
 import type { BotDeps } from "./context.js";
 import { notifyFlowOwner } from "./notify.js";
 
@@ -83,6 +84,7 @@ export function invite(
         expiresAt,
       });
       deps.logger.info({ ownerId, invitationId: id, role }, "team invitation created");
+      await recordAudit(deps, userId, actionId, { action: "member_invited", details: { role } });
       issued = { invitation, code };
       return { invitationId: id };
     });
@@ -97,7 +99,13 @@ export function revokeInvitation(
 ): Promise<TeamChange<boolean>> {
   return asOwner(deps, userId, async (ownerId) => {
     const revoked = await deps.store.revokeInvitation(ownerId, invitationId);
-    if (revoked) deps.logger.info({ ownerId, invitationId }, "team invitation revoked");
+    if (revoked) {
+      deps.logger.info({ ownerId, invitationId }, "team invitation revoked");
+      await recordAudit(deps, userId, `invitation_revoked:${invitationId}`, {
+        action: "invitation_revoked",
+        details: {},
+      });
+    }
     return revoked;
   });
 }
@@ -109,9 +117,14 @@ export function changeRole(
   role: TeamRole,
 ): Promise<TeamChange<TeamMember | undefined>> {
   return asOwner(deps, userId, async (ownerId) => {
+    const previous = await deps.store.getMember(memberId);
     const member = await deps.store.setMemberRole(ownerId, memberId, role);
     if (member) {
       deps.logger.info({ ownerId, memberId, role }, "teammate's role changed");
+      await recordAudit(deps, userId, `role_changed:${memberId}:${deps.now().toISOString()}`, {
+        action: "role_changed",
+        details: { memberId, role, ...(previous ? { previousRole: previous.role } : {}) },
+      });
       await tell(deps, memberId, "team-note-role-changed", { account: member.clientId, role });
     }
     return member;
@@ -132,6 +145,10 @@ export function removeTeammate(
     const member = await deps.store.getMember(memberId);
     if (!member || !(await deps.store.removeMember(ownerId, memberId))) return false;
     deps.logger.info({ ownerId, memberId }, "teammate removed");
+    await recordAudit(deps, userId, `member_removed:${memberId}:${member.joinedAt}`, {
+      action: "member_removed",
+      details: { memberId, role: member.role },
+    });
     await endFlowsOf(deps, memberId);
     await tell(deps, memberId, "team-note-removed", { account: member.clientId });
     return true;
@@ -143,6 +160,13 @@ export async function leaveTeam(deps: BotDeps, userId: number): Promise<boolean>
   const member = await deps.store.getMember(userId);
   if (!member || !(await deps.store.removeMember(member.ownerId, userId))) return false;
   deps.logger.info({ ownerId: member.ownerId, memberId: userId }, "teammate left");
+  await recordAudit(
+    deps,
+    userId,
+    `member_left:${userId}:${member.joinedAt}`,
+    { action: "member_left", details: { memberId: userId, role: member.role } },
+    member.ownerId,
+  );
   await tell(deps, member.ownerId, "team-note-left", { id: String(userId) });
   return true;
 }
@@ -160,6 +184,10 @@ export async function acceptInvitation(deps: BotDeps, userId: number, code: stri
   // The teammate's own settings (language, zone, digest off) live in an operator record of their own.
   await deps.store.updateOperator(userId, {});
   deps.logger.info({ ownerId: member.ownerId, memberId: userId, role: member.role }, "teammate joined");
+  await recordAudit(deps, userId, `member_joined:${userId}:${member.joinedAt}`, {
+    action: "member_joined",
+    details: { memberId: userId, role: member.role },
+  });
   await tell(deps, member.ownerId, "team-note-joined", { id: String(userId), role: member.role });
   return { ok: true, member, account: member.clientId };
 }

@@ -7,6 +7,7 @@ import {
   type DeliveryResult,
   type DeliveryStats,
 } from "../delivery/queue.js";
+import { createTeamGroupDelivery } from "../groups/index.js";
 import type { Operator } from "../store/index.js";
 import { localDate } from "../time.js";
 import { type BuiltDigest, buildDigest, type DigestDeps } from "./build.js";
@@ -89,9 +90,15 @@ interface Prefetched {
 export function createDigestService(options: DigestServiceOptions): DigestService {
   const { deps, onDelivered } = options;
   const { store, config, logger } = deps;
-  const queue = new DeliveryQueue(options.api ?? createDigestApi(config), {
-    maxPerSecond: config.digest.maxPerSecond,
+  const api = options.api ?? createDigestApi(config);
+  const queue = new DeliveryQueue(api, { maxPerSecond: config.digest.maxPerSecond, logger });
+  const toTeamGroup = createTeamGroupDelivery({
+    store,
+    i18n: deps.i18n,
+    defaultLocale: config.defaultLocale,
     logger,
+    api,
+    deliver: (job) => queue.deliver(job),
   });
   // Shared by every operator of every run, so a crowd of due digests never floods premiumpay.
   const premiumpayLimit = createLimiter(config.digest.concurrency);
@@ -195,7 +202,10 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       if (previous !== undefined) await unmark(userId, date, previous);
       return result.status === "stopped" ? "skipped" : "failed";
     }
-    if (built.kind === "digest") await sendWeekChart(userId, built);
+    if (built.kind === "digest") {
+      await toTeamGroup(userId, "digest", built.messages);
+      await sendWeekChart(userId, built);
+    }
     return built.kind === "login-again" ? "loginAgain" : "sent";
   }
 

@@ -1,3 +1,4 @@
+export { AUDIT_CSV_COLUMNS, auditCsv, auditDetailsText, auditFileName } from "./audit.js";
 export {
   CSV_COLUMNS,
   type CsvFile,

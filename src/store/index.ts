@@ -18,6 +18,18 @@ export {
   queuedInto,
 } from "./alerts.js";
 export {
+  AUDIT_ACTIONS,
+  AUDIT_MAX_AGE_DAYS,
+  AUDIT_MAX_PER_ACCOUNT,
+  type AuditAction,
+  type AuditDetails,
+  type AuditEntry,
+  type AuditEntryInput,
+  type TeamGroup,
+  type TeamGroupPatch,
+  TeamGroupTakenError,
+} from "./audit.js";
+export {
   CredentialsDamagedError,
   CredentialsKeyError,
   StoreError,
@@ -29,6 +41,7 @@ export { DataDirLockedError } from "./lock.js";
 export { createStore, type LowdbStore, type StoreOptions } from "./lowdb/index.js";
 export type {
   AlertStore,
+  AuditStore,
   ConversationMaintenance,
   CredentialDefaults,
   Credentials,
@@ -43,6 +56,7 @@ export type {
   RunOnceOutcome,
   Store,
   StoreKeyOptions,
+  TeamGroupStore,
   TeamMember,
   TeamRole,
   TeamStore,

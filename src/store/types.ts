@@ -20,6 +20,7 @@ import type {
   AlertSettings,
   AlertStateSnapshot,
 } from "./alerts.js";
+import type { AuditEntry, AuditEntryInput, TeamGroup, TeamGroupPatch } from "./audit.js";
 import type { ActionRecord, DigestSettings, Locale } from "./schema.js";
 
 export type { DigestSettings, Locale };
@@ -272,10 +273,45 @@ export interface StoreTransfer {
   setOperatorTimes(telegramId: number, times: { createdAt: string; updatedAt: string }): Promise<void>;
 }
 
+/** Who did what on an account (see audit.ts for the entry and the retention). */
+export interface AuditStore {
+  /**
+   * Appends the entry, stamped now, unless the account already has one with its key (then false): the key of the
+   * confirming click or update makes a replayed confirmation record once. Drops what the retention no longer keeps.
+   */
+  recordAudit(entry: AuditEntryInput): Promise<boolean>;
+  /** The account's entries, newest first, from `offset`; `total` counts them all. */
+  listAudit(
+    account: number,
+    page: { offset: number; limit: number },
+  ): Promise<{ entries: AuditEntry[]; total: number }>;
+}
+
+/** The one Telegram group of an account (digest and alerts to a team group). */
+export interface TeamGroupStore {
+  getTeamGroup(account: number): Promise<TeamGroup | undefined>;
+  /** The group link of a chat, whatever account has it. */
+  findTeamGroup(chatId: number): Promise<TeamGroup | undefined>;
+  listTeamGroups(): Promise<TeamGroup[]>;
+  /**
+   * Connects the group (replacing the account's previous one, returned) and records `audit` in the same write.
+   * Throws TeamGroupTakenError when another account has this chat.
+   */
+  connectTeamGroup(group: TeamGroup, audit: AuditEntryInput): Promise<TeamGroup | undefined>;
+  /** Changes the account's group settings; undefined when it has none. */
+  updateTeamGroup(account: number, patch: TeamGroupPatch): Promise<TeamGroup | undefined>;
+  /** A group turned supergroup: its link follows the new chat id, settings unchanged. */
+  moveTeamGroup(fromChatId: number, toChatId: number): Promise<TeamGroup | undefined>;
+  /** Removes the account's group (with `audit` in the same write when given); the removed link, if any. */
+  disconnectTeamGroup(account: number, audit?: AuditEntryInput): Promise<TeamGroup | undefined>;
+}
+
 export interface Store
   extends OperatorStore,
     ConfirmedActions,
     TeamStore,
+    AuditStore,
+    TeamGroupStore,
     ConversationStateStore,
     KeyRotation,
     AlertStore,

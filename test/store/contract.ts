@@ -1,11 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  AUDIT_MAX_PER_ACCOUNT,
+  type AuditEntryInput,
   CredentialsDamagedError,
   CredentialsKeyError,
   type Store,
   StoreError,
   type StoreKeyOptions,
+  TeamGroupTakenError,
 } from "../../src/store/index.js";
 import { describeAlertStoreContract } from "./contract-alerts.js";
 
@@ -611,6 +614,87 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         expect(await reopened.setCredentialsRefused(1, false)).toBe(true);
         expect(await reopened.setCredentialsRefused(1, false)).toBe(false);
         expect(await reopened.credentialsRefused(1)).toBe(false);
+      });
+    });
+
+    describe("audit log and team group", () => {
+      const entry = (account: number, key: string, action: AuditEntryInput["action"] = "login") => ({
+        account,
+        key,
+        actor: account,
+        action,
+        details: { clientId: "c1" },
+      });
+      /** A clock one second later on every read: entries get distinct times in the order they were made. */
+      const ticking = () => {
+        let at = Date.parse("2026-12-01T10:00:00Z");
+        return {
+          now: () => {
+            at += 1000;
+            return new Date(at);
+          },
+        };
+      };
+      const group = (account: number, chatId: number) => ({
+        account,
+        chatId,
+        title: "Sales team",
+        digest: true,
+        alerts: false,
+        connectedBy: account,
+        connectedAt: "2026-12-01T10:00:00.000Z",
+      });
+
+      it("records an entry once per key, newest first, per account, and keeps it across a reopen", async () => {
+        const clock = ticking();
+        const store = await open({ now: clock.now });
+        expect(await store.recordAudit(entry(1, "a"))).toBe(true);
+        expect(await store.recordAudit(entry(1, "a"))).toBe(false);
+        expect(await store.recordAudit(entry(1, "b", "logout"))).toBe(true);
+        expect(await store.recordAudit(entry(2, "a"))).toBe(true);
+        const page = await store.listAudit(1, { offset: 0, limit: 1 });
+        expect(page.total).toBe(2);
+        expect(page.entries.map((e) => e.action)).toEqual(["logout"]);
+        const reopened = await reopen(store, { now: clock.now });
+        const all = await reopened.listAudit(1, { offset: 0, limit: 10 });
+        expect(all.entries.map((e) => e.key)).toEqual(["b", "a"]);
+        expect((await reopened.listAudit(2, { offset: 0, limit: 10 })).total).toBe(1);
+      });
+
+      it("refuses details outside the schema and keeps only the newest entries of an account", async () => {
+        const clock = ticking();
+        const store = await open({ now: clock.now });
+        await expect(
+          store.recordAudit({ ...entry(1, "x"), details: { token: "secret" } as never }),
+        ).rejects.toThrow(StoreError);
+        for (let i = 0; i < AUDIT_MAX_PER_ACCOUNT + 3; i++) await store.recordAudit(entry(1, `k${i}`));
+        const page = await store.listAudit(1, { offset: 0, limit: 2000 });
+        expect(page.total).toBe(AUDIT_MAX_PER_ACCOUNT);
+        expect(page.entries.at(-1)?.key).toBe("k3");
+      }, 60_000);
+
+      it("links one group to one account; moves it to a supergroup; disconnects with its audit entry", async () => {
+        const store = await open();
+        await store.connectTeamGroup(group(1, -100), entry(1, "g1", "group_connected"));
+        await expect(
+          store.connectTeamGroup(group(2, -100), entry(2, "g2", "group_connected")),
+        ).rejects.toThrow(TeamGroupTakenError);
+        expect((await store.listAudit(2, { offset: 0, limit: 5 })).total).toBe(0);
+        expect(await store.updateTeamGroup(1, { alerts: true })).toMatchObject({
+          alerts: true,
+          digest: true,
+        });
+        expect(await store.moveTeamGroup(-100, -1_000_000_000_100)).toMatchObject({
+          chatId: -1_000_000_000_100,
+        });
+        expect(await store.findTeamGroup(-100)).toBeUndefined();
+        expect((await store.findTeamGroup(-1_000_000_000_100))?.account).toBe(1);
+        const reopened = await reopen(store);
+        expect(await reopened.getTeamGroup(1)).toMatchObject({ chatId: -1_000_000_000_100, alerts: true });
+        expect(await reopened.disconnectTeamGroup(1, entry(1, "g3", "group_disconnected"))).toBeDefined();
+        expect(await reopened.listTeamGroups()).toEqual([]);
+        const actions = (await reopened.listAudit(1, { offset: 0, limit: 5 })).entries.map((e) => e.action);
+        expect(actions).toEqual(["group_disconnected", "group_connected"]);
       });
     });
 

@@ -16,6 +16,8 @@ describe("atomic, durable writes", () => {
     for (let i = 0; i < 50; i++) await store.updateOperator(1 + (i % 5), { lastChannelId: i });
     await store.close();
     expect((await readdir(dir)).sort()).toEqual([
+      "audit.json",
+      "audit.json.journal",
       "conversations.json",
       "conversations.json.journal",
       "data.lock",

@@ -6,7 +6,7 @@ export interface ApiAnswer<T = unknown> {
   result: T;
   error_code?: number;
   description?: string;
-  parameters?: { retry_after?: number };
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
 }
 
 /** Calls the emulator like a Bot API client would, with a JSON body unless told otherwise. */

@@ -1,5 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
+import { recordAudit } from "../audit.js";
 import { cancelCallback, loginRetryCallback, menuCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
 import { failureMessageKey } from "../errors.js";
@@ -91,12 +92,15 @@ export async function loginFlow(screen: Screen): Promise<void> {
     const outcome = await screen.conversation.external(() => checkCredentials(deps, { clientId, token }));
     const { ctx } = screen;
     if (outcome.ok) {
+      // Keyed by the update that brought the token: a replay of this step records the login once.
+      const auditKey = `login:${ctx.update.update_id}`;
       const saved = await screen.conversation.external(async () => {
         const operator = await deps.store.saveCredentials(
           userId,
           { clientId, token },
           { timezone: deps.config.defaultTimezone, digestTime: deps.config.digest.defaultTime },
         );
+        await recordAudit(deps, userId, auditKey, { action: "login", details: { clientId } });
         await ownerLoggedIn(deps, userId, current !== null);
         return { time: operator.digest.time, timezone: operator.timezone ?? deps.config.defaultTimezone };
       });

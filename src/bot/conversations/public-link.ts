@@ -77,16 +77,33 @@ async function createLinkOnce(
   actionId: string,
   draft: LinkDraft,
 ): Promise<Outcome<CreateResult>> {
-  const run = await confirmOnce(deps, userId, actionId, "publish", async (client): Promise<CreatedLink> => {
-    const link = await client.createPublicLink({
-      channelId: draft.channel.id,
-      name: draft.name,
-      durationHours: draft.durationHours,
-      requiresApproval: draft.requiresApproval,
-      autoApproval: draft.autoApproval,
-    });
-    return { name: link.name, url: link.url };
-  });
+  const run = await confirmOnce(
+    deps,
+    userId,
+    actionId,
+    "publish",
+    async (client): Promise<CreatedLink> => {
+      const link = await client.createPublicLink({
+        channelId: draft.channel.id,
+        name: draft.name,
+        durationHours: draft.durationHours,
+        requiresApproval: draft.requiresApproval,
+        autoApproval: draft.autoApproval,
+      });
+      return { name: link.name, url: link.url };
+    },
+    (link) => ({
+      action: "public_link_created",
+      // The invite URL is left out: it lets anyone join the channel.
+      details: {
+        channelId: draft.channel.id,
+        channelName: draft.channel.name,
+        linkName: link.name,
+        durationHours: draft.durationHours,
+        requiresApproval: draft.requiresApproval,
+      },
+    }),
+  );
   if (run.state === "unknown") {
     deps.logger.warn(
       { userId, actionId },

@@ -97,18 +97,34 @@ async function sendWelcomeOnce(
   deps: BotDeps,
   userId: number,
   actionId: string,
-  channelId: number,
+  channel: { id: number; name: string },
   draft: WelcomeDraft,
 ): Promise<SendResult> {
-  const run = await confirmOnce(deps, userId, actionId, "publish", (client) =>
-    client
-      .setWelcomeMessage({
+  const channelId = channel.id;
+  const run = await confirmOnce(
+    deps,
+    userId,
+    actionId,
+    "publish",
+    (client) =>
+      client
+        .setWelcomeMessage({
+          channelId,
+          message: draft.message,
+          ...(draft.inviteLink ? { inviteLink: draft.inviteLink.url } : {}),
+          ...(draft.button ? { buttonText: draft.button.text, buttonUrl: draft.button.url } : {}),
+        })
+        .then(() => null),
+    () => ({
+      action: "welcome_set",
+      // Not the message itself: what the members read is the channel's business, the log says that it changed.
+      details: {
         channelId,
-        message: draft.message,
-        ...(draft.inviteLink ? { inviteLink: draft.inviteLink.url } : {}),
-        ...(draft.button ? { buttonText: draft.button.text, buttonUrl: draft.button.url } : {}),
-      })
-      .then(() => null),
+        channelName: channel.name,
+        messageLength: draft.message.length,
+        withButton: draft.button !== null,
+      },
+    }),
   );
   // "unknown": an earlier attempt started and the bot died before recording how it ended.
   if (run.state === "unknown") return { status: "unknown" };
@@ -335,7 +351,7 @@ export async function welcomeFlow(screen: Screen): Promise<void> {
     const actionId = `welcome:${current.callbackQuery!.id}`;
     await screen.show(current.html("welcome-sending"));
     const result = await screen.conversation.external(() =>
-      sendWelcomeOnce(deps, userId, actionId, channel.id, draft),
+      sendWelcomeOnce(deps, userId, actionId, { id: channel.id, name: channel.name }, draft),
     );
     if ("status" in result && result.status === "sent") {
       await screen.show(current.html("welcome-saved", { channel: channel.name }), mainMenuKeyboard(current));

@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from "grammy";
+import { recordAudit } from "../audit.js";
 import { logoutCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { ownerLoggedOut } from "../team-changes.js";
@@ -23,18 +24,30 @@ logoutFeature.command("logout", async (ctx) => {
 
 logoutFeature.callbackQuery(logoutCallback.pattern, async (ctx) => {
   const choice = logoutCallback.unpack(ctx.callbackQuery.data)?.[0];
-  await ctx.answerCallbackQuery();
   if (choice !== "yes") {
+    await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.html("logout-kept"));
     return;
   }
+  // Everything stored before the click is answered: a crash before the answer redelivers the click, which does it
+  // all again (the audit entry is keyed by the click, so it is recorded once); after it, everything is done.
+  const userId = ctx.from.id;
+  const { store } = ctx.deps;
   await ctx.conversation.exitAll();
   // Only the owner logs out (a teammate has no login of their own): their team is told it has no access for now.
-  if (await ctx.deps.store.getMember(ctx.from.id)) {
+  if (await store.getMember(userId)) {
+    await ctx.answerCallbackQuery();
     await ctx.editMessageText(ctx.html("team-logout-teammate"));
     return;
   }
-  await ownerLoggedOut(ctx.deps, ctx.from.id);
-  await ctx.deps.store.deleteOperator(ctx.from.id);
+  // Recorded before the deletion: a redelivered click still finds the login, and its key makes it one entry.
+  if ((await store.getOperator(userId))?.hasCredentials) {
+    await recordAudit(ctx.deps, userId, `logout:${ctx.callbackQuery.id}`, { action: "logout", details: {} });
+  }
+  await ownerLoggedOut(ctx.deps, userId);
+  await store.deleteOperator(userId);
+  // The team group goes with the login: nothing could be sent to it without credentials.
+  await store.disconnectTeamGroup(userId);
+  await ctx.answerCallbackQuery();
   await ctx.editMessageText(ctx.html("logout-done"));
 });

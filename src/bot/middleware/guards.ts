@@ -15,7 +15,7 @@ export function privateChatsOnly(): MiddlewareFn<BotContext> {
     const command = ctx.message?.text?.startsWith("/") ?? false;
     if (!added && !command) return;
     toldGroups.add(ctx.chat.id);
-    await ctx.reply(ctx.html("groups-private-only")).catch(() => undefined);
+    await ctx.reply(ctx.html(added ? "groups-added" : "groups-private-only")).catch(() => undefined);
   };
 }
 

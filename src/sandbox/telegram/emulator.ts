@@ -15,6 +15,7 @@ import type {
   User,
   UserFromGetMe,
 } from "grammy/types";
+import { GroupMemberships, type MemberStatus, memberOf } from "./groups.js";
 import { escapeHtml, HtmlParseError, parseTelegramHtml } from "./html.js";
 import { parseReplyMarkup } from "./markup.js";
 import {
@@ -138,6 +139,7 @@ export class BotApiEmulator {
   private readonly pendingFaults: PendingFault[] = [];
   private readonly commandSets = new Map<string, CommandSet>();
   private readonly limiter = new RateLimiter();
+  private readonly groups: GroupMemberships;
   private readonly changeListeners = new Set<() => void>();
   /**
    * waitForBotMessage's waiters by chat. Kept out of `events`: a test with 200 operators waiting at once is not
@@ -174,6 +176,7 @@ export class BotApiEmulator {
       supports_join_request_queries: false,
     };
     this.historyLimit = options.historyLimit ?? Number.POSITIVE_INFINITY;
+    this.groups = new GroupMemberships(this.botInfo.id);
     this.limiter.set(options.rateLimit ?? null);
     this.faults = {
       failNext: (method, fault, times = 1) =>
@@ -205,6 +208,7 @@ export class BotApiEmulator {
       deleteMessage: (p) => this.deleteMessage(p),
       answerCallbackQuery: (p) => this.answerCallbackQuery(p),
       sendChatAction: (p) => this.sendChatAction(p),
+      getChatMember: (p) => this.getChatMember(p),
       setMyCommands: (p) => this.setMyCommands(p),
       getMyCommands: (p) => this.commands(this.commandKeyParams(p)),
       deleteMyCommands: (p) => this.deleteMyCommands(p),
@@ -316,6 +320,75 @@ export class BotApiEmulator {
         data: callbackData,
       },
     });
+  }
+
+  // ---- Driver side: groups ----
+
+  /** `by` adds the bot to a group (my_chat_member update); `members` are the group's people and their standing. */
+  addBotToGroup(
+    chat: SimChat,
+    by: SimUser,
+    members: readonly { user: SimUser; status: MemberStatus }[] = [{ user: by, status: "creator" }],
+  ): Update {
+    this.chatState(groupChat(chat));
+    for (const { user, status } of members) {
+      this.users.set(user.id, user);
+      this.groups.set(chat.id, user.id, status);
+    }
+    return this.botStatusChange(chat.id, by, "member");
+  }
+
+  /** `by` removes the bot from the group (kicked) or the bot is told it left; later sends there get 403. */
+  removeBotFromGroup(chatId: number, by: SimUser, status: "kicked" | "left" = "kicked"): Update {
+    return this.botStatusChange(chatId, by, status);
+  }
+
+  /** A member's standing changes (promoted, demoted, left); getChatMember answers the new one. No update is sent. */
+  setMemberStatus(chatId: number, user: SimUser, status: MemberStatus): void {
+    this.users.set(user.id, user);
+    this.groups.set(chatId, user.id, status);
+  }
+
+  /**
+   * The group becomes a supergroup with `toChatId`: the bot gets the service messages of both chats (the old one's
+   * migrate_to_chat_id, the new one's migrate_from_chat_id), and sends to the old id get 400 with the new id.
+   */
+  migrateGroup(fromChatId: number, toChatId: number, by: SimUser): void {
+    const old = this.knownChat(fromChatId);
+    const title = "title" in old.chat ? old.chat.title : undefined;
+    this.groups.migrate(fromChatId, toChatId);
+    const target = this.chatState(
+      groupChat({ id: toChatId, type: "supergroup", ...(title ? { title } : {}) }),
+    );
+    const date = Math.floor(Date.now() / 1000);
+    const service = (state: ChatState, field: Record<string, number>) => {
+      const stored = this.appendMessage(state, {
+        from: "user",
+        senderId: by.id,
+        html: "",
+        text: "",
+        entities: [],
+      });
+      const { text: _text, ...message } = this.toMessage(stored) as Message & { text?: string };
+      this.enqueue({ update_id: this.nextUpdateId++, message: { ...message, date, ...field } } as Update);
+    };
+    service(old, { migrate_to_chat_id: toChatId });
+    service(target, { migrate_from_chat_id: fromChatId });
+  }
+
+  private botStatusChange(chatId: number, by: SimUser, status: "member" | "kicked" | "left"): Update {
+    const state = this.knownChat(chatId);
+    const before = this.groups.set(chatId, this.botInfo.id, status);
+    return this.enqueue({
+      update_id: this.nextUpdateId++,
+      my_chat_member: {
+        chat: state.chat,
+        from: telegramUser(by),
+        date: Math.floor(Date.now() / 1000),
+        old_chat_member: memberOf(this.botInfo, before),
+        new_chat_member: memberOf(this.botInfo, status),
+      },
+    } as Update);
   }
 
   /** The user deletes a message for both sides, as Telegram allows in private chats; the bot is not told. */
@@ -535,6 +608,9 @@ export class BotApiEmulator {
             error_code: outcome.errorCode,
             description: outcome.description,
             ...(outcome.retryAfter !== undefined && { parameters: { retry_after: outcome.retryAfter } }),
+            ...(outcome.migrateToChatId !== undefined && {
+              parameters: { migrate_to_chat_id: outcome.migrateToChatId },
+            }),
           }
         : { ok: true, result: outcome };
     res.writeHead(outcome instanceof ApiError ? outcome.errorCode : 200, {
@@ -795,6 +871,21 @@ export class BotApiEmulator {
     return true;
   }
 
+  private getChatMember(p: Params): unknown {
+    const chatId = requireChatId(p);
+    const userId = optInt(p, "user_id");
+    if (userId === undefined) throw badRequest("user_id is required");
+    const state = this.knownChat(chatId);
+    const simUser = this.users.get(userId);
+    const user = userId === this.botInfo.id ? this.botInfo : simUser && telegramUser(simUser);
+    if (user === undefined) throw badRequest("user not found");
+    if (state.chat.type === "private") {
+      if (userId !== chatId && userId !== this.botInfo.id) throw badRequest("user not found");
+      return memberOf(user, "member");
+    }
+    return this.groups.chatMember(chatId, user);
+  }
+
   private setMyCommands(p: Params): true {
     const commands = optJson(p, "commands");
     if (!Array.isArray(commands)) throw badRequest("can't parse commands JSON array");
@@ -906,6 +997,8 @@ export class BotApiEmulator {
     if (state.chat.type === "private" && this.blocked.has(state.chat.id)) {
       throw new ApiError(403, "Forbidden: bot was blocked by the user");
     }
+    if (state.chat.type === "group" || state.chat.type === "supergroup")
+      this.groups.assertBotCanWrite(state.chat.id);
     return state;
   }
 

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly errorCode: number,
     readonly description: string,
     readonly retryAfter?: number,
+    /** A group that became a supergroup: where to write instead. */
+    readonly migrateToChatId?: number,
   ) {
     super(description);
   }

@@ -16,6 +16,7 @@ import {
 import type { Store, StoreKeyOptions } from "../types.js";
 import { createConfirmedActions, dropOldActions } from "./actions.js";
 import { createAlertStore } from "./alerts.js";
+import { createAuditStore, openAuditFile } from "./audit.js";
 import {
   type ConversationTables,
   createConversationState,
@@ -32,7 +33,7 @@ export interface StoreOptions extends StoreKeyOptions {
   logger?: StoreLogger;
 }
 
-/** The lowdb backend: three journaled JSON files in the data folder (the alert state is in operators.json). */
+/** The lowdb backend: four journaled JSON files in the data folder (operators with the alert state, flows, team, audit log with the team group). */
 export interface LowdbStore extends Store {
   readonly filePath: string;
   readonly conversationsFilePath: string;
@@ -123,6 +124,12 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     await Promise.all([operatorFile.abandon(), conversationFile.abandon()]);
     throw error;
   });
+  const auditFile = await inDataDir(dataDir, () => openAuditFile(dataDir, options.logger)).catch(
+    async (error: unknown) => {
+      await Promise.all([operatorFile.abandon(), conversationFile.abandon(), teamFile.abandon()]);
+      throw error;
+    },
+  );
   const db = new DurableFile(operatorFile);
   const convDb = new DurableFile(conversationFile);
   let conversationState: Awaited<ReturnType<typeof createConversationState>>;
@@ -138,7 +145,12 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     );
   } catch (error) {
     // Release the data folder (its lock) without writing: the files stay as they are for the operator to fix.
-    await Promise.all([operatorFile.abandon(), conversationFile.abandon(), teamFile.abandon()]);
+    await Promise.all([
+      operatorFile.abandon(),
+      conversationFile.abandon(),
+      teamFile.abandon(),
+      auditFile.abandon(),
+    ]);
     throw error;
   }
   dropOldActions(db, now());
@@ -156,11 +168,22 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
     conversations: conversationState.conversations,
     ...createKeyRotation(ring, db, conversationState),
     ...createAlertStore(db),
+    ...createAuditStore(auditFile, now),
     async flush() {
-      await Promise.all([operatorFile.flush(), conversationFile.flush(), teamFile.flush()]);
+      await Promise.all([
+        operatorFile.flush(),
+        conversationFile.flush(),
+        teamFile.flush(),
+        auditFile.flush(),
+      ]);
     },
     async close() {
-      await Promise.all([operatorFile.close(), conversationFile.close(), teamFile.close()]);
+      await Promise.all([
+        operatorFile.close(),
+        conversationFile.close(),
+        teamFile.close(),
+        auditFile.close(),
+      ]);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { AUDIT_MAX_AGE_MS } from "../audit.js";
 import { KeyRing, sealedKeyId } from "../crypto.js";
 import { CredentialsDamagedError, StoreError } from "../errors.js";
 import {
@@ -14,6 +15,7 @@ import {
 import { actionRecordSchema, type OperatorRecord, versionedStateSchema } from "../schema.js";
 import type { OperatorPatch, RunOnceOutcome, Store, StoreKeyOptions, VersionedState } from "../types.js";
 import { createPostgresAlertStore, deleteAlertState } from "./alerts.js";
+import { createPostgresAuditStore } from "./audit.js";
 import { checkOut, createPool, databaseLocation, inTransaction, writing } from "./connection.js";
 import { migrate } from "./migrate.js";
 import { createPostgresTeamStore } from "./team.js";
@@ -160,6 +162,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await pool.query("DELETE FROM confirmed_actions WHERE at < $1", [
       new Date(now().getTime() - ACTION_RETENTION_MS),
     ]);
+    await pool.query("DELETE FROM audit_log WHERE at < $1", [new Date(now().getTime() - AUDIT_MAX_AGE_MS)]);
   } catch (error) {
     await pool.end().catch(() => {});
     if (error instanceof StoreError) throw error;
@@ -277,6 +280,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const store: Store = {
     location,
     ...createPostgresTeamStore(pool, now),
+    ...createPostgresAuditStore(pool, now),
 
     async getOperator(telegramId) {
       const { rows } = await pool.query<OperatorRow>(

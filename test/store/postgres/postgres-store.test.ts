@@ -29,7 +29,7 @@ async function everything(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = ["operators", "confirmed_actions", "conversations"];
+    const tables = ["operators", "confirmed_actions", "conversations", "audit_log", "team_groups"];
     const rows: unknown[] = [];
     // One query at a time: a pg client does not queue concurrent queries any more (deprecated in pg 8).
     for (const table of tables) rows.push((await client.query(`SELECT * FROM ${table}`)).rows);
@@ -51,6 +51,7 @@ describe("PostgreSQL store", () => {
     const files = (await readdir(migrationsDir())).map((name) => name.replace(/\.sql$/, "")).sort();
     expect(files).toContain("1764620000100_alert-state");
     expect(files).toContain("1764620000200_team");
+    expect(files).toContain("1764620000300_audit-and-groups");
     expect(rows.map((row) => row.name)).toEqual(files);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");

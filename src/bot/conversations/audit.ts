@@ -1,0 +1,114 @@
+import { InlineKeyboard, InputFile } from "grammy";
+import { auditCsv, auditFileName } from "../../export/index.js";
+import { AUDIT_MAX_PER_ACCOUNT, type AuditEntry } from "../../store/index.js";
+import { resolveActor } from "../../team/acting.js";
+import { localDate, localTime } from "../../time.js";
+import { auditCallback } from "../callback-data/audit.js";
+import type { FlowContext } from "../context.js";
+import { flowNow, operatorZone, type Screen } from "../screens/index.js";
+
+export const AUDIT = "audit";
+export const AUDIT_PAGE_SIZE = 20;
+
+/** The variables every action's text may use: each detail as text, "—" where the entry has none. */
+function detailVariables(entry: AuditEntry): Record<string, string | number> {
+  const { details } = entry;
+  return {
+    clientId: details.clientId ?? "—",
+    channel: details.channelName ?? (details.channelId === undefined ? "—" : String(details.channelId)),
+    linkName: details.linkName ?? "—",
+    hours: details.durationHours ?? 0,
+    group: details.groupTitle ?? (details.groupId === undefined ? "—" : String(details.groupId)),
+    reason: details.reason ?? "owner",
+    member: details.memberId === undefined ? "—" : String(details.memberId),
+    role: details.role ?? "—",
+    previousRole: details.previousRole ?? "—",
+  };
+}
+
+function entryLine(ctx: FlowContext, entry: AuditEntry, zone: string): string {
+  const at = new Date(entry.at);
+  const viewer = ctx.from!.id;
+  return ctx.html("audit-line", {
+    date: localDate(at, zone),
+    time: localTime(at, zone),
+    who: entry.actor === viewer ? ctx.t("audit-you") : String(entry.actor),
+    what: ctx.t(`audit-action-${entry.action}`, detailVariables(entry)),
+  });
+}
+
+function pageView(ctx: FlowContext, entries: AuditEntry[], total: number, page: number, zone: string) {
+  const pages = Math.ceil(total / AUDIT_PAGE_SIZE);
+  const text = [
+    ctx.html("audit-title", { page: page + 1, pages, total, timezone: zone }),
+    "",
+    ...entries.map((entry) => entryLine(ctx, entry, zone)),
+  ].join("\n");
+  const keyboard = new InlineKeyboard();
+  if (page > 0) keyboard.text(ctx.t("audit-newer"), auditCallback.pack("p", page - 1));
+  if (page + 1 < pages) keyboard.text(ctx.t("audit-older"), auditCallback.pack("p", page + 1));
+  if (page > 0 || page + 1 < pages) keyboard.row();
+  keyboard
+    .text(ctx.t("audit-csv"), auditCallback.pack("csv", 0))
+    .text(ctx.t("audit-close"), auditCallback.pack("close", 0));
+  return { text, keyboard };
+}
+
+/** The account's audit log, 20 entries a page, newest first, in the viewer's zone; the whole log as CSV on demand. */
+export async function auditFlow(screen: Screen): Promise<void> {
+  const { deps } = screen.ctx;
+  const userId = screen.ctx.from!.id;
+  // The owner reads the whole account's log; a manager (the flow table lets no viewer in) only their own entries.
+  const { account, ownOnly } = await screen.conversation.external(async () => {
+    const actor = await resolveActor(deps.store, userId);
+    return actor.kind === "teammate"
+      ? { account: actor.accountId, ownOnly: true }
+      : { account: userId, ownOnly: false };
+  });
+  const entriesOf = async (offset: number, limit: number) => {
+    if (!ownOnly) return deps.store.listAudit(account, { offset, limit });
+    const { entries } = await deps.store.listAudit(account, { offset: 0, limit: AUDIT_MAX_PER_ACCOUNT });
+    const own = entries.filter((entry) => entry.actor === userId);
+    return { entries: own.slice(offset, offset + limit), total: own.length };
+  };
+  const zone = await operatorZone(screen);
+  let page = 0;
+  /** After the CSV went below the screen, the screen comes back under it. */
+  let fileBelow = false;
+  for (;;) {
+    const { entries, total } = await screen.conversation.external(() =>
+      entriesOf(page * AUDIT_PAGE_SIZE, AUDIT_PAGE_SIZE),
+    );
+    if (total === 0) {
+      await screen.show(screen.ctx.html("audit-empty"));
+      return;
+    }
+    // The log may have shrunk (retention) since the page was asked for: show its last page instead of nothing.
+    if (entries.length === 0) {
+      page = Math.max(0, Math.ceil(total / AUDIT_PAGE_SIZE) - 1);
+      continue;
+    }
+    const view = pageView(screen.ctx, entries, total, page, zone);
+    if (fileBelow) await screen.send(view.text, view.keyboard);
+    else await screen.show(view.text, view.keyboard);
+    fileBelow = false;
+    const { value } = await screen.button(auditCallback);
+    const [action, target] = value;
+    if (action === "p") page = target;
+    else if (action === "close") {
+      await screen.close();
+      return;
+    } else {
+      const today = localDate(await flowNow(screen.conversation, deps), zone);
+      const { ctx } = screen;
+      // Sent from `external` with the outside context: a replay does not send the file again.
+      await screen.conversation.external(async (outside) => {
+        const all = await entriesOf(0, AUDIT_MAX_PER_ACCOUNT);
+        const csv = auditCsv(all.entries, { zone, t: (key, variables) => ctx.t(key, variables) });
+        await outside.api.sendDocument(screen.chatId, new InputFile(csv, auditFileName(today)));
+        return true;
+      });
+      fileBelow = true;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import { join } from "node:path";
+import {
+  AUDIT_MAX_AGE_MS,
+  AUDIT_MAX_PER_ACCOUNT,
+  type AuditEntry,
+  type AuditEntryInput,
+  auditEntrySchema,
+  type TeamGroup,
+  TeamGroupTakenError,
+  teamGroupSchema,
+  validAuditEntry,
+  validTeamGroup,
+} from "../audit.js";
+import { JournaledFile, type StoreLogger } from "../journaled-file.js";
+import { checkTelegramId } from "../records.js";
+import { SCHEMA_VERSION } from "../schema.js";
+import type { AuditStore, TeamGroupStore } from "../types.js";
+import { type Change, DurableFile } from "./durable.js";
+
+export type AuditTables = { audit: AuditEntry; groups: TeamGroup };
+
+const auditId = (account: number, key: string) => `${account}:${key}`;
+const groupLock = "groups";
+
+/** `audit.json` in the data folder: the audit log and the team group links, apart from the operators' file. */
+export async function openAuditFile(
+  dataDir: string,
+  logger?: StoreLogger,
+): Promise<JournaledFile<AuditTables>> {
+  return JournaledFile.open<AuditTables>(
+    join(dataDir, "audit.json"),
+    SCHEMA_VERSION,
+    {
+      audit: { schema: auditEntrySchema, keyOf: (entry) => auditId(entry.account, entry.key) },
+      groups: { schema: teamGroupSchema, keyOf: (group) => String(group.account) },
+    },
+    logger ? { logger } : {},
+  );
+}
+
+export function createAuditStore(
+  file: JournaledFile<AuditTables>,
+  now: () => Date,
+): AuditStore & TeamGroupStore {
+  const db = new DurableFile(file);
+  /** Each account's entries, oldest first: paging and retention without scanning every account's log. */
+  const byAccount = new Map<number, AuditEntry[]>();
+  const cutoff = () => now().getTime() - AUDIT_MAX_AGE_MS;
+  const sorted = [...db.entries("audit")].map(([, entry]) => entry).sort((a, b) => a.at.localeCompare(b.at));
+  for (const entry of sorted) {
+    if (Date.parse(entry.at) < cutoff()) {
+      // No write of its own: the next write persists it.
+      db.file.delete("audit", auditId(entry.account, entry.key));
+      continue;
+    }
+    const list = byAccount.get(entry.account) ?? [];
+    list.push(entry);
+    byAccount.set(entry.account, list);
+  }
+
+  /** The entry's change plus the deletions the retention asks for once it is in. */
+  function auditChanges(input: AuditEntryInput): { changes: Change<AuditTables>[]; kept: AuditEntry[] } {
+    checkTelegramId(input.account);
+    const entry = validAuditEntry({ ...input, at: now().toISOString() });
+    const list = [...(byAccount.get(entry.account) ?? []), entry];
+    const oldest = cutoff();
+    const drop = new Set(
+      list.filter((old, index) => index < list.length - AUDIT_MAX_PER_ACCOUNT || Date.parse(old.at) < oldest),
+    );
+    const changes: Change<AuditTables>[] = [
+      { table: "audit", key: auditId(entry.account, entry.key), value: entry },
+      ...[...drop].map((old) => ({
+        table: "audit" as const,
+        key: auditId(old.account, old.key),
+        value: undefined,
+      })),
+    ];
+    return { changes, kept: list.filter((old) => !drop.has(old)) };
+  }
+
+  const findGroup = (chatId: number) =>
+    [...db.entries("groups")].map(([, group]) => group).find((group) => group.chatId === chatId);
+
+  /** Writes group changes and, when given, an audit entry (not yet recorded) in one durable write. */
+  async function writeWithAudit(changes: Change<AuditTables>[], audit: AuditEntryInput | undefined) {
+    const recorded =
+      audit && !db.get("audit", auditId(audit.account, audit.key)) ? auditChanges(audit) : undefined;
+    await db.write([...changes, ...(recorded?.changes ?? [])]);
+    if (recorded) byAccount.set(audit!.account, recorded.kept);
+  }
+
+  return {
+    recordAudit(input) {
+      return db.serially([`audit:${input.account}`], async () => {
+        if (db.get("audit", auditId(input.account, input.key))) return false;
+        const { changes, kept } = auditChanges(input);
+        await db.write(changes);
+        byAccount.set(input.account, kept);
+        return true;
+      });
+    },
+
+    async listAudit(account, { offset, limit }) {
+      const list = byAccount.get(account) ?? [];
+      const newestFirst = list.slice().reverse();
+      return { entries: newestFirst.slice(offset, offset + limit), total: list.length };
+    },
+
+    async getTeamGroup(account) {
+      return db.get("groups", String(account));
+    },
+
+    async findTeamGroup(chatId) {
+      return findGroup(chatId);
+    },
+
+    async listTeamGroups() {
+      return [...db.entries("groups")].map(([, group]) => group);
+    },
+
+    connectTeamGroup(group, audit) {
+      return db.serially([groupLock, `audit:${group.account}`], async () => {
+        const checked = validTeamGroup(group);
+        const holder = findGroup(checked.chatId);
+        if (holder && holder.account !== checked.account) throw new TeamGroupTakenError(checked.chatId);
+        const previous = db.get("groups", String(checked.account));
+        await writeWithAudit([{ table: "groups", key: String(checked.account), value: checked }], audit);
+        return previous && previous.chatId !== checked.chatId ? previous : undefined;
+      });
+    },
+
+    updateTeamGroup(account, patch) {
+      return db.serially([groupLock], async () => {
+        const current = db.get("groups", String(account));
+        if (!current) return undefined;
+        const updated = validTeamGroup({ ...current, ...patch });
+        await db.write([{ table: "groups", key: String(account), value: updated }]);
+        return updated;
+      });
+    },
+
+    moveTeamGroup(fromChatId, toChatId) {
+      return db.serially([groupLock], async () => {
+        const current = findGroup(fromChatId);
+        if (!current) return undefined;
+        const moved = validTeamGroup({ ...current, chatId: toChatId });
+        await db.write([{ table: "groups", key: String(current.account), value: moved }]);
+        return moved;
+      });
+    },
+
+    disconnectTeamGroup(account, audit) {
+      return db.serially([groupLock, `audit:${account}`], async () => {
+        const current = db.get("groups", String(account));
+        if (!current) return undefined;
+        await writeWithAudit([{ table: "groups", key: String(account), value: undefined }], audit);
+        return current;
+      });
+    },
+  };
+}

@@ -18,6 +18,7 @@ const PRE_LOGIN_DIGEST: DigestSettings = {
   time: "09:00",
   channelIds: null,
   lastSentLocalDate: null,
+  chart: false,
 };
 
 export const tokenAad = (telegramId: number) => `premiumpay-token:${telegramId}`;
@@ -98,7 +99,14 @@ export function loggedInRecord(
   // Channels belong to a premiumpay account: a different client id makes the remembered ones meaningless.
   const otherAccount = existing?.premiumpay !== undefined && existing.premiumpay.clientId !== creds.clientId;
   const digest: DigestSettings = firstLogin
-    ? { enabled: true, time: defaults.digestTime, channelIds: null, lastSentLocalDate: null }
+    ? {
+        enabled: true,
+        time: defaults.digestTime,
+        channelIds: null,
+        lastSentLocalDate: null,
+        // the operator's own choice, kept across a logout
+        chart: existing?.digest.chart ?? false,
+      }
     : { ...existing.digest, channelIds: otherAccount ? null : existing.digest.channelIds };
   const record: OperatorRecord = {
     telegramId,

@@ -33,6 +33,8 @@ export const digestSchema = z.strictObject({
   /** null = all channels */
   channelIds: z.array(z.number().int().refine(Number.isSafeInteger)).max(1000).nullable(),
   lastSentLocalDate: z.string().regex(LOCAL_DATE, "must be YYYY-MM-DD").nullable(),
+  /** The "last 7 days" chart under the digest, off until the operator turns it on; absent in older records. */
+  chart: z.boolean().default(false),
 });
 export type DigestSettings = z.infer<typeof digestSchema>;
 

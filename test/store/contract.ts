@@ -34,6 +34,8 @@ export interface StoreBackend {
   damageFlow(key: string): Promise<void>;
   /** Copies one operator's stored token onto another operator's record, as an attacker with the files could. */
   copyToken(from: number, to: number): Promise<void>;
+  /** Makes one operator's stored record look like one written before the digest had its chart setting. */
+  forgetDigestChart(telegramId: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -91,12 +93,61 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
           hasCredentials: true,
           locale: "es",
           timezone: "Europe/Madrid",
-          digest: { enabled: true, time: "07:15", channelIds: [5, 7], lastSentLocalDate: "2024-04-30" },
+          digest: {
+            enabled: true,
+            time: "07:15",
+            channelIds: [5, 7],
+            lastSentLocalDate: "2024-04-30",
+            chart: false,
+          },
           lastChannelId: -1001,
           createdAt: "2024-05-01T10:00:00.000Z",
           updatedAt: "2024-05-01T10:00:00.000Z",
         });
         expect(await reopened.getCredentials(42)).toEqual({ clientId: "client-42", token: TOKEN });
+      });
+
+      it("keeps the digest chart choice across reopen; a change of another digest field keeps it", async () => {
+        const store = await open();
+        await store.saveCredentials(43, { clientId: "c43", token: TOKEN }, DEFAULTS);
+        expect((await store.getOperator(43))?.digest.chart).toBe(false);
+        expect((await store.updateOperator(43, { digest: { chart: true } })).digest.chart).toBe(true);
+        await store.updateOperator(43, { digest: { lastSentLocalDate: "2024-05-01" } });
+        await store.updateOperator(43, { digest: { time: "08:30", enabled: false, channelIds: [3] } });
+        await store.updateOperator(43, { timezone: "Asia/Tokyo" });
+        const reopened = await reopen(store);
+        expect((await reopened.getOperator(43))?.digest).toEqual({
+          enabled: false,
+          time: "08:30",
+          channelIds: [3],
+          lastSentLocalDate: "2024-05-01",
+          chart: true,
+        });
+        // A new token for the account, or logging in again after a logout, keeps the operator's choice.
+        await reopened.saveCredentials(43, { clientId: "c43", token: "t2" }, DEFAULTS);
+        expect((await reopened.getOperator(43))?.digest.chart).toBe(true);
+        expect((await reopened.updateOperator(43, { digest: { chart: false } })).digest.chart).toBe(false);
+        expect((await reopened.getOperator(43))?.digest).toMatchObject({ time: "08:30", chart: false });
+      });
+
+      it("reads an operator stored before the digest had its chart setting as chart off", async () => {
+        const store = await open();
+        await store.saveCredentials(44, { clientId: "c44", token: TOKEN }, DEFAULTS);
+        await store.updateOperator(44, { digest: { chart: true, channelIds: [9] } });
+        await store.close();
+        await backend.forgetDigestChart(44);
+        const reopened = await open();
+        expect((await reopened.getOperator(44))?.digest).toEqual({
+          enabled: true,
+          time: "09:00",
+          channelIds: [9],
+          lastSentLocalDate: null,
+          chart: false,
+        });
+        expect((await reopened.updateOperator(44, { digest: { chart: true } })).digest.channelIds).toEqual([
+          9,
+        ]);
+        expect((await (await reopen(reopened)).getOperator(44))?.digest.chart).toBe(true);
       });
 
       it("creates a minimal record for a language chosen before login, then login turns the digest on", async () => {

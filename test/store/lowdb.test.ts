@@ -48,6 +48,10 @@ async function lowdbBackend(): Promise<StoreBackend> {
       editFile(dir(), "operators.json", (file) => {
         tokenOf(file, to).token = tokenOf(file, from).token;
       }),
+    forgetDigestChart: (id) =>
+      editFile(dir(), "operators.json", (file) => {
+        delete (file.operators![String(id)]!.digest as { chart?: boolean }).chart;
+      }),
     async dispose() {
       await Promise.all(dirs.map((path) => rm(path, { recursive: true, force: true })));
     },

@@ -35,8 +35,8 @@ const DEFAULT_CONVERSATION_TTL_MS = 30 * 60 * 1000;
 
 const OPERATOR_COLUMNS = `telegram_id::text AS telegram_id, client_id, token_sealed, locale, timezone,
   digest_enabled, digest_time, digest_channel_ids::text[] AS digest_channel_ids,
-  digest_last_sent_local_date::text AS digest_last_sent_local_date, last_channel_id::text AS last_channel_id,
-  created_at, updated_at`;
+  digest_last_sent_local_date::text AS digest_last_sent_local_date, digest_chart,
+  last_channel_id::text AS last_channel_id, created_at, updated_at`;
 
 interface OperatorRow {
   telegram_id: string;
@@ -48,6 +48,7 @@ interface OperatorRow {
   digest_time: string;
   digest_channel_ids: string[] | null;
   digest_last_sent_local_date: string | null;
+  digest_chart: boolean;
   last_channel_id: string | null;
   created_at: Date;
   updated_at: Date;
@@ -62,6 +63,7 @@ function recordOf(row: OperatorRow): OperatorRecord {
       time: row.digest_time,
       channelIds: row.digest_channel_ids?.map(Number) ?? null,
       lastSentLocalDate: row.digest_last_sent_local_date,
+      chart: row.digest_chart,
     },
     lastChannelId: row.last_channel_id === null ? null : Number(row.last_channel_id),
     createdAt: row.created_at.toISOString(),
@@ -75,12 +77,13 @@ function recordOf(row: OperatorRow): OperatorRecord {
 }
 
 const UPSERT_OPERATOR = `INSERT INTO operators (telegram_id, client_id, token_sealed, locale, timezone, digest_enabled,
-    digest_time, digest_channel_ids, digest_last_sent_local_date, last_channel_id, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    digest_time, digest_channel_ids, digest_last_sent_local_date, digest_chart, last_channel_id, created_at,
+    updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
   ON CONFLICT (telegram_id) DO UPDATE SET client_id = EXCLUDED.client_id, token_sealed = EXCLUDED.token_sealed,
     locale = EXCLUDED.locale, timezone = EXCLUDED.timezone, digest_enabled = EXCLUDED.digest_enabled,
     digest_time = EXCLUDED.digest_time, digest_channel_ids = EXCLUDED.digest_channel_ids,
-    digest_last_sent_local_date = EXCLUDED.digest_last_sent_local_date,
+    digest_last_sent_local_date = EXCLUDED.digest_last_sent_local_date, digest_chart = EXCLUDED.digest_chart,
     last_channel_id = EXCLUDED.last_channel_id, updated_at = EXCLUDED.updated_at`;
 
 function rowValues(record: OperatorRecord): unknown[] {
@@ -94,6 +97,7 @@ function rowValues(record: OperatorRecord): unknown[] {
     record.digest.time,
     record.digest.channelIds,
     record.digest.lastSentLocalDate,
+    record.digest.chart,
     record.lastChannelId,
     record.createdAt,
     record.updatedAt,
@@ -102,26 +106,28 @@ function rowValues(record: OperatorRecord): unknown[] {
 
 /**
  * A settings change in one statement, one round trip, committed when it returns: the row's own lock orders
- * concurrent changes, and each sets only the columns its patch names ($13..$19 say which). A new operator gets the
- * whole record ($1..$12). Four round trips (BEGIN, SELECT FOR UPDATE, upsert, COMMIT) cost twice the latency of
+ * concurrent changes, and each sets only the columns its patch names ($14..$21 say which). A new operator gets the
+ * whole record ($1..$13). Four round trips (BEGIN, SELECT FOR UPDATE, upsert, COMMIT) cost twice the latency of
  * this on a busy machine (npm run bench:postgres).
  */
 const PATCH_OPERATOR = `INSERT INTO operators (telegram_id, client_id, token_sealed, locale, timezone, digest_enabled,
-    digest_time, digest_channel_ids, digest_last_sent_local_date, last_channel_id, created_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    digest_time, digest_channel_ids, digest_last_sent_local_date, digest_chart, last_channel_id, created_at,
+    updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
   ON CONFLICT (telegram_id) DO UPDATE SET
-    locale = CASE WHEN $13 THEN EXCLUDED.locale ELSE operators.locale END,
-    timezone = CASE WHEN $14 THEN EXCLUDED.timezone ELSE operators.timezone END,
-    last_channel_id = CASE WHEN $15 THEN EXCLUDED.last_channel_id ELSE operators.last_channel_id END,
-    digest_enabled = CASE WHEN $16 THEN EXCLUDED.digest_enabled ELSE operators.digest_enabled END,
-    digest_time = CASE WHEN $17 THEN EXCLUDED.digest_time ELSE operators.digest_time END,
-    digest_channel_ids = CASE WHEN $18 THEN EXCLUDED.digest_channel_ids ELSE operators.digest_channel_ids END,
-    digest_last_sent_local_date = CASE WHEN $19 THEN EXCLUDED.digest_last_sent_local_date
+    locale = CASE WHEN $14 THEN EXCLUDED.locale ELSE operators.locale END,
+    timezone = CASE WHEN $15 THEN EXCLUDED.timezone ELSE operators.timezone END,
+    last_channel_id = CASE WHEN $16 THEN EXCLUDED.last_channel_id ELSE operators.last_channel_id END,
+    digest_enabled = CASE WHEN $17 THEN EXCLUDED.digest_enabled ELSE operators.digest_enabled END,
+    digest_time = CASE WHEN $18 THEN EXCLUDED.digest_time ELSE operators.digest_time END,
+    digest_channel_ids = CASE WHEN $19 THEN EXCLUDED.digest_channel_ids ELSE operators.digest_channel_ids END,
+    digest_last_sent_local_date = CASE WHEN $20 THEN EXCLUDED.digest_last_sent_local_date
       ELSE operators.digest_last_sent_local_date END,
+    digest_chart = CASE WHEN $21 THEN EXCLUDED.digest_chart ELSE operators.digest_chart END,
     updated_at = EXCLUDED.updated_at
   RETURNING ${OPERATOR_COLUMNS}`;
 
-/** Which columns a patch sets, in PATCH_OPERATOR's order ($13..$19). */
+/** Which columns a patch sets, in PATCH_OPERATOR's order ($14..$21). */
 function patchedColumns(patch: OperatorPatch): boolean[] {
   const digest = patch.digest ?? {};
   return [
@@ -132,6 +138,7 @@ function patchedColumns(patch: OperatorPatch): boolean[] {
     digest.time,
     digest.channelIds,
     digest.lastSentLocalDate,
+    digest.chart,
   ].map((value) => value !== undefined);
 }
 

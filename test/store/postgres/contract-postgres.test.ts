@@ -56,6 +56,10 @@ async function postgresBackend(): Promise<StoreBackend> {
         [from, to],
       );
     },
+    async forgetDigestChart(telegramId) {
+      // A row from before migration 1764620000400 holds what adding the column gave it: the default.
+      await sql("UPDATE operators SET digest_chart = DEFAULT WHERE telegram_id = $1", [telegramId]);
+    },
     async dispose() {
       await Promise.all(abandoned.splice(0).map((store) => store.close().catch(() => undefined)));
     },

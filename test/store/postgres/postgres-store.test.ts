@@ -52,6 +52,7 @@ describe("PostgreSQL store", () => {
     expect(files).toContain("1764620000100_alert-state");
     expect(files).toContain("1764620000200_team");
     expect(files).toContain("1764620000300_audit-and-groups");
+    expect(files).toContain("1764620000400_digest-chart");
     expect(rows.map((row) => row.name)).toEqual(files);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");
@@ -80,13 +81,16 @@ describe("PostgreSQL store", () => {
           : b.updateOperator(21, { timezone: zones[i % 4]! }),
       ),
     );
-    await a.updateOperator(21, { locale: "es" });
-    await b.updateOperator(21, { digest: { lastSentLocalDate: "2026-12-01" } });
-    const operator = await a.getOperator(21);
+    // The chart choice made on one replica while the digest sender (the other) marks a day sent: both stay.
+    await Promise.all([
+      a.updateOperator(21, { locale: "es", digest: { chart: true } }),
+      b.updateOperator(21, { digest: { lastSentLocalDate: "2026-12-01" } }),
+    ]);
+    const operator = await b.getOperator(21);
     expect(operator).toMatchObject({
       locale: "es",
       clientId: "c",
-      digest: { lastSentLocalDate: "2026-12-01" },
+      digest: { lastSentLocalDate: "2026-12-01", chart: true },
     });
     expect(operator?.digest.channelIds).toHaveLength(1);
   });

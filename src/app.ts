@@ -16,7 +16,6 @@ import { type BackgroundRunner, type ReplicaRole, runBackgroundWork } from "./cl
 import { type ChatLocks, createChatLocks } from "./cluster/chat-locks.js";
 import type { Config } from "./config.js";
 import { serveControl } from "./control/server.js";
-import { openDigestChartSettings } from "./digest/chart-settings.js";
 import { createDigestService, type DigestService } from "./digest/index.js";
 import { digestNow } from "./digest/now.js";
 import { createTeamGroupDelivery } from "./groups/index.js";
@@ -116,13 +115,10 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
         metrics.premiumpaySeconds.observe({ endpoint }, seconds);
       }
     : undefined;
-  // Who wants the week's chart under the digest; /digest sets it.
-  const digestCharts = await openDigestChartSettings(config.dataDir);
   // The /alerts screen reads and writes the settings in the store, where the elected poller reads them.
   const deps = {
     ...createDeps(config, store, logger, now, undefined, onPremiumpayCall),
     alertSettings: alertSettingsOf(store),
-    digestCharts,
   };
   // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
   const chatLocks: ChatLocks | undefined =
@@ -284,7 +280,6 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       if (polling) await drain(polling, SHUTDOWN_GRACE_MS);
       if (webhook) await webhook.close();
       await background.stop();
-      await digestCharts.close();
       await chatLocks?.close();
       await ops?.close();
       await store.flush();

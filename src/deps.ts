@@ -21,15 +21,6 @@ export interface Deps {
   i18n: Translations;
   /** Each operator's sales-alert settings (the alert state); absent where no alert service runs (CLIs, benches). */
   alertSettings?: AlertSettingsStore;
-  /** Who wants the week's chart under the digest; absent where the bot does not run (CLIs, benches): no chart. */
-  digestCharts?: DigestChartChoices;
-}
-
-/** Who wants the "last 7 days" chart under the daily digest (off until the operator turns it on in /digest). */
-export interface DigestChartChoices {
-  enabled(userId: number): Promise<boolean>;
-  /** Resolves once the choice is durable. */
-  setEnabled(userId: number, enabled: boolean): Promise<void>;
 }
 
 export interface AlertSettingsStore {

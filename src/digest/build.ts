@@ -9,10 +9,7 @@ import { composeDigest } from "./compose.js";
 import { fetchDigestData } from "./fetch.js";
 
 /** What the digest needs of the bot's dependencies (the CLI builds the same without a bot). */
-export type DigestDeps = Pick<
-  Deps,
-  "config" | "store" | "premiumpay" | "now" | "logger" | "i18n" | "digestCharts"
->;
+export type DigestDeps = Pick<Deps, "config" | "store" | "premiumpay" | "now" | "logger" | "i18n">;
 
 /** JSON-safe, so the settings conversation can build a preview inside `conversation.external`. */
 export type BuiltDigest =

@@ -215,7 +215,8 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
    */
   async function sendWeekChart(userId: number, built: Extract<BuiltDigest, { kind: "digest" }>) {
     try {
-      if (stopped || !(await deps.digestCharts?.enabled(userId))) return;
+      // Read now, not when the digest was built: a chart turned off while the text was going out is not sent.
+      if (stopped || !(await store.getOperator(userId))?.digest.chart) return;
       const photo = await weekChartPhoto(built.chart, deps.i18n);
       const result = await queue.deliver({ chatId: userId, messages: [photo] });
       if (result.status === "failed") logger.warn({ userId, reason: result.reason }, "digest chart not sent");

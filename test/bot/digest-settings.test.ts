@@ -102,7 +102,7 @@ describe("/digest settings", () => {
     const off = operator.botMessages().findLast(hasButton(chartOn))!;
     expect(off.text).toContain("Chart of the last 7 days: off");
     const on = await operator.click("Add a chart of the last 7 days", /Chart of the last 7 days: 📊 on/);
-    expect(await h.app.deps.digestCharts!.enabled(operator.chatId)).toBe(true);
+    expect((await settingsOf()).chart).toBe(true);
     // The old "turn on" button of the previous step changes nothing.
     const stale = await operator.answerTo(on.messageId, stampedLike(off, chartOn));
     expect(stale.answer?.text).toMatch(/expired/);
@@ -117,7 +117,7 @@ describe("/digest settings", () => {
     await settingsAgain;
 
     await operator.click("No chart under the digest", /Chart of the last 7 days: off/);
-    expect(await h.app.deps.digestCharts!.enabled(operator.chatId)).toBe(false);
+    expect((await settingsOf()).chart).toBe(false);
   });
 
   it("closes with Done, and /digest opens it again", async () => {

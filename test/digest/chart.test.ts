@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type DigestChartSettings, openDigestChartSettings } from "../../src/digest/chart-settings.js";
 import { botTexts, type DigestWorld, startDigestWorld } from "./support.js";
 
 // Monday 27 October 2025, 09:00 in Madrid: the digest reports on Sunday, the chart on the week up to it.
@@ -7,19 +6,13 @@ const MONDAY_9_MADRID = new Date("2025-10-27T08:00:00Z");
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 let world: DigestWorld;
-let charts: DigestChartSettings | undefined;
 afterEach(async () => {
-  await charts?.close();
-  charts = undefined;
   await world?.stop();
 });
 
-async function worldWithCharts(): Promise<DigestWorld> {
-  world = await startDigestWorld({ now: MONDAY_9_MADRID });
-  charts = await openDigestChartSettings(world.config.dataDir);
-  world.deps.digestCharts = charts;
-  return world;
-}
+/** As /digest saves it: the operator's digest settings in the store. */
+const setChart = (userId: number, chart: boolean) =>
+  world.store.updateOperator(userId, { digest: { chart } });
 
 const photosOf = (chatId: number) =>
   world.telegram
@@ -29,12 +22,12 @@ const photosOf = (chatId: number) =>
 
 describe("the digest's 'last 7 days' chart", () => {
   it("comes under the digest for an operator who turned it on, and only for them, in their language", async () => {
-    await worldWithCharts();
+    world = await startDigestWorld({ now: MONDAY_9_MADRID });
     await world.addOperator({ id: 601 });
     await world.addOperator({ id: 602, locale: "es" });
     await world.addOperator({ id: 603 });
-    await charts!.setEnabled(601, true);
-    await charts!.setEnabled(602, true);
+    await setChart(601, true);
+    await setChart(602, true);
     expect((await world.service().runDue()).sent).toBe(3);
 
     const messages = world.telegram.chat(601).botMessages();
@@ -53,9 +46,9 @@ describe("the digest's 'last 7 days' chart", () => {
   });
 
   it("a chart Telegram refuses leaves the digest sent once, and the day is not sent again", async () => {
-    await worldWithCharts();
+    world = await startDigestWorld({ now: MONDAY_9_MADRID });
     await world.addOperator({ id: 611 });
-    await charts!.setEnabled(611, true);
+    await setChart(611, true);
     world.telegram.faults.failNext("sendPhoto", {
       errorCode: 400,
       description: "Bad Request: IMAGE_PROCESS_FAILED",
@@ -68,15 +61,26 @@ describe("the digest's 'last 7 days' chart", () => {
     expect(world.logs.some((line) => line.includes("digest chart not sent"))).toBe(true);
   });
 
-  it("the choice survives reopening the file", async () => {
-    await worldWithCharts();
-    await charts!.setEnabled(621, true);
-    await charts!.setEnabled(622, true);
-    await charts!.setEnabled(622, false);
-    await charts!.close();
-    charts = await openDigestChartSettings(world.config.dataDir);
-    expect(await charts.enabled(621)).toBe(true);
-    expect(await charts.enabled(622)).toBe(false);
-    expect(await charts.enabled(623)).toBe(false);
+  it("the choice stays across the day's mark and a restart; the next day has the chart until it is turned off", async () => {
+    world = await startDigestWorld({ now: MONDAY_9_MADRID });
+    await world.addOperator({ id: 621 });
+    await world.addOperator({ id: 622 });
+    await setChart(621, true);
+    await setChart(622, true);
+    expect((await world.service().runDue()).sent).toBe(2);
+    expect(photosOf(621)).toHaveLength(1);
+    expect(photosOf(622)).toHaveLength(1);
+
+    await world.reopenStore();
+    expect((await world.store.getOperator(621))?.digest).toMatchObject({
+      lastSentLocalDate: "2025-10-27",
+      chart: true,
+    });
+    await setChart(622, false);
+    world.clock.now = new Date(MONDAY_9_MADRID.getTime() + 24 * 60 * 60 * 1000);
+    expect((await world.service().runDue()).sent).toBe(2);
+    expect(botTexts(world, 622).filter((text) => text.startsWith("🗞"))).toHaveLength(2);
+    expect(photosOf(621)).toHaveLength(2);
+    expect(photosOf(622)).toHaveLength(1);
   });
 });

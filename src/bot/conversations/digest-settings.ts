@@ -45,8 +45,8 @@ interface Settings {
   time: string;
   channelIds: number[] | null;
   timezone: string;
-  /** The "last 7 days" chart under the digest; null where the bot keeps no such choice. */
-  chart: boolean | null;
+  /** The "last 7 days" chart under the digest. */
+  chart: boolean;
 }
 
 function mainText(ctx: FlowContext, settings: Settings): string {
@@ -57,14 +57,12 @@ function mainText(ctx: FlowContext, settings: Settings): string {
     settings.channelIds === null
       ? ctx.html("digest-settings-channels-all")
       : ctx.html("digest-settings-channels-chosen", { chosen: settings.channelIds.length }),
-    ...(settings.chart === null
-      ? []
-      : [ctx.html(settings.chart ? "digest-settings-chart-on" : "digest-settings-chart-off")]),
+    ctx.html(settings.chart ? "digest-settings-chart-on" : "digest-settings-chart-off"),
   ].join("\n");
 }
 
 function mainKeyboard(ctx: FlowContext, settings: Settings): InlineKeyboard {
-  const keyboard = new InlineKeyboard()
+  return new InlineKeyboard()
     .text(
       ctx.t(settings.enabled ? "digest-button-off" : "digest-button-on"),
       digestCallback.pack(settings.enabled ? "off" : "on", 0),
@@ -74,16 +72,12 @@ function mainKeyboard(ctx: FlowContext, settings: Settings): InlineKeyboard {
     .text(ctx.t("digest-button-channels"), digestCallback.pack("chs", 0))
     .row()
     .text(ctx.t("digest-button-preview"), digestCallback.pack("pv", 0))
-    .row();
-  if (settings.chart !== null) {
-    keyboard
-      .text(
-        ctx.t(settings.chart ? "digest-button-chart-off" : "digest-button-chart-on"),
-        digestCallback.pack("chart", settings.chart ? 0 : 1),
-      )
-      .row();
-  }
-  return keyboard
+    .row()
+    .text(
+      ctx.t(settings.chart ? "digest-button-chart-off" : "digest-button-chart-on"),
+      digestCallback.pack("chart", settings.chart ? 0 : 1),
+    )
+    .row()
     .text(ctx.t("digest-button-done"), digestCallback.pack("done", 0))
     .text(ctx.t("button-cancel"), cancelCallback.pack());
 }
@@ -172,10 +166,10 @@ export async function digestSettingsFlow(screen: Screen): Promise<void> {
         time: operator?.digest.time ?? deps.config.digest.defaultTime,
         channelIds: operator?.digest.channelIds ?? null,
         timezone: operator?.timezone ?? deps.config.defaultTimezone,
-        chart: deps.digestCharts ? await deps.digestCharts.enabled(userId) : null,
+        chart: operator?.digest.chart ?? false,
       };
     });
-  const save = (patch: { enabled?: boolean; time?: string }) =>
+  const save = (patch: { enabled?: boolean; time?: string; chart?: boolean }) =>
     screen.conversation.external(() =>
       deps.store.updateOperator(userId, { digest: patch }).then(() => undefined),
     );
@@ -190,7 +184,7 @@ export async function digestSettingsFlow(screen: Screen): Promise<void> {
     const { ctx: answer, value } = await screen.button(digestCallback, {
       accept: ([action, value]) =>
         ["on", "off", "time", "chs", "pv", "done"].includes(action) ||
-        (action === "chart" && settings.chart !== null && value === (settings.chart ? 0 : 1)),
+        (action === "chart" && value === (settings.chart ? 0 : 1)),
       hintKey: "sales-use-buttons",
     });
     const [action] = value;
@@ -213,11 +207,10 @@ export async function digestSettingsFlow(screen: Screen): Promise<void> {
         settings.channelIds,
       );
     } else if (action === "chart") {
-      const on = value[1] === 1;
-      await screen.conversation.external(() => deps.digestCharts?.setEnabled(userId, on));
+      await save({ chart: value[1] === 1 });
     } else if (action === "pv") {
       await screen.retire();
-      await sendPreview(screen, settings.timezone, settings.chart === true);
+      await sendPreview(screen, settings.timezone, settings.chart);
       // The settings come back below the preview, so they stay in view.
       below = true;
     } else {

@@ -34,13 +34,14 @@ async function postgres(url: string): Promise<Store> {
   return store;
 }
 
-/** A small deployment: a logged-in operator mid-flow, one with custom digest settings, one who never logged in. */
+/** A small deployment: a logged-in operator mid-flow, one with custom digest settings (the chart on), one who never
+ * logged in. */
 async function seed(store: Store): Promise<void> {
   await store.saveCredentials(1, { clientId: "client-1", token: TOKEN }, { ...DEFAULTS, locale: "es" });
   await store.updateOperator(1, { lastChannelId: -1001, digest: { channelIds: [-1001, -1002] } });
   await store.conversationStorage.write("1", { version: [0, 1], state: { typed: TOKEN } });
   await store.saveCredentials(2, { clientId: "client-2", token: "second-token" }, DEFAULTS);
-  await store.updateOperator(2, { digest: { enabled: false, lastSentLocalDate: "2026-11-30" } });
+  await store.updateOperator(2, { digest: { enabled: false, lastSentLocalDate: "2026-11-30", chart: true } });
   await store.updateOperator(3, { locale: "en", timezone: "Asia/Tokyo" });
   // Alerts: two operators' settings, the account's poller, sales waiting, a notice, a sale already sent.
   await store.setAlertSettings(1, {
@@ -123,8 +124,9 @@ describe("store:copy", () => {
     expect(await target.getCredentials(1)).toEqual({ clientId: "client-1", token: TOKEN });
     expect(await target.conversationStorage.read("1")).toEqual({ version: [0, 1], state: { typed: TOKEN } });
     expect(await target.getOperator(2)).toMatchObject({
-      digest: { enabled: false, lastSentLocalDate: "2026-11-30" },
+      digest: { enabled: false, lastSentLocalDate: "2026-11-30", chart: true },
     });
+    expect((await target.getOperator(1))?.digest.chart).toBe(false);
 
     const { store: back } = await lowdb();
     const report = await copyStore(target, back);

@@ -205,6 +205,7 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
           { digest: { time: "9:00" } },
           { digest: { lastSentLocalDate: "2024-13-01" } },
           { digest: { channelIds: [1.5] } },
+          { digest: { chart: "yes" as unknown as boolean } },
           { locale: "fr" as "en" },
         ];
         for (const patch of invalid) {

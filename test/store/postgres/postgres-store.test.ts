@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { readdir } from "node:fs/promises";
+import { runner } from "node-pg-migrate";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CredentialsKeyError, StoreWriteError } from "../../../src/store/errors.js";
@@ -56,6 +57,42 @@ describe("PostgreSQL store", () => {
     expect(rows.map((row) => row.name)).toEqual(files);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");
+  });
+
+  it("upgrades a database from before the digest chart: its operators read the chart off", async () => {
+    const url = await createTestDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      // The schema as the previous release left it: every migration before 1764620000400_digest-chart.
+      const before = (await readdir(migrationsDir())).filter((name) => name < "1764620000400").length;
+      await runner({
+        dbClient: client,
+        dir: migrationsDir(),
+        direction: "up",
+        migrationsTable: "pgmigrations",
+        count: before,
+        log: () => {},
+      });
+      await client.query(
+        `INSERT INTO operators (telegram_id, digest_enabled, digest_time, digest_channel_ids, created_at, updated_at)
+          VALUES (31, true, '07:00', '{5}', now(), now())`,
+      );
+    } finally {
+      await client.end();
+    }
+    const store = await open(url);
+    expect((await store.getOperator(31))?.digest).toEqual({
+      enabled: true,
+      time: "07:00",
+      channelIds: [5],
+      lastSentLocalDate: null,
+      chart: false,
+    });
+    expect((await store.updateOperator(31, { digest: { chart: true } })).digest).toMatchObject({
+      time: "07:00",
+      chart: true,
+    });
   });
 
   it("keeps tokens and flows sealed, and a change made on one replica is seen by another", async () => {

@@ -103,3 +103,18 @@ function checked<T>(schema: z.ZodType<T>, what: string, value: T): T {
 
 export const validAuditEntry = (entry: AuditEntry) => checked(auditEntrySchema, "audit entry", entry);
 export const validTeamGroup = (group: TeamGroup) => checked(teamGroupSchema, "team group", group);
+
+/** A snapshot to import, checked record by record (it may come from another backend or an older release). */
+export function checkedAuditSnapshot(snapshot: { entries: AuditEntry[]; groups: TeamGroup[] }) {
+  return { entries: snapshot.entries.map(validAuditEntry), groups: snapshot.groups.map(validTeamGroup) };
+}
+
+/** The snapshot in the one order every backend exports: entries by account, time, key; groups by account. */
+export function sortedAuditSnapshot(snapshot: { entries: AuditEntry[]; groups: TeamGroup[] }) {
+  return {
+    entries: [...snapshot.entries].sort(
+      (a, b) => a.account - b.account || a.at.localeCompare(b.at) || a.key.localeCompare(b.key),
+    ),
+    groups: [...snapshot.groups].sort((a, b) => a.account - b.account),
+  };
+}

@@ -1,6 +1,14 @@
 import { checkTelegramId } from "./records.js";
-import { codeHashSchema, type InvitationRecord, invitationIdSchema, teamRoleSchema } from "./schema.js";
-import type { Invitation, NewInvitation, RedeemOutcome } from "./types.js";
+import {
+  codeHashSchema,
+  type InvitationRecord,
+  invitationIdSchema,
+  invitationRecordSchema,
+  memberRecordSchema,
+  refusedAccountSchema,
+  teamRoleSchema,
+} from "./schema.js";
+import type { Invitation, NewInvitation, RedeemOutcome, TeamSnapshot } from "./types.js";
 
 /** What every backend shares about teams: an invitation as callers see it, and the rules of a redeem. */
 export function toInvitation(record: InvitationRecord): Invitation {
@@ -35,5 +43,23 @@ export function newInvitationRecord(invitation: NewInvitation, now: Date): Invit
     createdAt: now.toISOString(),
     expiresAt: new Date(invitation.expiresAt).toISOString(),
     state: "pending",
+  };
+}
+
+/** A snapshot to import, checked record by record (it may come from another backend or an older release). */
+export function checkedTeamSnapshot(snapshot: TeamSnapshot): TeamSnapshot {
+  return {
+    members: snapshot.members.map((member) => memberRecordSchema.parse(member)),
+    invitations: snapshot.invitations.map((invitation) => invitationRecordSchema.parse(invitation)),
+    refused: snapshot.refused.map((mark) => refusedAccountSchema.parse(mark)),
+  };
+}
+
+/** The snapshot in the one order every backend exports: members and marks by user, invitations by id. */
+export function sortedTeamSnapshot(snapshot: TeamSnapshot): TeamSnapshot {
+  return {
+    members: [...snapshot.members].sort((a, b) => a.telegramId - b.telegramId),
+    invitations: [...snapshot.invitations].sort((a, b) => a.id.localeCompare(b.id)),
+    refused: [...snapshot.refused].sort((a, b) => a.ownerId - b.ownerId),
   };
 }

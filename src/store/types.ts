@@ -21,7 +21,14 @@ import type {
   AlertStateSnapshot,
 } from "./alerts.js";
 import type { AuditEntry, AuditEntryInput, TeamGroup, TeamGroupPatch } from "./audit.js";
-import type { ActionRecord, DigestSettings, Locale } from "./schema.js";
+import type {
+  ActionRecord,
+  DigestSettings,
+  InvitationRecord,
+  Locale,
+  MemberRecord,
+  RefusedAccountRecord,
+} from "./schema.js";
 
 export type { DigestSettings, Locale };
 /** A confirmed action as stored: its id, owner, state ("pending" or "done"), JSON result and time. */
@@ -265,7 +272,39 @@ export interface TeamStore {
 }
 
 /** What `npm run store:copy` needs beyond the bot's own calls: records as they are, their times included. */
-export interface StoreTransfer {
+/**
+ * The team data as stored, for store:copy: invitations keep their code hash (the code itself is never stored; the
+ * hash is not a secret but is not printed either). Each list is ordered by its id.
+ */
+export interface TeamSnapshot {
+  members: MemberRecord[];
+  invitations: InvitationRecord[];
+  refused: RefusedAccountRecord[];
+}
+
+/** The audit log (entries with their original times, by account then time) and the team group links, for store:copy. */
+export interface AuditSnapshot {
+  entries: AuditEntry[];
+  groups: TeamGroup[];
+}
+
+export interface TeamTransfer {
+  exportTeam(): Promise<TeamSnapshot>;
+  /** Writes the records as given, times kept, replacing members, invitations and refused marks with the same id. */
+  importTeam(snapshot: TeamSnapshot): Promise<void>;
+}
+
+export interface AuditTransfer {
+  exportAudit(): Promise<AuditSnapshot>;
+  /**
+   * Writes the entries as given (original `at` and key kept, replacing any with the same account and key) and the
+   * group links (replacing the account's link). Throws TeamGroupTakenError when another account has a group's chat.
+   */
+  importAudit(snapshot: AuditSnapshot): Promise<void>;
+}
+
+/** What store:copy reads and writes as it is, besides what the other interfaces give. */
+export interface StoreTransfer extends TeamTransfer, AuditTransfer {
   listConfirmedActions(): Promise<ConfirmedActionRecord[]>;
   /** Writes the records as given, replacing any with the same action id. */
   putConfirmedActions(records: readonly ConfirmedActionRecord[]): Promise<void>;

@@ -5,6 +5,8 @@ import {
   type AuditEntry,
   type AuditEntryInput,
   auditEntrySchema,
+  checkedAuditSnapshot,
+  sortedAuditSnapshot,
   type TeamGroup,
   TeamGroupTakenError,
   teamGroupSchema,
@@ -14,7 +16,7 @@ import {
 import { JournaledFile, type StoreLogger } from "../journaled-file.js";
 import { checkTelegramId } from "../records.js";
 import { SCHEMA_VERSION } from "../schema.js";
-import type { AuditStore, TeamGroupStore } from "../types.js";
+import type { AuditStore, AuditTransfer, TeamGroupStore } from "../types.js";
 import { type Change, DurableFile } from "./durable.js";
 
 export type AuditTables = { audit: AuditEntry; groups: TeamGroup };
@@ -41,22 +43,30 @@ export async function openAuditFile(
 export function createAuditStore(
   file: JournaledFile<AuditTables>,
   now: () => Date,
-): AuditStore & TeamGroupStore {
+): AuditStore & TeamGroupStore & AuditTransfer {
   const db = new DurableFile(file);
   /** Each account's entries, oldest first: paging and retention without scanning every account's log. */
   const byAccount = new Map<number, AuditEntry[]>();
   const cutoff = () => now().getTime() - AUDIT_MAX_AGE_MS;
-  const sorted = [...db.entries("audit")].map(([, entry]) => entry).sort((a, b) => a.at.localeCompare(b.at));
-  for (const entry of sorted) {
-    if (Date.parse(entry.at) < cutoff()) {
-      // No write of its own: the next write persists it.
-      db.file.delete("audit", auditId(entry.account, entry.key));
-      continue;
+  /** Indexes the stored entries of `accounts` (every account when omitted), dropping those past the retention age. */
+  function indexAccounts(accounts?: ReadonlySet<number>): void {
+    const stored = [...db.entries("audit")].map(([, entry]) => entry);
+    const sorted = stored
+      .filter((entry) => !accounts || accounts.has(entry.account))
+      .sort((a, b) => a.at.localeCompare(b.at));
+    for (const account of accounts ?? []) byAccount.delete(account);
+    for (const entry of sorted) {
+      if (Date.parse(entry.at) < cutoff()) {
+        // No write of its own: the next write persists it.
+        db.file.delete("audit", auditId(entry.account, entry.key));
+        continue;
+      }
+      const list = byAccount.get(entry.account) ?? [];
+      list.push(entry);
+      byAccount.set(entry.account, list);
     }
-    const list = byAccount.get(entry.account) ?? [];
-    list.push(entry);
-    byAccount.set(entry.account, list);
   }
+  indexAccounts();
 
   /** The entry's change plus the deletions the retention asks for once it is in. */
   function auditChanges(input: AuditEntryInput): { changes: Change<AuditTables>[]; kept: AuditEntry[] } {
@@ -155,6 +165,33 @@ export function createAuditStore(
         if (!current) return undefined;
         await writeWithAudit([{ table: "groups", key: String(account), value: undefined }], audit);
         return current;
+      });
+    },
+
+    async exportAudit() {
+      return sortedAuditSnapshot({
+        entries: [...byAccount.values()].flat(),
+        groups: [...db.entries("groups")].map(([, group]) => group),
+      });
+    },
+
+    importAudit(snapshot) {
+      const { entries, groups } = checkedAuditSnapshot(snapshot);
+      const accounts = new Set(entries.map((entry) => entry.account));
+      return db.serially([groupLock, ...[...accounts].map((account) => `audit:${account}`)], async () => {
+        for (const group of groups) {
+          const holder = findGroup(group.chatId);
+          if (holder && holder.account !== group.account) throw new TeamGroupTakenError(group.chatId);
+        }
+        await db.write([
+          ...entries.map((value) => ({
+            table: "audit" as const,
+            key: auditId(value.account, value.key),
+            value,
+          })),
+          ...groups.map((value) => ({ table: "groups" as const, key: String(value.account), value })),
+        ]);
+        indexAccounts(accounts);
       });
     },
   };

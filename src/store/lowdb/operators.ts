@@ -2,7 +2,7 @@ import type { AlertAccount, AlertOutbox, AlertSettingsRecord } from "../alerts.j
 import type { KeyRing } from "../crypto.js";
 import { credentialsOf, loggedInRecord, patchedRecord, toOperator } from "../records.js";
 import type { ActionRecord, OperatorRecord } from "../schema.js";
-import type { OperatorStore, StoreTransfer } from "../types.js";
+import type { AuditTransfer, OperatorStore, StoreTransfer, TeamTransfer } from "../types.js";
 import type { Change, DurableFile } from "./durable.js";
 
 /** The tables of operators.json; the alert state lives in the same file, so one write can span both. */
@@ -82,7 +82,9 @@ export function createOperatorStore({ ring, now, db }: OperatorContext): Operato
 }
 
 /** store:copy's side of the lowdb backend: confirmed actions and operators' times, written as given. */
-export function createTransfer({ db }: OperatorContext): StoreTransfer {
+export function createTransfer({
+  db,
+}: OperatorContext): Omit<StoreTransfer, keyof TeamTransfer | keyof AuditTransfer> {
   return {
     async listConfirmedActions() {
       return Array.from(db.entries("actions"), ([, record]) => record);

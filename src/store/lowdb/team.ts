@@ -6,8 +6,14 @@ import {
   type RefusedAccountRecord,
   teamRoleSchema,
 } from "../schema.js";
-import { newInvitationRecord, redeemRefusal, toInvitation } from "../team-records.js";
-import type { TeamStore } from "../types.js";
+import {
+  checkedTeamSnapshot,
+  newInvitationRecord,
+  redeemRefusal,
+  sortedTeamSnapshot,
+  toInvitation,
+} from "../team-records.js";
+import type { TeamStore, TeamTransfer } from "../types.js";
 import type { DurableFile } from "./durable.js";
 
 export type TeamTables = {
@@ -19,7 +25,7 @@ export type TeamTables = {
 /** Every team change runs under this one lock: redeeming must see and use an invitation without interleaving. */
 const TEAM_LOCK = "team";
 
-export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): TeamStore {
+export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): TeamStore & TeamTransfer {
   const serially = <R>(task: () => Promise<R>) => db.serially([TEAM_LOCK], task);
   const byHash = (codeHash: string) => {
     for (const [, record] of db.entries("invitations")) if (record.codeHash === codeHash) return record;
@@ -133,6 +139,27 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
 
     async credentialsRefused(ownerId) {
       return db.get("refused", String(ownerId)) !== undefined;
+    },
+
+    async exportTeam() {
+      const all = <T extends keyof TeamTables>(table: T) =>
+        Array.from(db.entries(table), ([, record]) => ({ ...record }));
+      return sortedTeamSnapshot({
+        members: all("members"),
+        invitations: all("invitations"),
+        refused: all("refused"),
+      });
+    },
+
+    importTeam(snapshot) {
+      const { members, invitations, refused } = checkedTeamSnapshot(snapshot);
+      return serially(async () => {
+        await db.write([
+          ...members.map((value) => ({ table: "members" as const, key: String(value.telegramId), value })),
+          ...invitations.map((value) => ({ table: "invitations" as const, key: value.id, value })),
+          ...refused.map((value) => ({ table: "refused" as const, key: String(value.ownerId), value })),
+        ]);
+      });
     },
   };
 }

@@ -4,13 +4,15 @@ import {
   AUDIT_MAX_PER_ACCOUNT,
   type AuditEntry,
   type AuditEntryInput,
+  checkedAuditSnapshot,
+  sortedAuditSnapshot,
   type TeamGroup,
   TeamGroupTakenError,
   validAuditEntry,
   validTeamGroup,
 } from "../audit.js";
 import { checkTelegramId } from "../records.js";
-import type { AuditStore, TeamGroupStore } from "../types.js";
+import type { AuditStore, AuditTransfer, TeamGroupStore } from "../types.js";
 import { inTransaction, writing } from "./connection.js";
 
 interface AuditRow {
@@ -59,7 +61,10 @@ const groupOf = (row: GroupRow): TeamGroup =>
   });
 
 /** The audit log and team group link on PostgreSQL (tables of migration 1764620000300). */
-export function createPostgresAuditStore(pool: pg.Pool, now: () => Date): AuditStore & TeamGroupStore {
+export function createPostgresAuditStore(
+  pool: pg.Pool,
+  now: () => Date,
+): AuditStore & TeamGroupStore & AuditTransfer {
   /** Inserts the entry unless its key is there, then trims the account's log to the retention; true if inserted. */
   async function insertAudit(client: pg.ClientBase, input: AuditEntryInput): Promise<boolean> {
     checkTelegramId(input.account);
@@ -76,6 +81,30 @@ export function createPostgresAuditStore(pool: pg.Pool, now: () => Date): AuditS
       [entry.account, new Date(now().getTime() - AUDIT_MAX_AGE_MS), AUDIT_MAX_PER_ACCOUNT],
     );
     return true;
+  }
+
+  /** Writes the account's link; the unique chat id refuses a chat another account has. */
+  async function upsertGroup(client: pg.ClientBase, group: TeamGroup): Promise<void> {
+    await client
+      .query(
+        `INSERT INTO team_groups (account, chat_id, title, digest, alerts, connected_by, connected_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (account) DO UPDATE SET chat_id = EXCLUDED.chat_id, title = EXCLUDED.title,
+           digest = EXCLUDED.digest, alerts = EXCLUDED.alerts, connected_by = EXCLUDED.connected_by,
+           connected_at = EXCLUDED.connected_at`,
+        [
+          group.account,
+          group.chatId,
+          group.title,
+          group.digest,
+          group.alerts,
+          group.connectedBy,
+          group.connectedAt,
+        ],
+      )
+      .catch((error: { code?: string }) => {
+        throw error.code === "23505" ? new TeamGroupTakenError(group.chatId) : error;
+      });
   }
 
   const readGroups = async (where: string, values: unknown[]) =>
@@ -123,26 +152,7 @@ export function createPostgresAuditStore(pool: pg.Pool, now: () => Date): AuditS
             throw new TeamGroupTakenError(checked.chatId);
           const previous = current.find((row) => row.account === checked.account);
           // The unique chat id settles two accounts connecting one group at once: the second insert fails.
-          await client
-            .query(
-              `INSERT INTO team_groups (account, chat_id, title, digest, alerts, connected_by, connected_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)
-               ON CONFLICT (account) DO UPDATE SET chat_id = EXCLUDED.chat_id, title = EXCLUDED.title,
-                 digest = EXCLUDED.digest, alerts = EXCLUDED.alerts, connected_by = EXCLUDED.connected_by,
-                 connected_at = EXCLUDED.connected_at`,
-              [
-                checked.account,
-                checked.chatId,
-                checked.title,
-                checked.digest,
-                checked.alerts,
-                checked.connectedBy,
-                checked.connectedAt,
-              ],
-            )
-            .catch((error: { code?: string }) => {
-              throw error.code === "23505" ? new TeamGroupTakenError(checked.chatId) : error;
-            });
+          await upsertGroup(client, checked);
           await insertAudit(client, audit);
           return previous && previous.chatId !== checked.chatId ? previous : undefined;
         }),
@@ -187,6 +197,28 @@ export function createPostgresAuditStore(pool: pg.Pool, now: () => Date): AuditS
           if (!rows[0]) return undefined;
           if (audit) await insertAudit(client, audit);
           return groupOf(rows[0]);
+        }),
+      );
+    },
+
+    async exportAudit() {
+      const { rows } = await pool.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_log`);
+      return sortedAuditSnapshot({ entries: rows.map(auditOf), groups: await readGroups("", []) });
+    },
+
+    async importAudit(snapshot) {
+      const { entries, groups } = checkedAuditSnapshot(snapshot);
+      await writing("the audit log", () =>
+        inTransaction(pool, async (client) => {
+          for (const entry of entries) {
+            await client.query(
+              `INSERT INTO audit_log (account, key, actor, at, action, details) VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (account, key) DO UPDATE SET actor = EXCLUDED.actor, at = EXCLUDED.at,
+                 action = EXCLUDED.action, details = EXCLUDED.details`,
+              [entry.account, entry.key, entry.actor, entry.at, entry.action, JSON.stringify(entry.details)],
+            );
+          }
+          for (const group of groups) await upsertGroup(client, group);
         }),
       );
     },

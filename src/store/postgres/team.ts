@@ -4,10 +4,17 @@ import {
   type InvitationRecord,
   invitationRecordSchema,
   memberRecordSchema,
+  refusedAccountSchema,
   teamRoleSchema,
 } from "../schema.js";
-import { newInvitationRecord, redeemRefusal, toInvitation } from "../team-records.js";
-import type { TeamMember, TeamStore } from "../types.js";
+import {
+  checkedTeamSnapshot,
+  newInvitationRecord,
+  redeemRefusal,
+  sortedTeamSnapshot,
+  toInvitation,
+} from "../team-records.js";
+import type { TeamMember, TeamStore, TeamTransfer } from "../types.js";
 import { inTransaction, writing } from "./connection.js";
 
 interface InvitationRow {
@@ -61,7 +68,7 @@ function memberOf(row: MemberRow): TeamMember {
 }
 
 /** Teams on PostgreSQL; a redeem is one transaction holding the invitation's row lock, so one of many wins. */
-export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamStore {
+export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamStore & TeamTransfer {
   const findByHash = async (client: pg.Pool | pg.PoolClient, codeHash: string, lock = "") => {
     const { rows } = await client.query<InvitationRow>(
       `SELECT ${INVITATION_COLUMNS} FROM team_invitations WHERE code_hash = $1 ${lock}`,
@@ -205,6 +212,67 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamSto
         ownerId,
       ]);
       return rowCount === 1;
+    },
+
+    async exportTeam() {
+      const members = await pool.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM team_members`);
+      const invitations = await pool.query<InvitationRow>(
+        `SELECT ${INVITATION_COLUMNS} FROM team_invitations`,
+      );
+      const refused = await pool.query<{ owner_id: string; at: Date }>(
+        "SELECT owner_id::text AS owner_id, at FROM team_refused_accounts",
+      );
+      return sortedTeamSnapshot({
+        members: members.rows.map(memberOf),
+        invitations: invitations.rows.map(invitationOf),
+        refused: refused.rows.map((row) =>
+          refusedAccountSchema.parse({ ownerId: Number(row.owner_id), at: row.at.toISOString() }),
+        ),
+      });
+    },
+
+    async importTeam(snapshot) {
+      const { members, invitations, refused } = checkedTeamSnapshot(snapshot);
+      await writing("the team", () =>
+        inTransaction(pool, async (client) => {
+          for (const member of members) {
+            await client.query(
+              `INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (telegram_id) DO UPDATE SET owner_id = EXCLUDED.owner_id, client_id = EXCLUDED.client_id,
+                 role = EXCLUDED.role, joined_at = EXCLUDED.joined_at`,
+              [member.telegramId, member.ownerId, member.clientId, member.role, member.joinedAt],
+            );
+          }
+          for (const invitation of invitations) {
+            await client.query(
+              `INSERT INTO team_invitations
+                 (id, code_hash, owner_id, client_id, role, created_at, expires_at, state, used_by)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+               ON CONFLICT (id) DO UPDATE SET code_hash = EXCLUDED.code_hash, owner_id = EXCLUDED.owner_id,
+                 client_id = EXCLUDED.client_id, role = EXCLUDED.role, created_at = EXCLUDED.created_at,
+                 expires_at = EXCLUDED.expires_at, state = EXCLUDED.state, used_by = EXCLUDED.used_by`,
+              [
+                invitation.id,
+                invitation.codeHash,
+                invitation.ownerId,
+                invitation.clientId,
+                invitation.role,
+                invitation.createdAt,
+                invitation.expiresAt,
+                invitation.state,
+                invitation.usedBy ?? null,
+              ],
+            );
+          }
+          for (const mark of refused) {
+            await client.query(
+              `INSERT INTO team_refused_accounts (owner_id, at) VALUES ($1, $2)
+               ON CONFLICT (owner_id) DO UPDATE SET at = EXCLUDED.at`,
+              [mark.ownerId, mark.at],
+            );
+          }
+        }),
+      );
     },
   };
 }

@@ -1,7 +1,26 @@
 import { isDeepStrictEqual } from "node:util";
 import { type AlertStateCounts, type AlertStateSnapshot, countAlertState } from "./alerts.js";
 import { CredentialsDamagedError } from "./errors.js";
-import type { ConfirmedActionRecord, CredentialDefaults, Operator, Store } from "./types.js";
+import type {
+  AuditSnapshot,
+  ConfirmedActionRecord,
+  CredentialDefaults,
+  Operator,
+  Store,
+  TeamSnapshot,
+} from "./types.js";
+
+/** Teammates, invitations (of any state) and owners whose credentials premiumpay refused. */
+export interface TeamCounts {
+  members: number;
+  invitations: number;
+  refused: number;
+}
+/** Audit log entries and team group links. */
+export interface AuditCounts {
+  entries: number;
+  groups: number;
+}
 
 export interface CopyReport {
   operators: number;
@@ -13,9 +32,19 @@ export interface CopyReport {
   damagedTokens: number;
   /** The alert state: settings, pollers' accounts, sales waiting, notices waiting, sent marks. */
   alerts: AlertStateCounts;
+  team: TeamCounts;
+  audit: AuditCounts;
   /** Counts of the target afterwards, to compare with the source's. */
-  target: { operators: number; loggedIn: number; flows: number; actions: number; alerts: AlertStateCounts };
-  /** Operators (settings or times), confirmed actions and alert records that differ between source and target. */
+  target: {
+    operators: number;
+    loggedIn: number;
+    flows: number;
+    actions: number;
+    alerts: AlertStateCounts;
+    team: TeamCounts;
+    audit: AuditCounts;
+  };
+  /** Operators (settings or times), confirmed actions, alert, team and audit records that differ between source and target. */
   mismatches: number;
 }
 
@@ -41,8 +70,10 @@ const settingsOf = (operator: Operator) =>
  * the target; nothing here prints or returns one. Running it again gives the same target: it only overwrites.
  * Confirmed actions go as they are, so a confirm Telegram redelivers after the move still does not run twice;
  * each operator's times are set last, after the writes that stamp them. The alert state (settings, watermarks,
- * outboxes and sent marks) is copied as it is, so the target's poller carries on where the source's stopped. Run it
- * with the bot stopped.
+ * outboxes and sent marks) is copied as it is, so the target's poller carries on where the source's stopped. Team
+ * data (members, invitations with their code hashes and states, refused-credentials marks), the audit log (original
+ * times and keys) and the team group links go as they are too, replacing records by id; only their counts are
+ * reported. Run it with the bot stopped.
  */
 export async function copyStore(source: Store, target: Store): Promise<CopyReport> {
   const operators = await source.listOperators();
@@ -86,15 +117,24 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
 
   const alertState = await source.exportAlertState();
   await target.importAlertState(alertState, "replace");
+  const team = await source.exportTeam();
+  await target.importTeam(team);
+  const audit = await source.exportAudit();
+  await target.importAudit(audit);
 
   const copied = await target.listOperators();
   const copiedAlerts = await target.exportAlertState();
+  const copiedTeam = await target.exportTeam();
+  const copiedAudit = await target.exportAudit();
   const bySource = new Map(operators.map((operator) => [operator.telegramId, settingsOf(operator)]));
   const mismatches =
     copied.filter((operator) => {
       const expected = bySource.get(operator.telegramId);
       return expected !== undefined && !damaged.has(operator.telegramId) && expected !== settingsOf(operator);
-    }).length + alertMismatches(alertState, copiedAlerts);
+    }).length +
+    alertMismatches(alertState, copiedAlerts) +
+    teamMismatches(team, copiedTeam) +
+    auditMismatches(audit, copiedAudit);
   const copiedActions = await target.listConfirmedActions();
   const actionById = new Map(copiedActions.map((record) => [record.actionId, record]));
   const actionMismatches = actions.filter(
@@ -107,8 +147,12 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
     actions: actions.length,
     damagedTokens: damaged.size,
     alerts: countAlertState(alertState),
+    team: countTeam(team),
+    audit: countAudit(audit),
     target: {
       alerts: countAlertState(copiedAlerts),
+      team: countTeam(copiedTeam),
+      audit: countAudit(copiedAudit),
       operators: copied.length,
       loggedIn: copied.filter((operator) => operator.hasCredentials).length,
       flows: (await target.conversations.listExpired(EVERY_FLOW_MS)).length,
@@ -118,7 +162,8 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
   };
 }
 
-/** The copy is complete when the target holds exactly the source's operators, logins and flows, settings equal. */
+/** The copy is complete when the target holds exactly the source's records (operators, logins, flows, actions,
+ * alert state, team, audit log and group links) with nothing differing. */
 export function copyVerified(report: CopyReport): boolean {
   return (
     report.mismatches === 0 &&
@@ -126,20 +171,51 @@ export function copyVerified(report: CopyReport): boolean {
     report.target.loggedIn === report.loggedIn - report.damagedTokens &&
     report.target.flows === report.flows &&
     report.target.actions === report.actions &&
-    isDeepStrictEqual(report.target.alerts, report.alerts)
+    isDeepStrictEqual(report.target.alerts, report.alerts) &&
+    isDeepStrictEqual(report.target.team, report.team) &&
+    isDeepStrictEqual(report.target.audit, report.audit)
   );
+}
+
+/** How many of `records` the target's `copies` do not hold exactly (matched by `idOf`). */
+function differing<T>(records: T[], copies: T[], idOf: (record: T) => string): number {
+  const byId = new Map(copies.map((copy) => [idOf(copy), copy]));
+  return records.filter((record) => !isDeepStrictEqual(byId.get(idOf(record)), record)).length;
 }
 
 /** Records of the source's alert state that the target does not hold exactly (sales compared as values). */
 function alertMismatches(source: AlertStateSnapshot, target: AlertStateSnapshot): number {
-  const differing = <T>(records: T[], copies: T[], idOf: (record: T) => string) => {
-    const byId = new Map(copies.map((copy) => [idOf(copy), copy]));
-    return records.filter((record) => !isDeepStrictEqual(byId.get(idOf(record)), record)).length;
-  };
   const operatorId = (record: { telegramId: number }) => String(record.telegramId);
   return (
     differing(source.settings, target.settings, operatorId) +
     differing(source.accounts, target.accounts, (account) => account.clientId) +
     differing(source.outboxes, target.outboxes, operatorId)
+  );
+}
+
+const countTeam = (team: TeamSnapshot): TeamCounts => ({
+  members: team.members.length,
+  invitations: team.invitations.length,
+  refused: team.refused.length,
+});
+const countAudit = (audit: AuditSnapshot): AuditCounts => ({
+  entries: audit.entries.length,
+  groups: audit.groups.length,
+});
+
+/** Members, invitations and refused marks of the source that the target does not hold exactly. */
+function teamMismatches(source: TeamSnapshot, target: TeamSnapshot): number {
+  return (
+    differing(source.members, target.members, (member) => String(member.telegramId)) +
+    differing(source.invitations, target.invitations, (invitation) => invitation.id) +
+    differing(source.refused, target.refused, (mark) => String(mark.ownerId))
+  );
+}
+
+/** Audit entries (by account and key) and group links (by account) of the source the target does not hold exactly. */
+function auditMismatches(source: AuditSnapshot, target: AuditSnapshot): number {
+  return (
+    differing(source.entries, target.entries, (entry) => `${entry.account}:${entry.key}`) +
+    differing(source.groups, target.groups, (group) => String(group.account))
   );
 }

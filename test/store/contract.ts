@@ -667,6 +667,81 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         expect(await reopened.setCredentialsRefused(1, false)).toBe(false);
         expect(await reopened.credentialsRefused(1)).toBe(false);
       });
+
+      it("exports the team as stored and imports it by id with its times; importing twice changes nothing", async () => {
+        const store = await open({ now: () => new Date("2024-06-01T00:00:00Z") });
+        await invite(store, 20, "manager");
+        await invite(store, 21);
+        await store.redeemInvitation(hash(20), 30);
+        await store.setCredentialsRefused(1, true);
+        const snapshot = await store.exportTeam();
+        const invitation = { ownerId: 1, clientId: "client-1", createdAt: "2024-06-01T00:00:00.000Z" };
+        expect(snapshot).toEqual({
+          members: [
+            {
+              telegramId: 30,
+              ownerId: 1,
+              clientId: "client-1",
+              role: "manager",
+              joinedAt: invitation.createdAt,
+            },
+          ],
+          invitations: [
+            {
+              ...invitation,
+              id: "inv-20-id",
+              codeHash: hash(20),
+              role: "manager",
+              expiresAt: "2024-06-02T00:00:00.000Z",
+              state: "used",
+              usedBy: 30,
+            },
+            {
+              ...invitation,
+              id: "inv-21-id",
+              codeHash: hash(21),
+              role: "viewer",
+              expiresAt: "2024-06-02T00:00:00.000Z",
+              state: "pending",
+            },
+          ],
+          refused: [{ ownerId: 1, at: invitation.createdAt }],
+        });
+        // Changed since the export: the import puts every record back as the snapshot has it.
+        await store.setMemberRole(1, 30, "viewer");
+        await store.revokeInvitation(1, "inv-21-id");
+        await store.setCredentialsRefused(1, false);
+        const moved = {
+          ...snapshot,
+          members: [
+            ...snapshot.members,
+            {
+              telegramId: 31,
+              ownerId: 2,
+              clientId: "client-2",
+              role: "viewer" as const,
+              joinedAt: "2020-01-02T03:04:05.000Z",
+            },
+          ],
+        };
+        await store.importTeam(moved);
+        await store.importTeam(moved);
+        const reopened = await reopen(store, { now: () => new Date("2024-06-01T12:00:00Z") });
+        expect(await reopened.exportTeam()).toEqual(moved);
+        expect(await reopened.getMember(31)).toMatchObject({
+          ownerId: 2,
+          joinedAt: "2020-01-02T03:04:05.000Z",
+        });
+        expect(await reopened.credentialsRefused(1)).toBe(true);
+        expect((await reopened.redeemInvitation(hash(21), 32)).ok).toBe(true);
+        await expect(
+          reopened.importTeam({
+            ...moved,
+            invitations: [{ ...snapshot.invitations[0]!, codeHash: "code-20" }],
+          }),
+        ).rejects.toThrow();
+        expect(await backend.rawText()).not.toContain("code-20");
+      });
     });
 
     describe("audit log and team group", () => {
@@ -747,6 +822,56 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         expect(await reopened.listTeamGroups()).toEqual([]);
         const actions = (await reopened.listAudit(1, { offset: 0, limit: 5 })).entries.map((e) => e.action);
         expect(actions).toEqual(["group_disconnected", "group_connected"]);
+      });
+
+      it("exports the log and group links as stored and imports them by key with their original times", async () => {
+        const clock = ticking();
+        const store = await open({ now: clock.now });
+        await store.recordAudit(entry(1, "a"));
+        await store.connectTeamGroup(group(1, -100), entry(1, "g", "group_connected"));
+        const snapshot = await store.exportAudit();
+        expect(snapshot.entries.map((e) => [e.account, e.key, e.action])).toEqual([
+          [1, "a", "login"],
+          [1, "g", "group_connected"],
+        ]);
+        expect(snapshot.groups).toEqual([group(1, -100)]);
+        const older = {
+          key: "joined-1",
+          actor: 3,
+          at: "2026-01-02T03:04:05.000Z",
+          action: "member_joined" as const,
+          details: { memberId: 3, role: "viewer" },
+        };
+        const imported = {
+          entries: [
+            { ...older, account: 1 },
+            { ...older, account: 2 },
+          ],
+          groups: [group(2, -200)],
+        };
+        await store.importAudit(imported);
+        await store.importAudit(imported);
+        const reopened = await reopen(store, { now: clock.now });
+        // An imported entry keeps its time, so it lists after the newer ones.
+        const log = await reopened.listAudit(1, { offset: 0, limit: 10 });
+        expect(log.entries.map((e) => e.key)).toEqual(["g", "a", "joined-1"]);
+        expect(log.entries.at(-1)).toEqual({ ...older, account: 1 });
+        expect(await reopened.listAudit(2, { offset: 0, limit: 10 })).toEqual({
+          entries: [{ ...older, account: 2 }],
+          total: 1,
+        });
+        expect(await reopened.exportAudit()).toEqual({
+          entries: [imported.entries[0], ...snapshot.entries, imported.entries[1]],
+          groups: [group(1, -100), group(2, -200)],
+        });
+        await reopened.importAudit({ entries: [{ ...older, account: 2, actor: 4 }], groups: [] });
+        expect((await reopened.listAudit(2, { offset: 0, limit: 10 })).entries).toEqual([
+          { ...older, account: 2, actor: 4 },
+        ]);
+        await expect(reopened.importAudit({ entries: [], groups: [group(3, -100)] })).rejects.toThrow(
+          TeamGroupTakenError,
+        );
+        expect(await reopened.getTeamGroup(3)).toBeUndefined();
       });
     });
 

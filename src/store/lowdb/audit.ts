@@ -175,7 +175,7 @@ export function createAuditStore(
       });
     },
 
-    importAudit(snapshot) {
+    async importAudit(snapshot) {
       const { entries, groups } = checkedAuditSnapshot(snapshot);
       const accounts = new Set(entries.map((entry) => entry.account));
       return db.serially([groupLock, ...[...accounts].map((account) => `audit:${account}`)], async () => {

@@ -151,7 +151,7 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
       });
     },
 
-    importTeam(snapshot) {
+    async importTeam(snapshot) {
       const { members, invitations, refused } = checkedTeamSnapshot(snapshot);
       return serially(async () => {
         await db.write([

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,9 @@ import { sale } from "../contract-alerts.js";
 const KEY = randomBytes(32);
 const TOKEN = `eyJhbGciOiJIUzI1NiJ9.${randomBytes(24).toString("hex")}.c2lnbmF0dXJl`;
 const DEFAULTS = { timezone: "Europe/Madrid", digestTime: "07:30" } as const;
+/** Invitation codes: only their hashes are stored; neither may show in the copy's output. */
+const CODES = [1, 2, 3].map(() => randomBytes(12).toString("base64url"));
+const HASHES = CODES.map((code) => createHash("sha256").update(code).digest("hex"));
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -68,7 +71,44 @@ async function seed(store: Store): Promise<void> {
   await store.putConfirmedActions([
     { actionId: "welcome:2:7", telegramId: 2, state: "pending", at: "2026-03-04T05:00:00.000Z" },
   ]);
+  // Operator 1's team of two (a manager and a viewer), a pending invitation, the group link and their audit
+  // entries; operator 2's credentials were refused.
+  for (const [index, codeHash] of HASHES.entries()) {
+    await store.createInvitation({
+      id: `invite-${index}`,
+      ownerId: 1,
+      clientId: "client-1",
+      role: index === 0 ? "manager" : "viewer",
+      codeHash,
+      expiresAt: "2027-01-01T00:00:00.000Z",
+    });
+  }
+  for (const [index, memberId] of [10, 11].entries()) {
+    await store.redeemInvitation(HASHES[index]!, memberId);
+    await store.recordAudit({
+      account: 1,
+      key: `joined:${memberId}`,
+      actor: memberId,
+      action: "member_joined",
+      details: { memberId },
+    });
+  }
+  await store.connectTeamGroup(
+    {
+      account: 1,
+      chatId: -100200,
+      title: "Sales <team>",
+      digest: true,
+      alerts: false,
+      connectedBy: 10,
+      connectedAt: "2026-03-04T06:00:00.000Z",
+    },
+    { account: 1, key: "group:1", actor: 10, action: "group_connected", details: { groupId: -100200 } },
+  );
+  await store.setCredentialsRefused(2, true);
 }
+const TEAM = { members: 2, invitations: 3, refused: 1 };
+const AUDIT = { entries: 3, groups: 1 };
 
 /** A clock a minute further at each reading: every stored time differs from the copy's own "now". */
 function pastClock(): () => Date {
@@ -88,11 +128,13 @@ async function expectSameRecords(source: Store, target: Store): Promise<void> {
     (await store.listOperators()).sort((a, b) => a.telegramId - b.telegramId);
   expect(await sorted(target)).toEqual(await sorted(source));
   expect(byId(await target.listConfirmedActions())).toEqual(byId(await source.listConfirmedActions()));
+  expect(await target.exportTeam()).toEqual(await source.exportTeam());
+  expect(await target.exportAudit()).toEqual(await source.exportAudit());
 }
 const ALERTS = { settings: 2, accounts: 1, entries: 2, notices: 1, sent: 1 };
 
 describe("store:copy", () => {
-  it("moves lowdb to PostgreSQL and back with every setting, login, flow, confirmed action and time; running it again changes nothing", async () => {
+  it("moves lowdb to PostgreSQL and back with every setting, login, flow, confirmed action, time, team, audit entry and group link; running it again changes nothing", async () => {
     const { store: source } = await lowdb(undefined, pastClock());
     await seed(source);
     const target = await postgres(await createTestDatabase("copy"));
@@ -105,8 +147,10 @@ describe("store:copy", () => {
       actions: 2,
       mismatches: 0,
       alerts: ALERTS,
+      team: TEAM,
+      audit: AUDIT,
     });
-    expect(first.target.alerts).toEqual(ALERTS);
+    expect(first.target).toMatchObject({ alerts: ALERTS, team: TEAM, audit: AUDIT });
     expect(copyVerified(first)).toBe(true);
     expect(await copyStore(source, target)).toEqual(first);
     await expectSameRecords(source, target);
@@ -127,14 +171,29 @@ describe("store:copy", () => {
       digest: { enabled: false, lastSentLocalDate: "2026-11-30", chart: true },
     });
     expect((await target.getOperator(1))?.digest.chart).toBe(false);
+    // The team works on the target: members keep their roles and join times, the pending code still joins,
+    // a used one is refused, the refused mark and the audit entries' original times are kept.
+    expect((await target.listMembers(1)).map((member) => [member.telegramId, member.role])).toEqual([
+      [10, "manager"],
+      [11, "viewer"],
+    ]);
+    expect(await target.getMember(10)).toEqual(await source.getMember(10));
+    expect(await target.redeemInvitation(HASHES[0]!, 12)).toEqual({ ok: false, reason: "used" });
+    expect(await target.credentialsRefused(2)).toBe(true);
+    expect(await target.listAudit(1, { offset: 0, limit: 10 })).toEqual(
+      await source.listAudit(1, { offset: 0, limit: 10 }),
+    );
+    expect(await target.findTeamGroup(-100200)).toMatchObject({ account: 1, title: "Sales <team>" });
 
     const { store: back } = await lowdb();
     const report = await copyStore(target, back);
     expect(copyVerified(report)).toBe(true);
+    expect(report).toMatchObject({ team: TEAM, audit: AUDIT, target: { team: TEAM, audit: AUDIT } });
     expect(await back.exportAlertState()).toEqual(await source.exportAlertState());
     expect(await copyStore(target, back)).toEqual(report);
     await expectSameRecords(source, back);
     expect(await back.getCredentials(2)).toEqual({ clientId: "client-2", token: "second-token" });
+    expect((await back.redeemInvitation(HASHES[2]!, 12)).ok).toBe(true);
     expect(await back.getOperator(3)).toMatchObject({
       locale: "en",
       timezone: "Asia/Tokyo",
@@ -168,10 +227,14 @@ describe("store:copy", () => {
       loggedIn: 2,
       flows: 1,
       alerts: ALERTS,
-      target: { alerts: ALERTS },
+      team: TEAM,
+      audit: AUDIT,
+      target: { alerts: ALERTS, team: TEAM, audit: AUDIT },
       verified: true,
     });
-    for (const secret of [TOKEN, "second-token", KEY.toString("hex"), new URL(url).password]) {
+    // The code hashes are no secret but are not printed either, nor anything of the team's or log's contents.
+    const hidden = [TOKEN, "second-token", KEY.toString("hex"), new URL(url).password, ...CODES, ...HASHES];
+    for (const secret of [...hidden, "Sales <team>", "joined:10"]) {
       expect(done.stdout + done.stderr).not.toContain(secret);
     }
 

@@ -741,6 +741,14 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
           }),
         ).rejects.toThrow();
         expect(await backend.rawText()).not.toContain("code-20");
+        // One code belongs to one invitation: another id with a stored code hash is refused, nothing written.
+        await expect(
+          reopened.importTeam({ ...moved, invitations: [{ ...snapshot.invitations[1]!, id: "inv-99-id" }] }),
+        ).rejects.toThrow(StoreError);
+        expect((await reopened.exportTeam()).invitations.map((invitation) => invitation.id)).toEqual([
+          "inv-20-id",
+          "inv-21-id",
+        ]);
       });
     });
 

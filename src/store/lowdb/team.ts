@@ -154,6 +154,12 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
     async importTeam(snapshot) {
       const { members, invitations, refused } = checkedTeamSnapshot(snapshot);
       return serially(async () => {
+        // One code, one invitation (as PostgreSQL's unique code_hash has it): the hash itself is not named.
+        for (const invitation of invitations) {
+          const holder = byHash(invitation.codeHash);
+          if (holder && holder.id !== invitation.id)
+            throw new StoreError(`invitation ${invitation.id} has the code of invitation ${holder.id}`);
+        }
         await db.write([
           ...members.map((value) => ({ table: "members" as const, key: String(value.telegramId), value })),
           ...invitations.map((value) => ({ table: "invitations" as const, key: value.id, value })),

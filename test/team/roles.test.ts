@@ -59,8 +59,8 @@ describe("roles", () => {
 
     await viewer.send("/link", DENIED_ROLE);
     await viewer.send("/welcome", DENIED_ROLE);
-    // A forged main-menu button (the viewer's menu carries it; the flow checks the role when it starts).
-    const menu = await viewer.send("/menu", hasButton("m:link"));
+    // A forged (or old) main-menu button: the viewer's menu lacks it, and the flow checks the role when it starts.
+    const menu = await viewer.send("/menu", hasButton("m:sales"));
     await viewer.clickData(menu.messageId, "m:link", DENIED_ROLE, { force: true });
     await viewer.send("/login", DENIED_ROLE);
     await viewer.send("/logout", /not logged in with credentials of your own/);

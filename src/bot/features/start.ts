@@ -3,7 +3,7 @@ import { resolveActor } from "../../team/acting.js";
 import type { BotContext } from "../context.js";
 import { JOIN, startPayload } from "../conversations/join.js";
 import { LOGIN } from "../conversations/login.js";
-import { mainMenuKeyboard } from "../keyboards/index.js";
+import { ownMainMenu } from "../keyboards/index.js";
 
 export const startFeature = new Composer<BotContext>();
 
@@ -18,10 +18,12 @@ startFeature.command("start", async (ctx) => {
     await ctx.conversation.enter(LOGIN);
     return;
   }
-  await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
+  await ctx.reply(ctx.html("menu-title"), { reply_markup: await ownMainMenu(ctx) });
 });
 
-startFeature.command("help", (ctx) => ctx.reply(ctx.html("help"), { reply_markup: mainMenuKeyboard(ctx) }));
-startFeature.command("menu", (ctx) =>
-  ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) }),
+startFeature.command("help", async (ctx) =>
+  ctx.reply(ctx.html("help"), { reply_markup: await ownMainMenu(ctx) }),
+);
+startFeature.command("menu", async (ctx) =>
+  ctx.reply(ctx.html("menu-title"), { reply_markup: await ownMainMenu(ctx) }),
 );

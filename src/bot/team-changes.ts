@@ -203,6 +203,15 @@ export async function credentialsRefused(deps: BotDeps, ownerId: number): Promis
   await toldTeam(deps, members, "team-note-owner-refused");
 }
 
+/**
+ * premiumpay refused the credentials `userId` acts with (their own, or their owner's for a teammate), seen by the
+ * background work: the same rule as the bot's own calls (operator.ts).
+ */
+export async function actorCredentialsRefused(deps: BotDeps, userId: number): Promise<void> {
+  const actor = await resolveActor(deps.store, userId);
+  if (actor.kind !== "guest") await credentialsRefused(deps, actor.accountId);
+}
+
 /** Before the owner's logout: the team is told once that it has no access until the owner logs in again. */
 export async function ownerLoggedOut(deps: BotDeps, ownerId: number): Promise<void> {
   const members = await deps.store.listMembers(ownerId);

@@ -392,7 +392,9 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     const t = (key: string, variables?: TranslationVariables) => translate(deps.i18n, locale, key, variables);
     // Only the owner can log in again for a team's account: a teammate is told so.
     const forTeammate =
-      batch.kind === "notice" && batch.notice === "login-again" && (await store.getMember(userId)) !== undefined;
+      batch.kind === "notice" &&
+      batch.notice === "login-again" &&
+      (await store.getMember(userId)) !== undefined;
     const message = forTeammate ? t("alerts-owner-login-again") : composeAlert(batch, { locale, zone, t });
     const result = await deps.deliver({ chatId: userId, messages: [message] });
     const at = now();

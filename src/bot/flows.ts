@@ -106,13 +106,16 @@ export interface FlowRegistration {
 const entryPermission = (flow: FlowEntry): Permission | undefined =>
   flow.permission ?? (flow.needsLogin ? "account" : undefined);
 
+/** Commands of no flow that need more than a login: logging out is the owner's (features/logout.ts). */
+const OTHER_COMMAND_PERMISSIONS: Readonly<Record<string, Permission>> = { logout: "account" };
+
 /**
  * Whether `role` may start what `command` starts, so menus list only that (a guest sees everything and is asked to
  * log in). Commands and buttons of no flow need at most a login.
  */
 export function offeredTo(role: Role | undefined, command: string): boolean {
   const flow = FLOWS.find((entry) => entry.command === command);
-  const needed = flow && entryPermission(flow);
+  const needed = flow ? entryPermission(flow) : OTHER_COMMAND_PERMISSIONS[command];
   return role === undefined || needed === undefined || mayDo(role, needed);
 }
 

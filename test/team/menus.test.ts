@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { MENU_ITEMS } from "../../src/bot/callback-data/index.js";
 import {
   callbackDataOf,
@@ -14,6 +14,11 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h?.stop());
+
+const OWNER_ONLY = ["/group", "/login", "/logout"];
+
+const commandMenuOf = (op: OperatorDriver) =>
+  h.telegram.menuCommandsFor({ id: op.chatId, first_name: "Tess" }).map((entry) => entry.command);
 
 const menuOf = async (op: OperatorDriver): Promise<string[]> =>
   callbackDataOf(await op.send("/menu", hasButton("m:sales")));
@@ -45,5 +50,34 @@ describe("menus by role", () => {
     const menu = await menuOf(manager);
     expect(menu).not.toContain("m:link");
     expect(menu).not.toContain("m:welcome");
+  });
+
+  it("/help lists only what the role may start; the owner's lists everything", async () => {
+    const { owner, teammate: viewer } = await team(h, { owner: 951_021, teammate: 951_022 }, "Viewer");
+    const help = (await viewer.send("/help", /What I can do/)).text;
+    for (const command of ["/sales", "/report", "/digest", "/alerts", "/account", "/cancel"])
+      expect(help).toContain(command);
+    for (const command of ["/link", "/welcome", "/audit", ...OWNER_ONLY]) expect(help).not.toContain(command);
+    const full = (await owner.send("/help", /What I can do/)).text;
+    for (const command of ["/link", "/welcome", "/audit", ...OWNER_ONLY]) expect(full).toContain(command);
+  });
+
+  it("a teammate's own command menu (set by choosing a language) follows their role", async () => {
+    const { owner, teammate: manager } = await team(h, { owner: 951_031, teammate: 951_032 }, "Manager");
+    await manager.send("/language", hasButton("lang:es"));
+    await manager.click(/Español/, /Idioma cambiado/);
+    // The language is set last, after the menu message.
+    await vi.waitFor(() => expect(commandMenuOf(manager)).not.toContain("group"));
+    expect(commandMenuOf(manager)).not.toContain("logout");
+    expect(commandMenuOf(manager)).toEqual(expect.arrayContaining(["link", "welcome", "sales"]));
+
+    const told = manager.nextBotMessage(/ahora es observador/);
+    await owner.send("/team", /Team of account/);
+    await owner.click("👤 951032", /is a/);
+    await owner.click(/Make .*viewer/, /is now a/);
+    await told;
+    await vi.waitFor(() => expect(commandMenuOf(manager)).not.toContain("link"));
+    expect(commandMenuOf(manager)).toEqual(expect.arrayContaining(["sales", "digest", "alerts"]));
+    expect(commandMenuOf(manager)).not.toContain("welcome");
   });
 });

@@ -1,5 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { SUPPORTED_LOCALES } from "../../i18n/index.js";
+import { resolveActor, roleOf } from "../../team/acting.js";
 import { languageCallback, menuCallback } from "../callback-data/index.js";
 import { setChatCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
@@ -39,5 +40,6 @@ languageFeature.callbackQuery(languageCallback.pattern, async (ctx) => {
   await ctx.editMessageText(ctx.html("language-set"));
   await ctx.reply(ctx.html("menu-title"), { reply_markup: await ownMainMenu(ctx) });
   // Last: the choice is saved and shown even if Telegram refuses the menu.
-  if (ctx.chat) await setChatCommands(ctx.api, ctx.chat.id, locale, ctx.deps.i18n);
+  const role = roleOf(await resolveActor(ctx.deps.store, ctx.from.id));
+  if (ctx.chat) await setChatCommands(ctx.api, ctx.chat.id, locale, ctx.deps.i18n, role);
 });

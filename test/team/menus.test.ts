@@ -7,7 +7,7 @@ import {
   type OperatorDriver,
   startHarness,
 } from "../support/harness.js";
-import { team } from "./support.js";
+import { ownerActsOn, team } from "./support.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -43,9 +43,7 @@ describe("menus by role", () => {
     expect(await menuOf(manager)).toContain("m:link");
 
     const told = manager.nextBotMessage(/is now viewer/);
-    await owner.send("/team", /Team of account/);
-    await owner.click("👤 951012", /is a/);
-    await owner.click(/Make .*viewer/, /is now a/);
+    await ownerActsOn(owner, 951_012, /Make .*viewer/);
     await told;
     const menu = await menuOf(manager);
     expect(menu).not.toContain("m:link");
@@ -72,9 +70,7 @@ describe("menus by role", () => {
     expect(commandMenuOf(manager)).toEqual(expect.arrayContaining(["link", "welcome", "sales"]));
 
     const told = manager.nextBotMessage(/ahora es observador/);
-    await owner.send("/team", /Team of account/);
-    await owner.click("👤 951032", /is a/);
-    await owner.click(/Make .*viewer/, /is now a/);
+    await ownerActsOn(owner, 951_032, /Make .*viewer/);
     await told;
     await vi.waitFor(() => expect(commandMenuOf(manager)).not.toContain("link"));
     expect(commandMenuOf(manager)).toEqual(expect.arrayContaining(["sales", "digest", "alerts"]));

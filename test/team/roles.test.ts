@@ -7,7 +7,7 @@ import {
   stampedLike,
   startHarness,
 } from "../support/harness.js";
-import { inviteCode, join, team, visible } from "./support.js";
+import { inviteCode, join, ownerActsOn, team, visible } from "./support.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -35,15 +35,6 @@ async function linkUpToConfirm(op: OperatorDriver, channel: string): Promise<voi
   await op.send("Team promo", /How long/);
   await op.click(/^7 days$/, /approve each join request/);
   await op.click(/^No$/, /Check the new link/);
-}
-
-/** The owner opens a teammate in /team and presses `action` there (then `confirm`, when given). */
-async function ownerActsOn(owner: OperatorDriver, teammateId: number, action: RegExp, confirm?: string) {
-  await owner.send("/team", /Team of account/);
-  await owner.click(`👤 ${teammateId}`, /is a/);
-  const done = await owner.click(action, confirm ? /Remove user/ : /is now a/);
-  if (confirm) await owner.click(confirm, /was removed from the team/);
-  return done;
 }
 
 describe("roles", () => {

@@ -12,6 +12,7 @@ import type { BotContext, BotDeps } from "./bot/context.js";
 import { type FlowExpiry, startFlowExpiry } from "./bot/flow-expiry.js";
 import { createBot } from "./bot/index.js";
 import { reportStorageDamage } from "./bot/notify.js";
+import { actorCredentialsRefused } from "./bot/team-changes.js";
 import { type BackgroundRunner, type ReplicaRole, runBackgroundWork } from "./cluster/background.js";
 import { type ChatLocks, createChatLocks } from "./cluster/chat-locks.js";
 import type { Config } from "./config.js";
@@ -148,6 +149,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const newDigest = () =>
     createDigestService({
       deps: backgroundDeps,
+      onCredentialsRefused: (userId) => actorCredentialsRefused(deps, userId),
       ...(metrics ? { onDelivered: (result) => countDelivery(metrics, "digest", result) } : {}),
     });
   let digest = newDigest();
@@ -157,6 +159,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       config,
       store: backgroundDeps.store,
       premiumpay: alertsPremiumpay(config),
+      onCredentialsRefused: (userId) => actorCredentialsRefused(deps, userId),
       deliver: async (job) => {
         const result = await digest.queue.deliver(job);
         if (metrics) countDelivery(metrics, "alert", result);

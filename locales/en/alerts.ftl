@@ -24,6 +24,7 @@ alerts-today = Today so far: { $count ->
 alerts-unreachable = ⚠️ premiumpay has not answered for over an hour, so sales alerts are delayed. They catch up by themselves when it answers again.
 alerts-recovered = ✅ premiumpay answers again: sales alerts are back, and the sales in between follow.
 alerts-login-again = 🔑 premiumpay no longer accepts your credentials (the token may have expired), so sales alerts are paused. Send /login to log in again; alerts resume on their own.
+alerts-owner-login-again = 🔑 premiumpay no longer accepts the credentials of your team's account, so sales alerts are paused. The account's owner must log in again; alerts resume on their own.
 
 # /alerts: the settings screen.
 alerts-settings-title = 🔔 <b>Sales alerts</b>

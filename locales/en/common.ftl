@@ -36,22 +36,21 @@ menu-language = 🌐 Language
 
 start-greeting = Hello, { $name }! I help you run your paid channels on premiumpay from Telegram.
 
-help =
-    <b>What I can do</b>
-    /link — create a public invite link for a channel
-    /welcome — set the personal welcome message new members receive
-    /sales — today's sales of a channel, compared with yesterday
-    /results — a channel's results for a period
-    /report — sales by country, payment method or service
-    /digest — a daily sales summary at the hour you choose
-    /alerts — a message for every new sale, with your filters and quiet hours
-    /group — the team group that gets your digest and alerts (/connect in the group)
-    /audit — who did what on your account
-    /account — your premiumpay account and API status
-    /language, /timezone — your preferences
-    /login — log in again (an expired token) or switch account
-    /logout — log out and delete everything I store about you
-    /cancel — stop the current action at any step
+help-title = <b>What I can do</b>
+help-line-link = /link — create a public invite link for a channel
+help-line-welcome = /welcome — set the personal welcome message new members receive
+help-line-sales = /sales — today's sales of a channel, compared with yesterday
+help-line-results = /results — a channel's results for a period
+help-line-report = /report — sales by country, payment method or service
+help-line-digest = /digest — a daily sales summary at the hour you choose
+help-line-alerts = /alerts — a message for every new sale, with your filters and quiet hours
+help-line-group = /group — the team group that gets your digest and alerts (/connect in the group)
+help-line-audit = /audit — who did what on your account
+help-line-account = /account — your premiumpay account and API status
+help-line-language = /language, /timezone — your preferences
+help-line-login = /login — log in again (an expired token) or switch account
+help-line-logout = /logout — log out and delete everything I store about you
+help-line-cancel = /cancel — stop the current action at any step
 
 button-cancel = ✖️ Cancel
 button-retry = 🔄 Try again

@@ -25,6 +25,7 @@ digest-aggregate-empty = no data
 digest-aggregate-failed = ⚠️ premiumpay did not answer today
 digest-footer = Change the time or the channels with /digest.
 digest-login-again = 🗞 I could not prepare your daily digest: premiumpay no longer accepts your credentials (the token may have expired). Send /login to log in again; the digest resumes on its own.
+digest-owner-login-again = 🗞 I could not prepare your daily digest: premiumpay no longer accepts the credentials of your team's account. The account's owner must log in again; the digest resumes on its own.
 
 digest-settings-title = 🗞 <b>Daily sales digest</b>
 digest-settings-status-on = Status: ✅ on

@@ -24,6 +24,7 @@ alerts-today = Hoy hasta ahora: { $count ->
 alerts-unreachable = ⚠️ premiumpay lleva más de una hora sin responder, así que los avisos de ventas se retrasan. Se pondrán al día solos cuando vuelva a responder.
 alerts-recovered = ✅ premiumpay vuelve a responder: los avisos de ventas siguen, y llegan las ventas de mientras.
 alerts-login-again = 🔑 premiumpay ya no acepta tus credenciales (puede que el token haya caducado), así que los avisos de ventas están en pausa. Envía /login para volver a iniciar sesión; los avisos seguirán solos.
+alerts-owner-login-again = 🔑 premiumpay ya no acepta las credenciales de la cuenta de tu equipo, así que los avisos de ventas están en pausa. El propietario de la cuenta debe volver a iniciar sesión; los avisos seguirán solos.
 
 # /alerts: la pantalla de ajustes.
 alerts-settings-title = 🔔 <b>Avisos de ventas</b>

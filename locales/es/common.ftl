@@ -36,22 +36,21 @@ menu-language = 🌐 Idioma
 
 start-greeting = ¡Hola, { $name }! Te ayudo a gestionar tus canales de pago de premiumpay desde Telegram.
 
-help =
-    <b>Qué puedo hacer</b>
-    /link — crear un enlace de invitación público para un canal
-    /welcome — configurar el mensaje de bienvenida personal que reciben los nuevos miembros
-    /sales — ventas de hoy de un canal, comparadas con ayer
-    /results — resultados de un canal en un periodo
-    /report — ventas por país, método de pago o servicio
-    /digest — un resumen diario de ventas a la hora que elijas
-    /alerts — un mensaje por cada venta nueva, con tus filtros y horas de silencio
-    /group — el grupo del equipo que recibe tu resumen y avisos (/connect en el grupo)
-    /audit — quién hizo qué en tu cuenta
-    /account — tu cuenta de premiumpay y el estado de la API
-    /language, /timezone — tus preferencias
-    /login — volver a iniciar sesión (un token caducado) o cambiar de cuenta
-    /logout — cerrar sesión y borrar todo lo que guardo sobre ti
-    /cancel — detener la acción actual en cualquier paso
+help-title = <b>Qué puedo hacer</b>
+help-line-link = /link — crear un enlace de invitación público para un canal
+help-line-welcome = /welcome — configurar el mensaje de bienvenida personal que reciben los nuevos miembros
+help-line-sales = /sales — ventas de hoy de un canal, comparadas con ayer
+help-line-results = /results — resultados de un canal en un periodo
+help-line-report = /report — ventas por país, método de pago o servicio
+help-line-digest = /digest — un resumen diario de ventas a la hora que elijas
+help-line-alerts = /alerts — un mensaje por cada venta nueva, con tus filtros y horas de silencio
+help-line-group = /group — el grupo del equipo que recibe tu resumen y avisos (/connect en el grupo)
+help-line-audit = /audit — quién hizo qué en tu cuenta
+help-line-account = /account — tu cuenta de premiumpay y el estado de la API
+help-line-language = /language, /timezone — tus preferencias
+help-line-login = /login — volver a iniciar sesión (un token caducado) o cambiar de cuenta
+help-line-logout = /logout — cerrar sesión y borrar todo lo que guardo sobre ti
+help-line-cancel = /cancel — detener la acción actual en cualquier paso
 
 button-cancel = ✖️ Cancelar
 button-retry = 🔄 Reintentar

@@ -25,6 +25,7 @@ digest-aggregate-empty = sin datos
 digest-aggregate-failed = ⚠️ premiumpay no respondió hoy
 digest-footer = Cambia la hora o los canales con /digest.
 digest-login-again = 🗞 No he podido preparar tu resumen diario: premiumpay ya no acepta tus credenciales (puede que el token haya caducado). Envía /login para volver a iniciar sesión; el resumen se reanudará solo.
+digest-owner-login-again = 🗞 No he podido preparar tu resumen diario: premiumpay ya no acepta las credenciales de la cuenta de tu equipo. El propietario de la cuenta debe volver a iniciar sesión; el resumen se reanudará solo.
 
 digest-settings-title = 🗞 <b>Resumen diario de ventas</b>
 digest-settings-status-on = Estado: ✅ activado

@@ -28,7 +28,7 @@ import type { AlertBatch, AlertMode, AlertNotice, AlertSale, AlertSettings } fro
 export interface AlertServiceDeps {
   config: Config;
   /** Operators, their credentials, and the alert state (settings, watermarks, outboxes), shared by every replica. */
-  store: Pick<Store, "listOperators" | "getCredentials" | keyof AlertStore>;
+  store: Pick<Store, "listOperators" | "getCredentials" | "getMember" | keyof AlertStore>;
   /** A client per account; the poller counts and paces its own requests, so it should not retry by itself. */
   premiumpay: (credentials: Credentials) => PremiumpayClient;
   /** The digest's rate-limited, 429-aware delivery queue (DeliveryQueue#deliver). */
@@ -38,6 +38,8 @@ export interface AlertServiceDeps {
   i18n: Translations;
   /** Copies each sales message to the owner's team group, when it takes alerts (src/groups). */
   toTeamGroup?: TeamGroupDelivery;
+  /** premiumpay refused the credentials `userId` acts with: the team rule (src/app.ts passes it). */
+  onCredentialsRefused?: (userId: number) => Promise<void>;
   /** Told of every sales message Telegram accepted, with the keys of its sales (benchmarks measure latency). */
   onDelivered?: (userId: number, saleKeys: readonly string[]) => void;
 }
@@ -316,6 +318,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const refused = targets.filter((subscriber) => subscriber.token === used.token);
       queued = outcome.notice ? intake([], false, refused, outcome.notice) : [];
       logger.warn({ clientId }, "premiumpay refused the credentials; alerts paused until a new login");
+      await deps.onCredentialsRefused?.(used.userId);
     } else {
       stats.failed++;
       queued = intake([], false, targets, outcome.notice);
@@ -387,7 +390,12 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   async function send(subscriber: Subscriber, batch: AlertBatch): Promise<void> {
     const { userId, locale, zone } = subscriber;
     const t = (key: string, variables?: TranslationVariables) => translate(deps.i18n, locale, key, variables);
-    const message = composeAlert(batch, { locale, zone, t });
+    // Only the owner can log in again for a team's account: a teammate is told so.
+    const forTeammate =
+      batch.kind === "notice" &&
+      batch.notice === "login-again" &&
+      (await store.getMember(userId)) !== undefined;
+    const message = forTeammate ? t("alerts-owner-login-again") : composeAlert(batch, { locale, zone, t });
     const result = await deps.deliver({ chatId: userId, messages: [message] });
     const at = now();
     if (result.status === "stopped") return;

@@ -2,7 +2,8 @@ import type { Api } from "grammy";
 import type { BotCommand } from "grammy/types";
 import type { Locale } from "../config.js";
 import { SUPPORTED_LOCALES, type Translations } from "../i18n/index.js";
-import { FLOWS } from "./flows.js";
+import type { Role } from "../team/roles.js";
+import { FLOWS, offeredTo } from "./flows.js";
 
 /** The command menu: /start, every flow's command in the flow table's order, then the commands of no flow. */
 export const COMMANDS: readonly string[] = [
@@ -15,8 +16,12 @@ export const COMMANDS: readonly string[] = [
   "cancel",
 ];
 
-function commandsIn(i18n: Translations, locale: Locale): BotCommand[] {
-  return COMMANDS.map((command) => ({ command, description: i18n.t(locale, `commands.${command}`) }));
+/** The commands `role` may start (all of them for everyone else: see offeredTo). */
+function commandsIn(i18n: Translations, locale: Locale, role?: Role): BotCommand[] {
+  return COMMANDS.filter((command) => offeredTo(role, command)).map((command) => ({
+    command,
+    description: i18n.t(locale, `commands.${command}`),
+  }));
 }
 
 /** In groups the bot answers /connect only: the group menu shows just that, not the private chat's commands. */
@@ -41,13 +46,15 @@ export async function registerCommands(api: Api, i18n: Translations, defaultLoca
 
 /**
  * The command menu of one private chat in the operator's chosen language. Without it the menu follows the
- * language of the Telegram app; a chat scope without language_code wins over every language's list.
+ * language of the Telegram app; a chat scope without language_code wins over every language's list. It lists only
+ * what the user's role may start.
  */
 export async function setChatCommands(
   api: Api,
   chatId: number,
   locale: Locale,
   i18n: Translations,
+  role: Role | undefined,
 ): Promise<void> {
-  await api.setMyCommands(commandsIn(i18n, locale), { scope: { type: "chat", chat_id: chatId } });
+  await api.setMyCommands(commandsIn(i18n, locale, role), { scope: { type: "chat", chat_id: chatId } });
 }

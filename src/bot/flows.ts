@@ -1,8 +1,8 @@
 import { createConversation } from "@grammyjs/conversations";
 import { Composer, type MiddlewareFn } from "grammy";
-import type { Permission } from "../team/roles.js";
+import { mayDo, type Permission, type Role } from "../team/roles.js";
 import { refuseTeammatesWithout, requirePermission } from "./access.js";
-import { type MenuItem, menuCallback } from "./callback-data/index.js";
+import { MENU_ITEMS, type MenuItem, menuCallback } from "./callback-data/index.js";
 import type { BotContext, FlowContext } from "./context.js";
 import { ALERTS_SETTINGS, alertsSettingsFlow } from "./conversations/alerts-settings.js";
 import { AUDIT, auditFlow } from "./conversations/audit.js";
@@ -102,6 +102,30 @@ export interface FlowRegistration {
   maxMillisecondsToWait: number;
 }
 
+/** What starting `flow` needs: its permission, or the owner's when it needs a login and names none. */
+const entryPermission = (flow: FlowEntry): Permission | undefined =>
+  flow.permission ?? (flow.needsLogin ? "account" : undefined);
+
+/** Commands of no flow that need more than a login: logging out is the owner's (features/logout.ts). */
+const OTHER_COMMAND_PERMISSIONS: Readonly<Record<string, Permission>> = { logout: "account" };
+
+/**
+ * Whether `role` may start what `command` starts, so menus list only that (a guest sees everything and is asked to
+ * log in). Commands and buttons of no flow need at most a login.
+ */
+export function offeredTo(role: Role | undefined, command: string): boolean {
+  const flow = FLOWS.find((entry) => entry.command === command);
+  const needed = flow ? entryPermission(flow) : OTHER_COMMAND_PERMISSIONS[command];
+  return role === undefined || needed === undefined || mayDo(role, needed);
+}
+
+/** The main-menu buttons `role` may use, in menu order. */
+export const menuItemsOf = (role: Role | undefined): MenuItem[] =>
+  MENU_ITEMS.filter((item) => {
+    const flow = FLOWS.find((entry) => entry.menuItem === item);
+    return flow === undefined || offeredTo(role, flow.command);
+  });
+
 /** The conversation of each flow: its steps run on a screen, whose last buttons go when the flow ends. */
 export function flowConversations(options: FlowRegistration): MiddlewareFn<BotContext>[] {
   return [...FLOWS, ...ENTERED_ELSEWHERE].map((flow) =>
@@ -120,7 +144,7 @@ export function flowConversations(options: FlowRegistration): MiddlewareFn<BotCo
 export const flowStarters = new Composer<BotContext>();
 for (const flow of FLOWS) {
   const guard: MiddlewareFn<BotContext>[] = flow.needsLogin
-    ? [requirePermission(flow.permission ?? "account")]
+    ? [requirePermission(entryPermission(flow) ?? "account")]
     : flow.permission
       ? [refuseTeammatesWithout(flow.permission)]
       : [];

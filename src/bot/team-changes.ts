@@ -6,10 +6,11 @@
  */
 import { Api } from "grammy";
 import type { Invitation, RedeemRefusal, TeamMember, TeamRole } from "../store/index.js";
-import { type Actor, type Denial, denialOf, resolveActor } from "../team/acting.js";
+import { type Actor, type Denial, denialOf, resolveActor, roleOf } from "../team/acting.js";
 import { hashInvitationCode, INVITATION_TTL_MS, newInvitationCode } from "../team/codes.js";
 import { installApiTransformers } from "./api.js";
 import { recordAudit } from "./audit.js";
+import { setChatCommands } from "./commands.js";
 import type { BotDeps } from "./context.js";
 import { notifyFlowOwner } from "./notify.js";
 
@@ -126,9 +127,23 @@ export function changeRole(
         details: { memberId, role, ...(previous ? { previousRole: previous.role } : {}) },
       });
       await tell(deps, memberId, "team-note-role-changed", { account: member.clientId, role });
+      await chatCommandsFollowRole(deps, memberId);
     }
     return member;
   });
+}
+
+/**
+ * A user who chose a language has a command menu of their own chat (features/language.ts): it follows their new
+ * role. The others see the bot's general menu, and each command checks the role anyway.
+ */
+async function chatCommandsFollowRole(deps: BotDeps, userId: number): Promise<void> {
+  const locale = (await deps.store.getOperator(userId))?.locale;
+  if (!locale) return;
+  const role = roleOf(await resolveActor(deps.store, userId));
+  await setChatCommands(noticeApi(deps), userId, locale, deps.i18n, role).catch((error: unknown) =>
+    deps.logger.warn({ err: error, userId }, "could not update a teammate's command menu"),
+  );
 }
 
 /** Ends every flow of a teammate who lost access: their next update starts from nothing. */
@@ -151,6 +166,7 @@ export function removeTeammate(
     });
     await endFlowsOf(deps, memberId);
     await tell(deps, memberId, "team-note-removed", { account: member.clientId });
+    await chatCommandsFollowRole(deps, memberId);
     return true;
   });
 }
@@ -168,6 +184,7 @@ export async function leaveTeam(deps: BotDeps, userId: number): Promise<boolean>
     member.ownerId,
   );
   await tell(deps, member.ownerId, "team-note-left", { id: String(userId) });
+  await chatCommandsFollowRole(deps, userId);
   return true;
 }
 
@@ -189,6 +206,7 @@ export async function acceptInvitation(deps: BotDeps, userId: number, code: stri
     details: { memberId: userId, role: member.role },
   });
   await tell(deps, member.ownerId, "team-note-joined", { id: String(userId), role: member.role });
+  await chatCommandsFollowRole(deps, userId);
   return { ok: true, member, account: member.clientId };
 }
 
@@ -201,6 +219,15 @@ export async function credentialsRefused(deps: BotDeps, ownerId: number): Promis
     "premiumpay refused the owner's credentials; team paused",
   );
   await toldTeam(deps, members, "team-note-owner-refused");
+}
+
+/**
+ * premiumpay refused the credentials `userId` acts with (their own, or their owner's for a teammate), seen by the
+ * background work: the same rule as the bot's own calls (operator.ts).
+ */
+export async function actorCredentialsRefused(deps: BotDeps, userId: number): Promise<void> {
+  const actor = await resolveActor(deps.store, userId);
+  if (actor.kind !== "guest") await credentialsRefused(deps, actor.accountId);
 }
 
 /** Before the owner's logout: the team is told once that it has no access until the owner logs in again. */

@@ -43,7 +43,12 @@ export async function buildDigest(
     if (error instanceof CredentialsDamagedError) return "damaged" as const;
     throw error;
   });
-  if (credentials === "damaged") return { kind: "login-again", messages: [t("digest-login-again")] };
+  // Only the owner can log in again for a team's account: a teammate is told so.
+  const loginAgain = async (): Promise<BuiltDigest> => ({
+    kind: "login-again",
+    messages: [t((await deps.store.getMember(userId)) ? "digest-owner-login-again" : "digest-login-again")],
+  });
+  if (credentials === "damaged") return loginAgain();
   if (!credentials) return { kind: "no-credentials" };
   const zone = operator.timezone ?? deps.config.defaultTimezone;
   const fetched = await fetchDigestData(
@@ -55,6 +60,6 @@ export async function buildDigest(
     const chart = { week: fetched.data.week, locale, zone };
     return { kind: "digest", messages: composeDigest(fetched.data, locale, t), chart };
   }
-  if (fetched.kind === "auth") return { kind: "login-again", messages: [t("digest-login-again")] };
+  if (fetched.kind === "auth") return loginAgain();
   return { kind: "unavailable" };
 }

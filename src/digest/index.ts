@@ -23,6 +23,8 @@ export interface DigestServiceOptions {
   api?: Api;
   /** Each digest's delivery outcome, for the metrics. */
   onDelivered?: (result: DeliveryResult) => void;
+  /** The credentials `userId` acts with were refused (or are unreadable): the team rule (src/app.ts passes it). */
+  onCredentialsRefused?: (userId: number) => Promise<void>;
 }
 
 /** What one run did, per operator. */
@@ -179,6 +181,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       return "failed";
     }
     if (stopped) return "skipped";
+    if (built.kind === "login-again") await options.onCredentialsRefused?.(userId);
     // An expired login is marked too: the operator gets one "log in again" message a day, not one a minute.
     let previous: string | null | undefined;
     const result = await queue.deliver({

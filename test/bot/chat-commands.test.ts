@@ -27,7 +27,7 @@ const descriptionOf = (user: SimUser, command: string) =>
 describe("setChatCommands", () => {
   it("gives the operator's chat its menu in the chosen language, whatever the Telegram app's language", async () => {
     const english = descriptionOf(operator, "language");
-    await setChatCommands(api, operator.id, "es", i18n);
+    await setChatCommands(api, operator.id, "es", i18n, "owner");
 
     expect(descriptionOf(operator, "language")).toBe(i18n.t("es", "commands.language"));
     expect(descriptionOf(operator, "language")).not.toBe(english);
@@ -38,7 +38,7 @@ describe("setChatCommands", () => {
     // Another operator's menu is untouched.
     expect(descriptionOf(other, "language")).toBe(english);
 
-    await setChatCommands(api, operator.id, "en", i18n);
+    await setChatCommands(api, operator.id, "en", i18n, "owner");
     expect(descriptionOf(operator, "language")).toBe(english);
   });
 });

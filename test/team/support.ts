@@ -34,6 +34,20 @@ export async function team(
   return { owner, teammate, account };
 }
 
+/** The owner opens a teammate in /team and presses `action` there (then `confirm`, when given). */
+export async function ownerActsOn(
+  owner: OperatorDriver,
+  teammateId: number,
+  action: RegExp,
+  confirm?: string,
+) {
+  await owner.send("/team", /Team of account/);
+  await owner.click(`👤 ${teammateId}`, /is a/);
+  const done = await owner.click(action, confirm ? /Remove user/ : /is now a/);
+  if (confirm) await owner.click(confirm, /was removed from the team/);
+  return done;
+}
+
 /** Everything a user was shown: every bot message's text and buttons. */
 export function visible(op: OperatorDriver): string {
   return op

@@ -2,7 +2,6 @@ import { InlineKeyboard } from "grammy";
 import type { TeamRole } from "../../store/index.js";
 import { hashInvitationCode, invitationCodeSchema } from "../../team/codes.js";
 import { joinCallback } from "../callback-data/team.js";
-import { mainMenuKeyboard } from "../keyboards/index.js";
 import type { Screen } from "../screens/index.js";
 import { flowNow } from "../screens/index.js";
 import { acceptInvitation, accountName } from "../team-changes.js";
@@ -64,5 +63,5 @@ export async function joinFlow(screen: Screen): Promise<void> {
     return;
   }
   await screen.close(ctx.html("join-done", { account: accepted.account, role: accepted.member.role }));
-  await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
+  await ctx.reply(ctx.html("menu-title"), { reply_markup: await screen.mainMenu(ctx) });
 }

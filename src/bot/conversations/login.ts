@@ -4,7 +4,7 @@ import { recordAudit } from "../audit.js";
 import { cancelCallback, loginRetryCallback, menuCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
 import { failureMessageKey } from "../errors.js";
-import { cancelKeyboard, mainMenuKeyboard } from "../keyboards/index.js";
+import { cancelKeyboard } from "../keyboards/index.js";
 import { checkCredentials } from "../operator.js";
 import type { Screen } from "../screens/index.js";
 import { ownerLoggedIn } from "../team-changes.js";
@@ -112,7 +112,7 @@ export async function loginFlow(screen: Screen): Promise<void> {
           reply_markup: new InlineKeyboard().text(ctx.t("alerts-offer-button"), menuCallback.pack("alerts")),
         });
       }
-      await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
+      await ctx.reply(ctx.html("menu-title"), { reply_markup: await screen.mainMenu(ctx) });
       return;
     }
     const text =

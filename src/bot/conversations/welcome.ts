@@ -7,7 +7,7 @@ import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { type WelcomeAction, welcomeCallback, welcomeLinkCallback } from "../callback-data/welcome.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import type { Outcome } from "../errors.js";
-import { mainMenuKeyboard, retryKeyboard } from "../keyboards/index.js";
+import { retryKeyboard } from "../keyboards/index.js";
 import { confirmOnce, failureText } from "../operator.js";
 import { type PickedChannel, pickChannel, type Screen } from "../screens/index.js";
 
@@ -354,7 +354,10 @@ export async function welcomeFlow(screen: Screen): Promise<void> {
       sendWelcomeOnce(deps, userId, actionId, { id: channel.id, name: channel.name }, draft),
     );
     if ("status" in result && result.status === "sent") {
-      await screen.show(current.html("welcome-saved", { channel: channel.name }), mainMenuKeyboard(current));
+      await screen.show(
+        current.html("welcome-saved", { channel: channel.name }),
+        await screen.mainMenu(current),
+      );
       return;
     }
     if ("kind" in result && result.kind === "auth") {

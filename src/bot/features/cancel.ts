@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
-import { mainMenuKeyboard } from "../keyboards/index.js";
+import { ownMainMenu } from "../keyboards/index.js";
 import { unstamp } from "../screens/stamp.js";
 
 /**
@@ -11,8 +11,8 @@ import { unstamp } from "../screens/stamp.js";
  */
 export const cancelFeature = new Composer<BotContext>();
 
-cancelFeature.command("cancel", (ctx) =>
-  ctx.reply(ctx.html("nothing-to-cancel"), { reply_markup: mainMenuKeyboard(ctx) }),
+cancelFeature.command("cancel", async (ctx) =>
+  ctx.reply(ctx.html("nothing-to-cancel"), { reply_markup: await ownMainMenu(ctx) }),
 );
 
 /** A Cancel button of any flow run, and the unstamped one of the previous release. */

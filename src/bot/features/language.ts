@@ -1,9 +1,10 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { SUPPORTED_LOCALES } from "../../i18n/index.js";
+import { resolveActor, roleOf } from "../../team/acting.js";
 import { languageCallback, menuCallback } from "../callback-data/index.js";
 import { setChatCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
-import { mainMenuKeyboard } from "../keyboards/index.js";
+import { ownMainMenu } from "../keyboards/index.js";
 
 export const languageFeature = new Composer<BotContext>();
 
@@ -37,7 +38,8 @@ languageFeature.callbackQuery(languageCallback.pattern, async (ctx) => {
   await ctx.i18n.renegotiateLocale();
   await ctx.answerCallbackQuery({ text: ctx.t("language-set") });
   await ctx.editMessageText(ctx.html("language-set"));
-  await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
+  await ctx.reply(ctx.html("menu-title"), { reply_markup: await ownMainMenu(ctx) });
   // Last: the choice is saved and shown even if Telegram refuses the menu.
-  if (ctx.chat) await setChatCommands(ctx.api, ctx.chat.id, locale, ctx.deps.i18n);
+  const role = roleOf(await resolveActor(ctx.deps.store, ctx.from.id));
+  if (ctx.chat) await setChatCommands(ctx.api, ctx.chat.id, locale, ctx.deps.i18n, role);
 });

@@ -1,9 +1,10 @@
 import { Composer } from "grammy";
-import { resolveActor } from "../../team/acting.js";
+import { resolveActor, roleOf } from "../../team/acting.js";
 import type { BotContext } from "../context.js";
 import { JOIN, startPayload } from "../conversations/join.js";
 import { LOGIN } from "../conversations/login.js";
-import { mainMenuKeyboard } from "../keyboards/index.js";
+import { offeredTo } from "../flows.js";
+import { ownMainMenu } from "../keyboards/index.js";
 
 export const startFeature = new Composer<BotContext>();
 
@@ -18,10 +19,35 @@ startFeature.command("start", async (ctx) => {
     await ctx.conversation.enter(LOGIN);
     return;
   }
-  await ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) });
+  await ctx.reply(ctx.html("menu-title"), { reply_markup: await ownMainMenu(ctx) });
 });
 
-startFeature.command("help", (ctx) => ctx.reply(ctx.html("help"), { reply_markup: mainMenuKeyboard(ctx) }));
-startFeature.command("menu", (ctx) =>
-  ctx.reply(ctx.html("menu-title"), { reply_markup: mainMenuKeyboard(ctx) }),
+/** The commands /help explains, one line each (`help-line-<command>`), in this order. */
+const HELP_LINES = [
+  "link",
+  "welcome",
+  "sales",
+  "results",
+  "report",
+  "digest",
+  "alerts",
+  "group",
+  "audit",
+  "account",
+  "language",
+  "login",
+  "logout",
+  "cancel",
+] as const;
+
+/** Only what the user's role may start, like the menus (see flows.ts). */
+startFeature.command("help", async (ctx) => {
+  const role = roleOf(await resolveActor(ctx.deps.store, ctx.from!.id));
+  const lines = HELP_LINES.filter((command) => offeredTo(role, command)).map((command) =>
+    ctx.html(`help-line-${command}`),
+  );
+  await ctx.reply([ctx.html("help-title"), ...lines].join("\n"), { reply_markup: await ownMainMenu(ctx) });
+});
+startFeature.command("menu", async (ctx) =>
+  ctx.reply(ctx.html("menu-title"), { reply_markup: await ownMainMenu(ctx) }),
 );

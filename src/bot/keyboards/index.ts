@@ -1,1 +1,1 @@
-export { cancelKeyboard, mainMenuKeyboard, retryKeyboard } from "./common.js";
+export { cancelKeyboard, mainMenuKeyboard, ownMainMenu, retryKeyboard } from "./common.js";

@@ -1,6 +1,7 @@
 import type { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import type { ZodType } from "zod";
+import { resolveActor } from "../../team/acting.js";
 import { acknowledge } from "../callback-data/acknowledge.js";
 import { cancelCallback, menuCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
@@ -223,12 +224,19 @@ export class Screen {
     await this.ctx.api.editMessageReplyMarkup(this.chatId, this.messageId).catch(() => undefined);
   }
 
+  /** The main menu of the user of this flow, for their role as it is now (read once, replayed after). */
+  async mainMenu(ctx: FlowContext = this.ctx): Promise<InlineKeyboard> {
+    const { store } = ctx.deps;
+    const userId = ctx.from!.id;
+    return mainMenuKeyboard(ctx, await this.conversation.external(() => resolveActor(store, userId)));
+  }
+
   /** The Cancel button or /cancel: the flow ends with nothing changed. */
   private async cancel(ctx: FlowContext): Promise<never> {
     if (ctx.callbackQuery) await acknowledge(ctx);
     this.ctx = ctx;
     await this.retire();
-    await ctx.reply(ctx.html("cancelled"), { reply_markup: mainMenuKeyboard(ctx) });
+    await ctx.reply(ctx.html("cancelled"), { reply_markup: await this.mainMenu(ctx) });
     return this.conversation.halt();
   }
 

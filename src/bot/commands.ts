@@ -3,12 +3,12 @@ import type { BotCommand } from "grammy/types";
 import type { Locale } from "../config.js";
 import { SUPPORTED_LOCALES, type Translations } from "../i18n/index.js";
 import type { Role } from "../team/roles.js";
-import { FLOWS, offeredTo } from "./flows.js";
+import { FLOW_ACCESS, offeredTo } from "./flow-access.js";
 
 /** The command menu: /start, every flow's command in the flow table's order, then the commands of no flow. */
 export const COMMANDS: readonly string[] = [
   "start",
-  ...FLOWS.map((flow) => flow.command),
+  ...FLOW_ACCESS.map((flow) => flow.command),
   "account",
   "language",
   "logout",

@@ -3,7 +3,7 @@ import { resolveActor, roleOf } from "../../team/acting.js";
 import type { BotContext } from "../context.js";
 import { JOIN, startPayload } from "../conversations/join.js";
 import { LOGIN } from "../conversations/login.js";
-import { offeredTo } from "../flows.js";
+import { offeredTo } from "../flow-access.js";
 import { ownMainMenu } from "../keyboards/index.js";
 
 export const startFeature = new Composer<BotContext>();

@@ -40,7 +40,7 @@ afterAll(async () => {
 const currentMinute = () => new Date().toISOString().slice(11, 16);
 
 describe("the elected replica SIGKILLed in the middle of a digest run", () => {
-  it("another replica takes over within 15 s and every operator gets exactly one digest", async () => {
+  it("another replica takes over within 15 s; no digest twice, and only those on their way to Telegram at the kill are left unsent", async () => {
     const databaseUrl = await createTestDatabase("digest_failover");
     const accounts = Array.from({ length: 10 }, () => premiumpay.addClient({ channels: 2 }));
     const ids = Array.from({ length: OPERATORS }, (_, index) => FIRST_OPERATOR_ID + index);
@@ -58,7 +58,7 @@ describe("the elected replica SIGKILLed in the middle of a digest run", () => {
         // No run before the operators are in: the seeded digest time is the current minute.
         DIGEST_CATCH_UP_HOURS: "1",
         // Slowed, so the run lasts many seconds and the kill lands in its middle; one digest at a time is on
-        // its way 100 ms apart, so the one Telegram just took is normally the only one the kill leaves in doubt.
+        // its way 100 ms apart, so few are in doubt when the kill lands.
         DIGEST_MAX_PER_SECOND: "10",
       },
     });
@@ -113,8 +113,24 @@ describe("the elected replica SIGKILLed in the middle of a digest run", () => {
     // The new leader's run is over once it reports its turn.
     await standby.bot.waitForLog((line) => line.includes('"msg":"digest turn"'), 150_000);
 
-    const counts = [...sends.values()];
-    expect(counts.filter((count) => count === 0)).toHaveLength(0);
-    expect(counts.filter((count) => count > 1)).toHaveLength(0);
+    expect([...sends.values()].filter((count) => count > 1)).toHaveLength(0);
+    // Telegram cannot say whether a message it was sent arrived, so a digest is marked just before it goes out: at
+    // most once. The kill can only leave the digests already marked and on their way to Telegram (one or two at
+    // this rate, more on a loaded machine's slow requests) unsent; any other operator left out would be a bug.
+    const missed = ids.filter((id) => sends.get(id) === 0);
+    expect(missed.length).toBeLessThanOrEqual(3);
+    const after = await createPostgresStore({
+      url: databaseUrl,
+      credentialsKey: Buffer.from(set.key, "hex"),
+    });
+    try {
+      for (const id of missed) {
+        expect((await after.getOperator(id))?.digest.lastSentLocalDate).toBe(
+          new Date().toISOString().slice(0, 10),
+        );
+      }
+    } finally {
+      await after.close();
+    }
   }, 300_000);
 });

@@ -116,13 +116,15 @@ export function changeRole(
   userId: number,
   memberId: number,
   role: TeamRole,
+  /** The confirming click's: the audit entry is recorded once, even when a crash makes the flow run this again. */
+  actionId: string,
 ): Promise<TeamChange<TeamMember | undefined>> {
   return asOwner(deps, userId, async (ownerId) => {
     const previous = await deps.store.getMember(memberId);
     const member = await deps.store.setMemberRole(ownerId, memberId, role);
     if (member) {
       deps.logger.info({ ownerId, memberId, role }, "teammate's role changed");
-      await recordAudit(deps, userId, `role_changed:${memberId}:${deps.now().toISOString()}`, {
+      await recordAudit(deps, userId, actionId, {
         action: "role_changed",
         details: { memberId, role, ...(previous ? { previousRole: previous.role } : {}) },
       });

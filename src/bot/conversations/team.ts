@@ -183,7 +183,10 @@ export async function teamFlow(screen: Screen): Promise<void> {
         const id = memberIdSchema.safeParse(a);
         const role = roleSchema.safeParse(b);
         if (!id.success || !role.success) continue;
-        const change = await screen.conversation.external(() => changeRole(deps, userId, id.data, role.data));
+        const actionId = `team-role:${screen.chatId}:${press.callbackQuery!.id}`;
+        const change = await screen.conversation.external(() =>
+          changeRole(deps, userId, id.data, role.data, actionId),
+        );
         await tellChange(screen, change, (member) =>
           member
             ? press.html("team-role-changed", { id: String(member.telegramId), role: member.role })

@@ -64,20 +64,13 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(settings.logLevel);
   process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection"));
-  let demo: Demo;
-  try {
-    demo = await startDemo({ ...settings, logger, salesPerMinute: demoSalesPerMinute() });
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof StoreError || error instanceof CredentialsKeyError) {
-      exitWith(error.message);
-    }
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      exitWith(`port ${settings.port} is in use; choose another with DEMO_PORT=8081 npm run demo`);
-    }
-    throw error;
-  }
-  process.stdout.write(banner(demo, settings.dataDir));
+  // Listening before anything is printed: a Ctrl+C that follows the banner at once (or comes during start-up)
+  // must stop the demo cleanly, not kill it with the signal's default action.
+  let demo: Demo | undefined;
+  let stopRequested = false;
   const shutdown = () => {
+    stopRequested = true;
+    if (!demo) return; // start-up finishes first, then stops
     process.stdout.write("\nStopping the demo...\n");
     demo.stop().then(
       () => {
@@ -92,6 +85,19 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
+  try {
+    demo = await startDemo({ ...settings, logger, salesPerMinute: demoSalesPerMinute() });
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof StoreError || error instanceof CredentialsKeyError) {
+      exitWith(error.message);
+    }
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      exitWith(`port ${settings.port} is in use; choose another with DEMO_PORT=8081 npm run demo`);
+    }
+    throw error;
+  }
+  process.stdout.write(banner(demo, settings.dataDir));
+  if (stopRequested) shutdown();
 }
 
 main().catch((error: unknown) => {

@@ -23,6 +23,9 @@ const HEADER_HEIGHT = 150;
 const FOOTER_HEIGHT = 24;
 const SIDE = 40;
 const PANEL_TITLE_HEIGHT = 56;
+/** Below the bottom panel of a daily chart: its day labels. */
+const DAY_LABELS_HEIGHT = 40;
+const PANEL_GAP = 16;
 const SIZE = { title: 40, subtitle: 28, panel: 30, axis: 26, value: 24 } as const;
 
 export interface ChartHeading {
@@ -85,23 +88,27 @@ function dailyChart(
   const categories = daily.days.map((day) => formatDay(day, locale, layout.dayStyle));
   // Value labels fit above the bars of a week, not of a month.
   const labelled = daily.days.length <= 7;
-  const height = HEADER_HEIGHT + Math.max(panels.length, 1) * layout.panelHeight + FOOTER_HEIGHT;
+  const height =
+    HEADER_HEIGHT + Math.max(panels.length, 1) * layout.panelHeight + DAY_LABELS_HEIGHT + FOOTER_HEIGHT;
   const top = (i: number) => HEADER_HEIGHT + i * layout.panelHeight;
   const grid = (i: number) => ({
     left: SIDE,
     right: SIDE,
     top: top(i) + PANEL_TITLE_HEIGHT + (labelled ? 36 : 12),
-    height: layout.panelHeight - PANEL_TITLE_HEIGHT - (labelled ? 36 : 12) - 56,
+    height: layout.panelHeight - PANEL_TITLE_HEIGHT - (labelled ? 36 : 12) - PANEL_GAP,
     outerBoundsMode: "same",
     outerBoundsContain: "axisLabel",
   });
+  // The panels share their days, so only the bottom one writes them: less to read, and text is most of the
+  // render time (each label is shaped and outlined by resvg).
+  const lastPanel = Math.max(panels.length, 1) - 1;
   const xAxis = (i: number) => ({
     type: "category",
     gridIndex: i,
     data: categories,
     axisTick: { show: false },
     axisLine: { lineStyle: { color: MUTED } },
-    axisLabel: { fontSize: SIZE.axis, color: INK, hideOverlap: true },
+    axisLabel: { show: i === lastPanel, fontSize: SIZE.axis, color: INK, hideOverlap: true },
   });
 
   if (panels.length === 0) {
@@ -178,7 +185,7 @@ export function salesPerDayChart(
 ): Promise<ChartImage> {
   return dailyChart(
     daily,
-    { title: t("chart-sales-per-day-title", { name: heading.name }), panelHeight: 480, dayStyle: "day" },
+    { title: t("chart-sales-per-day-title", { name: heading.name }), panelHeight: 400, dayStyle: "day" },
     locale,
     t,
   );
@@ -188,7 +195,7 @@ export function salesPerDayChart(
 export function lastWeekChart(daily: DailyTotals, locale: Locale, t: PlainTranslate): Promise<ChartImage> {
   return dailyChart(
     lastDaysOf(daily, 7),
-    { title: t("chart-week-title"), panelHeight: 340, dayStyle: "weekday" },
+    { title: t("chart-week-title"), panelHeight: 300, dayStyle: "weekday" },
     locale,
     t,
   );
@@ -219,7 +226,7 @@ export function linkPanels(links: readonly LinkRevenue[], t: PlainTranslate): Li
   return sorted;
 }
 
-const LINK_ROW_HEIGHT = 64;
+const LINK_ROW_HEIGHT = 56;
 
 /** Revenue by invitation link for a period, one horizontal-bar panel per currency, best link on top. */
 export function revenueByLinkChart(

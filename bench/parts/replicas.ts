@@ -7,21 +7,15 @@ import { bundleMain } from "../../test/support/child-bot.js";
 import { startPostgres } from "../../test/support/postgres.js";
 import {
   isLeaderLine,
-  postUpdate,
   startReplicas,
   startRoundRobinProxy,
   WEBHOOK_ENV,
 } from "../../test/support/replicas.js";
+import type { PremiumpayReady } from "../processes/premiumpay.js";
+import type { TrafficReady, TrafficRun } from "../processes/traffic.js";
 import { BenchChild } from "../support/child.js";
-import {
-  botEnv,
-  runTraffic,
-  salesFlow,
-  startTrafficWorld,
-  stopBot,
-  type TrafficWorld,
-} from "../support/drive.js";
-import { type LatencySummary, round, summarize } from "../support/stats.js";
+import { botEnv, startTrafficWorld, stopBot } from "../support/drive.js";
+import { type LatencySummary, round } from "../support/stats.js";
 
 export interface ReplicasOptions {
   operators: number;
@@ -47,9 +41,11 @@ export interface ReplicasReport {
   failover: { schedulerMs: number; pollingMs: number; goalMs: number };
 }
 
-interface Bots {
-  bots: BenchChild[];
-  close(): Promise<void>;
+/** The emulator child (with the traffic driver) and the sandbox child, each a process of its own. */
+interface World {
+  traffic: BenchChild;
+  telegram: TrafficReady;
+  premiumpay: PremiumpayReady;
 }
 
 async function cpuMs(bots: BenchChild[]): Promise<number> {
@@ -57,69 +53,79 @@ async function cpuMs(bots: BenchChild[]): Promise<number> {
   return usages.reduce((sum, usage) => sum + (Number(usage.user) + Number(usage.system)) / 1000, 0);
 }
 
-async function measure(
-  world: TrafficWorld,
-  bots: BenchChild[],
-  options: ReplicasOptions,
-): Promise<TrafficFigures> {
-  const flow = salesFlow(world);
-  await runTraffic(world, flow, options.warmupSeconds * 1000);
+/** The emulator child drives the warm-up, then the measured run; the bots' CPU is read around the latter. */
+async function measure(world: World, bots: BenchChild[], options: ReplicasOptions): Promise<TrafficFigures> {
+  await world.traffic.request({ type: "traffic", seconds: options.warmupSeconds });
   const cpuBefore = await cpuMs(bots);
-  const startedAt = performance.now();
-  const traffic = await runTraffic(world, flow, options.seconds * 1000);
+  const run = (await world.traffic.request({
+    type: "traffic",
+    seconds: options.seconds,
+  })) as unknown as TrafficRun;
   const cpu = (await cpuMs(bots)) - cpuBefore;
-  const windowMs = options.seconds * 1000;
-  const inWindow = traffic.samples.filter((sample) => sample.doneAt <= startedAt + windowMs);
   return {
-    updatesPerSecond: round(inWindow.length / options.seconds, 1),
-    stepMs: summarize(inWindow.map((sample) => sample.doneAt - sample.enqueuedAt)),
-    botCpuMsPerUpdate: round(cpu / Math.max(1, traffic.samples.length)),
-    failedSteps: traffic.failedSteps,
-    ...(traffic.firstFailure !== undefined && { firstFailure: traffic.firstFailure }),
+    updatesPerSecond: run.updatesPerSecond,
+    stepMs: run.stepMs,
+    botCpuMsPerUpdate: round(cpu / Math.max(1, run.updates)),
+    failedSteps: run.failedSteps,
+    ...(run.firstFailure !== undefined && { firstFailure: run.firstFailure }),
   };
 }
 
-/** `count` bot processes on one store; webhook mode puts them behind a round-robin balancer fed by the emulator. */
+/**
+ * `count` bot processes on one store. Webhook mode puts them behind a round-robin balancer that runs here, in the
+ * bench process: a balancer is a process of its own in production, and this one is idle while the children
+ * work, so the balancer's CPU is neither the emulator's nor a bot's. The emulator child posts every update to it.
+ */
 async function startBots(
-  world: TrafficWorld,
+  world: World,
   count: number,
   env: Record<string, string>,
   webhook: boolean,
-): Promise<Bots> {
-  const shared = { ...botEnv(world), ...env };
-  const webhookEnv = webhook ? WEBHOOK_ENV : {};
+): Promise<{ bots: BenchChild[]; close(): Promise<void> }> {
+  const shared = { ...botEnv(world), ...env, ...(webhook ? WEBHOOK_ENV : {}) };
   const args = [
-    JSON.stringify({ operators: world.users.map((user) => user.id), account: world.premiumpay.demoClient }),
+    JSON.stringify({ operators: world.telegram.operators, account: world.premiumpay.demoClient }),
   ];
   const bots: BenchChild[] = [];
   const ports: number[] = [];
   for (let index = 0; index < count; index++) {
-    const bot = BenchChild.start("bot.ts", { env: { ...shared, ...webhookEnv }, args });
+    const bot = BenchChild.start("bot.ts", { env: shared, args });
     bots.push(bot);
     ports.push(Number((await bot.receive("ready")).port));
   }
-  if (!webhook) return { bots, close: async () => void (await Promise.all(bots.map(stopBot))) };
+  const stopBots = async () => void (await Promise.all(bots.map(stopBot)));
+  if (!webhook) return { bots, close: stopBots };
   const proxy = await startRoundRobinProxy(ports);
-  // Telegram's side of the webhook: every update the operators send is posted at once, as with max_connections.
-  const forward = (update: Parameters<typeof postUpdate>[1]) =>
-    void postUpdate(proxy.url, update).catch(() => {});
-  world.telegram.events.on("update", forward);
+  await world.traffic.request({ type: "webhook", url: proxy.url });
   return {
     bots,
     async close() {
-      world.telegram.events.off("update", forward);
-      await Promise.all(bots.map(stopBot));
+      await stopBots();
       await proxy.close();
     },
   };
 }
 
-async function withWorld<T>(options: ReplicasOptions, run: (world: TrafficWorld) => Promise<T>): Promise<T> {
-  const world = await startTrafficWorld(options.operators);
+/** A fresh emulator child and sandbox child per measurement, so no chat history or log carries over. */
+async function withWorld<T>(options: ReplicasOptions, run: (world: World) => Promise<T>): Promise<T> {
+  const traffic = BenchChild.start("traffic.ts", {
+    args: [JSON.stringify({ operators: options.operators })],
+  });
+  const premiumpay = BenchChild.start("premiumpay.ts");
   try {
-    return await run(world);
+    const [telegram, sandbox] = await Promise.all([traffic.receive("ready"), premiumpay.receive("ready")]);
+    return await run({
+      traffic,
+      telegram: telegram as unknown as TrafficReady,
+      premiumpay: sandbox as unknown as PremiumpayReady,
+    });
   } finally {
-    await world.close();
+    await Promise.all(
+      [traffic, premiumpay].map(async (child) => {
+        await child.request({ type: "stop" }).catch(() => undefined);
+        await child.exited();
+      }),
+    );
   }
 }
 
@@ -184,7 +190,13 @@ async function failover(createDatabase: () => Promise<string>): Promise<Replicas
   }
 }
 
-/** Part 8: the bot on PostgreSQL against lowdb per update, 1 → 2 webhook replicas, and the time a failover takes. */
+/**
+ * Part 8: the bot on PostgreSQL against lowdb per update, 1 → 2 webhook replicas, and the time a failover takes.
+ * For the traffic figures every party has a process of its own: the Bot API emulator with the traffic driver, the
+ * premiumpay sandbox, each bot, PostgreSQL; this process only orchestrates them and runs the balancer. The
+ * failover keeps the emulator and the sandbox here (startReplicas drives them in-process): it times an election
+ * and one answer, with no load on either.
+ */
 export async function benchReplicas(options: ReplicasOptions): Promise<ReplicasReport> {
   const server = await startPostgres({ durable: true });
   const postgresEnv = async () => ({

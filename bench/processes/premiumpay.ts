@@ -1,17 +1,28 @@
-import { startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
+import type { PremiumpayPaths } from "../../src/premiumpay/index.js";
+import { type SandboxAccount, startPremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import { failInChild, serveParent } from "../support/child.js";
 
+/** What the sandbox child reports with "ready": where it listens and the seeded demo account. */
+export interface PremiumpayReady {
+  url: string;
+  paths: PremiumpayPaths;
+  demoClient: SandboxAccount;
+}
+
 /**
- * The premiumpay sandbox in a process of its own (alerts part), so the poller's CPU is not mixed with the
- * sandbox's. It enforces BENCH_RATE_LIMIT requests a minute per account; the parent drives it over its control API.
+ * The premiumpay sandbox in a process of its own, so the CPU of the process under test is not mixed with the
+ * sandbox's. With BENCH_RATE_LIMIT it refuses (429) more than that many requests a minute per account (alerts part);
+ * without it, it only reports its default limit, as the in-process sandbox of the other parts does. The parent
+ * drives it over its control API.
  */
 async function start(): Promise<void> {
+  const rateLimit = process.env.BENCH_RATE_LIMIT;
   const sandbox = await startPremiumpaySandbox({
     seed: 1,
-    rateLimitPerMinute: Number(process.env.BENCH_RATE_LIMIT ?? 60),
-    enforceRateLimit: true,
+    ...(rateLimit !== undefined && { rateLimitPerMinute: Number(rateLimit), enforceRateLimit: true }),
   });
-  // The request log would grow by every poll; the benchmark reads the counters of the control API instead.
+  // The request log would grow by every request; the benchmark reads the counters of the control API instead.
+  // Only the log is emptied: clearRequests() would also reset the per-minute counts the rate limit is enforced by.
   const drain = setInterval(() => {
     sandbox.requests.length = 0;
   }, 1000);
@@ -24,7 +35,8 @@ async function start(): Promise<void> {
       return undefined;
     },
   });
-  process.send?.({ type: "ready", url: sandbox.url });
+  const ready: PremiumpayReady = { url: sandbox.url, paths: sandbox.paths, demoClient: sandbox.demoClient };
+  process.send?.({ type: "ready", ...ready });
 }
 
 start().catch(failInChild);

@@ -28,11 +28,24 @@ export interface UpdateSample {
   doneAt: number;
 }
 
-/** The emulator and the premiumpay sandbox in this process; the bot under test runs in a child. */
-export interface TrafficWorld {
+/** What the traffic driver needs: the emulator in its own process and the operators tapping in it. */
+export interface Operators {
   telegram: BotApiEmulator;
-  premiumpay: PremiumpaySandbox;
   users: SimUser[];
+}
+
+/** `count` simulated operators, the same ids in every part and process. */
+export function operatorUsers(count: number): SimUser[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: FIRST_OPERATOR_ID + index,
+    first_name: `Operator ${index + 1}`,
+    language_code: "en",
+  }));
+}
+
+/** The emulator and the premiumpay sandbox in this process; the bot under test runs in a child. */
+export interface TrafficWorld extends Operators {
+  premiumpay: PremiumpaySandbox;
   /** premiumpay requests received so far (the sandbox's log is emptied as it goes, see below). */
   premiumpayRequests(): number;
   close(): Promise<void>;
@@ -48,15 +61,10 @@ export async function startTrafficWorld(operators: number): Promise<TrafficWorld
     counted += premiumpay.requests.length;
     premiumpay.clearRequests();
   }, 1000);
-  const users = Array.from({ length: operators }, (_, index) => ({
-    id: FIRST_OPERATOR_ID + index,
-    first_name: `Operator ${index + 1}`,
-    language_code: "en",
-  }));
   return {
     telegram,
     premiumpay,
-    users,
+    users: operatorUsers(operators),
     premiumpayRequests: () => counted + premiumpay.requests.length,
     async close() {
       clearInterval(drain);
@@ -66,8 +74,14 @@ export async function startTrafficWorld(operators: number): Promise<TrafficWorld
   };
 }
 
-/** The environment of a bot child talking to this world. */
-export function botEnv(world: TrafficWorld): Record<string, string> {
+/** Where a bot child finds the emulator and the sandbox, in this process or in children of their own. */
+export interface BotEndpoints {
+  telegram: Pick<BotApiEmulator, "token" | "apiRoot">;
+  premiumpay: Pick<PremiumpaySandbox, "url">;
+}
+
+/** The environment of a bot child talking to these endpoints. */
+export function botEnv(world: BotEndpoints): Record<string, string> {
   return {
     BOT_TOKEN: world.telegram.token,
     TELEGRAM_API_ROOT: world.telegram.apiRoot,
@@ -157,7 +171,7 @@ const isRefreshButton = (data: string) => salesViewCallback.unpack(plain(data))?
 
 /** The first button of the last screen whose callback data passes `test`. */
 function click(
-  world: TrafficWorld,
+  world: Operators,
   user: SimUser,
   last: StoredMessage | undefined,
   test: (data: string) => boolean,
@@ -168,7 +182,7 @@ function click(
 }
 
 /** Today's sales: /sales → the first channel (the last used) → All links → the figures. Three updates. */
-export function salesFlow(world: TrafficWorld): Step[] {
+export function salesFlow(world: Operators): Step[] {
   return [
     { act: (user) => world.telegram.sendText(user, "/sales"), expect: hasData(isChannelButton) },
     { act: (user, last) => click(world, user, last, isChannelButton), expect: hasData(isAllLinksButton) },
@@ -177,7 +191,7 @@ export function salesFlow(world: TrafficWorld): Step[] {
 }
 
 /** The same three updates (a command, then two button presses) for the baseline, which answers each with a message. */
-export function baselineFlow(world: TrafficWorld): Step[] {
+export function baselineFlow(world: Operators): Step[] {
   const anyMessage = () => true;
   const press = (user: SimUser, last: StoredMessage | undefined) => {
     if (!last) throw new Error("no bot message to press a button on");
@@ -203,7 +217,7 @@ export interface TrafficResult {
  * tapping through the screens without pause), until `durationMs` has passed.
  */
 export async function runTraffic(
-  world: TrafficWorld,
+  world: Operators,
   flow: Step[],
   durationMs: number,
   /** A person's pause after each answer (0: a closed loop that saturates the bot, as in part 1). */

@@ -60,7 +60,6 @@ button-menu = ☰ Menu
 cancelled = Cancelled. Nothing was changed.
 nothing-to-cancel = There is nothing to cancel.
 
-groups-private-only = I only work in private chats. Open a private chat with me to manage your channels.
 not-allowed = Sorry, this bot is private. Ask its owner to add your Telegram id ({ $id }).
 need-login = You are not logged in. Send /login to log in with your premiumpay credentials.
 unknown-input = I did not understand that. Use the menu or /help.

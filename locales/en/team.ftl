@@ -79,6 +79,7 @@ team-note-joined = User <code>{ $id }</code> joined your team as a <b>{ $role ->
 team-note-owner-refused = premiumpay refused the credentials of account <code>{ $account }</code>. The team has no access until its owner logs in again.
 team-note-owner-logged-out = The owner of account <code>{ $account }</code> logged out. The team has no access until they log in again.
 team-note-owner-back = The owner of account <code>{ $account }</code> logged in again: your team access is back.
+team-note-owner-switched = The owner of account <code>{ $account }</code> logged in to another premiumpay account. The team has no access to <code>{ $account }</code> until they log in to it again.
 join-ask = You are invited to join the team of premiumpay account <code>{ $account }</code> as a <b>{ $role ->
     [manager] manager
    *[viewer] viewer
@@ -97,3 +98,4 @@ join-refused-revoked = This invitation was revoked by the account's owner.
 join-refused-own-account = This is an invitation to your own account's team: send it to your teammate.
 join-refused-member = You are already on a team. Leave it first with /team → Leave the team.
 join-refused-logged-in = You are logged in with premiumpay credentials of your own. Send /logout first to join a team instead.
+join-refused-owner-away = The account's owner is not logged in to it any more, so this invitation cannot be used. Ask them for a new one once they have logged in again.

@@ -60,7 +60,6 @@ button-menu = ☰ Menú
 cancelled = Cancelado. No se ha cambiado nada.
 nothing-to-cancel = No hay nada que cancelar.
 
-groups-private-only = Solo funciono en chats privados. Abre un chat privado conmigo para gestionar tus canales.
 not-allowed = Lo siento, este bot es privado. Pide a su propietario que añada tu id de Telegram ({ $id }).
 need-login = No has iniciado sesión. Envía /login para entrar con tus credenciales de premiumpay.
 unknown-input = No te he entendido. Usa el menú o /help.

@@ -79,6 +79,7 @@ team-note-joined = El usuario <code>{ $id }</code> se ha unido a tu equipo como 
 team-note-owner-refused = premiumpay rechazó las credenciales de la cuenta <code>{ $account }</code>. El equipo no tiene acceso hasta que su propietario vuelva a iniciar sesión.
 team-note-owner-logged-out = El propietario de la cuenta <code>{ $account }</code> cerró sesión. El equipo no tiene acceso hasta que vuelva a iniciarla.
 team-note-owner-back = El propietario de la cuenta <code>{ $account }</code> volvió a iniciar sesión: tu acceso al equipo ha vuelto.
+team-note-owner-switched = El propietario de la cuenta <code>{ $account }</code> inició sesión en otra cuenta de premiumpay. El equipo no tiene acceso a <code>{ $account }</code> hasta que vuelva a iniciar sesión en ella.
 join-ask = Te invitan al equipo de la cuenta de premiumpay <code>{ $account }</code> como <b>{ $role ->
     [manager] gestor
    *[viewer] observador
@@ -97,3 +98,4 @@ join-refused-revoked = El propietario de la cuenta revocó esta invitación.
 join-refused-own-account = Es una invitación al equipo de tu propia cuenta: envíasela a tu compañero.
 join-refused-member = Ya estás en un equipo. Sal primero con /team → Salir del equipo.
 join-refused-logged-in = Has iniciado sesión con credenciales de premiumpay propias. Envía /logout primero para unirte a un equipo.
+join-refused-owner-away = El propietario de la cuenta ya no tiene la sesión iniciada en ella, así que esta invitación no se puede usar. Pídele una nueva cuando vuelva a iniciar sesión.

@@ -54,6 +54,33 @@ export async function actorAccount(deps: BotDeps, actor: Actor): Promise<string>
   return actor.kind === "owner" ? accountName(deps, actor.accountId) : "";
 }
 
+/**
+ * The owner's team as it is now: the teammates who joined the account the owner is logged in to. Teammates of an
+ * account the owner switched away from stay stored (they are back when the owner logs in to it again) but are not
+ * this account's.
+ */
+export async function currentTeam(deps: BotDeps, ownerId: number): Promise<TeamMember[]> {
+  const account = await accountName(deps, ownerId);
+  return (await deps.store.listMembers(ownerId)).filter((member) => member.clientId === account);
+}
+
+/** One teammate of the owner's team as it is now (currentTeam), or undefined. */
+async function currentMember(
+  deps: BotDeps,
+  ownerId: number,
+  memberId: number,
+): Promise<TeamMember | undefined> {
+  const member = await deps.store.getMember(memberId);
+  if (member?.ownerId !== ownerId || member.clientId !== (await accountName(deps, ownerId))) return undefined;
+  return member;
+}
+
+/** Whether the owner of `invitation` is logged in, with working credentials or not, to the account it is for. */
+async function ownerStillOn(deps: BotDeps, invitation: Invitation): Promise<boolean> {
+  const owner = await deps.store.getOperator(invitation.ownerId);
+  return owner?.hasCredentials === true && owner.clientId === invitation.clientId;
+}
+
 export interface IssuedInvitation {
   invitation: Invitation;
   /** Shown once to the owner; only its hash is stored. */
@@ -120,8 +147,8 @@ export function changeRole(
   actionId: string,
 ): Promise<TeamChange<TeamMember | undefined>> {
   return asOwner(deps, userId, async (ownerId) => {
-    const previous = await deps.store.getMember(memberId);
-    const member = await deps.store.setMemberRole(ownerId, memberId, role);
+    const previous = await currentMember(deps, ownerId, memberId);
+    const member = previous && (await deps.store.setMemberRole(ownerId, memberId, role));
     if (member) {
       deps.logger.info({ ownerId, memberId, role }, "teammate's role changed");
       await recordAudit(deps, userId, actionId, {
@@ -159,7 +186,7 @@ export function removeTeammate(
   memberId: number,
 ): Promise<TeamChange<boolean>> {
   return asOwner(deps, userId, async (ownerId) => {
-    const member = await deps.store.getMember(memberId);
+    const member = await currentMember(deps, ownerId, memberId);
     if (!member || !(await deps.store.removeMember(ownerId, memberId))) return false;
     deps.logger.info({ ownerId, memberId }, "teammate removed");
     await recordAudit(deps, userId, `member_removed:${memberId}:${member.joinedAt}`, {
@@ -190,14 +217,36 @@ export async function leaveTeam(deps: BotDeps, userId: number): Promise<boolean>
   return true;
 }
 
+/** Why an invitation cannot be used now, beyond the store's reasons: see acceptInvitation. */
+export type JoinRefusal = RedeemRefusal | "logged-in" | "owner-away";
+
 export type AcceptOutcome =
   | { ok: true; member: TeamMember; account: string }
-  | { ok: false; reason: RedeemRefusal | "logged-in" };
+  | { ok: false; reason: JoinRefusal };
 
-/** The invitee accepts: the code is used once, atomically; a user logged in to an account of their own cannot. */
+/**
+ * Whether `userId` may join by `invitation` now, before the code is used: not a user logged in to an account of
+ * their own, and only while the owner is logged in to the account the invitation is for (a pending invitation of an
+ * account the owner left would let the teammate join an account nobody is logged in to).
+ */
+export async function joinRefusal(
+  deps: BotDeps,
+  userId: number,
+  invitation: Invitation,
+): Promise<JoinRefusal | undefined> {
+  if ((await deps.store.getOperator(userId))?.hasCredentials) return "logged-in";
+  // A used or revoked invitation is refused as such by the store, which says more than that the owner is away.
+  if (invitation.state === "pending" && !(await ownerStillOn(deps, invitation))) return "owner-away";
+  return undefined;
+}
+
+/** The invitee accepts: the code is used once, atomically, if joinRefusal allows it. */
 export async function acceptInvitation(deps: BotDeps, userId: number, code: string): Promise<AcceptOutcome> {
-  if ((await deps.store.getOperator(userId))?.hasCredentials) return { ok: false, reason: "logged-in" };
-  const redeemed = await deps.store.redeemInvitation(hashInvitationCode(code), userId);
+  const codeHash = hashInvitationCode(code);
+  const invitation = await deps.store.findInvitation(codeHash);
+  const refusal = invitation && (await joinRefusal(deps, userId, invitation));
+  if (refusal) return { ok: false, reason: refusal };
+  const redeemed = await deps.store.redeemInvitation(codeHash, userId);
   if (!redeemed.ok) return redeemed;
   const { member } = redeemed;
   // The teammate's own settings (language, zone, digest off) live in an operator record of their own.
@@ -232,22 +281,57 @@ export async function actorCredentialsRefused(deps: BotDeps, userId: number): Pr
   if (actor.kind !== "guest") await credentialsRefused(deps, actor.accountId);
 }
 
-/** Before the owner's logout: the team is told once that it has no access until the owner logs in again. */
+/**
+ * Revokes the owner's pending invitations that are not for `keptAccount` (all of them without one): an invitation
+ * outliving the login it was issued under would let someone join an account its owner has left.
+ */
+async function revokeInvitationsOutside(deps: BotDeps, ownerId: number, keptAccount?: string): Promise<void> {
+  for (const invitation of await deps.store.listInvitations(ownerId)) {
+    if (invitation.clientId === keptAccount) continue;
+    if (!(await deps.store.revokeInvitation(ownerId, invitation.id))) continue;
+    deps.logger.info(
+      { ownerId, invitationId: invitation.id },
+      "team invitation revoked with its account's login",
+    );
+    await recordAudit(deps, ownerId, `invitation_revoked:${invitation.id}`, {
+      action: "invitation_revoked",
+      details: {},
+    });
+  }
+}
+
+/**
+ * Before the owner's logout: pending invitations are revoked (first, so none is used while the team is told), and
+ * the team is told once that it has no access until the owner logs in again.
+ */
 export async function ownerLoggedOut(deps: BotDeps, ownerId: number): Promise<void> {
+  await revokeInvitationsOutside(deps, ownerId);
   const members = await deps.store.listMembers(ownerId);
   await toldTeam(deps, members, "team-note-owner-logged-out");
 }
 
 /**
- * The owner logged in again: a team paused by refused credentials or a logout is told it is back, if the owner
- * came back to the account the teammates joined (not another one).
+ * The owner logged in (`previousAccount`: the account they were logged in to before, if any). Switched to another
+ * account: the old account's pending invitations are revoked and its teammates told once that they have no access
+ * until the owner logs in to it again. A team paused by refused credentials, a logout or a switch is told it is
+ * back when the owner comes back to the account the teammates joined.
  */
-export async function ownerLoggedIn(deps: BotDeps, ownerId: number, wasLoggedIn: boolean): Promise<void> {
+export async function ownerLoggedIn(
+  deps: BotDeps,
+  ownerId: number,
+  previousAccount: string | null,
+): Promise<void> {
   const wasRefused = await deps.store.setCredentialsRefused(ownerId, false);
-  if (wasLoggedIn && !wasRefused) return;
   const account = await accountName(deps, ownerId);
-  const members = (await deps.store.listMembers(ownerId)).filter((member) => member.clientId === account);
-  await toldTeam(deps, members, "team-note-owner-back");
+  if (previousAccount !== null && previousAccount !== account) {
+    await revokeInvitationsOutside(deps, ownerId, account);
+    const left = (await deps.store.listMembers(ownerId)).filter(
+      (member) => member.clientId === previousAccount,
+    );
+    await toldTeam(deps, left, "team-note-owner-switched");
+  }
+  if (previousAccount === account && !wasRefused) return;
+  await toldTeam(deps, await currentTeam(deps, ownerId), "team-note-owner-back");
 }
 
 async function toldTeam(deps: BotDeps, members: TeamMember[], key: string): Promise<void> {

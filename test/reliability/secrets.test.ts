@@ -21,12 +21,13 @@ const newKey = randomBytes(32).toString("hex");
 /** Every process of this file, each with the output it produced. */
 const bots: ChildBot[] = [];
 
+// Bundling the bot for its child processes takes seconds, and far longer on a loaded machine.
 beforeAll(async () => {
   bundle = await bundleMain();
   telegram = await startBotApiEmulator();
   premiumpay = await startPremiumpaySandbox();
   dataDir = await mkdtemp(join(tmpdir(), "ppbot-secrets-"));
-});
+}, 60_000);
 afterAll(async () => {
   await Promise.all(bots.map((bot) => bot.killHard()));
   await telegram?.close();

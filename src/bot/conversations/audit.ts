@@ -1,14 +1,19 @@
 import { InlineKeyboard, InputFile } from "grammy";
 import { auditCsv, auditFileName } from "../../export/index.js";
 import { AUDIT_MAX_PER_ACCOUNT, type AuditEntry } from "../../store/index.js";
-import { resolveActor } from "../../team/acting.js";
+import { type Denial, denialOf, resolveActor } from "../../team/acting.js";
 import { localDate, localTime } from "../../time.js";
+import { denialText } from "../access.js";
 import { auditCallback } from "../callback-data/audit.js";
 import type { FlowContext } from "../context.js";
+import { entryPermission, FLOW_ACCESS } from "../flow-access.js";
 import { flowNow, operatorZone, type Screen } from "../screens/index.js";
 
 export const AUDIT = "audit";
 export const AUDIT_PAGE_SIZE = 20;
+
+/** What reading the log needs, as the flow table says; checked again at every page and export. */
+const READ_PERMISSION = entryPermission(FLOW_ACCESS.find((flow) => flow.command === "audit")!)!;
 
 /** The variables every action's text may use: each detail as text, "—" where the entry has none. */
 function detailVariables(entry: AuditEntry): Record<string, string | number> {
@@ -58,16 +63,23 @@ function pageView(ctx: FlowContext, entries: AuditEntry[], total: number, page: 
 export async function auditFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
-  // The owner reads the whole account's log; a manager (the flow table lets no viewer in) only their own entries.
-  const { account, ownOnly } = await screen.conversation.external(async () => {
+  /**
+   * The entries `userId` may read now, or why not: the role is checked at every read, so a manager demoted or a
+   * teammate whose owner logged out since the log was shown is refused at their next page or export. The owner reads
+   * the whole account's log; a manager (the flow table lets no viewer in) only their own entries.
+   */
+  const entriesOf = async (
+    offset: number,
+    limit: number,
+  ): Promise<{ entries: AuditEntry[]; total: number } | { denial: Denial }> => {
     const actor = await resolveActor(deps.store, userId);
-    return actor.kind === "teammate"
-      ? { account: actor.accountId, ownOnly: true }
-      : { account: userId, ownOnly: false };
-  });
-  const entriesOf = async (offset: number, limit: number) => {
-    if (!ownOnly) return deps.store.listAudit(account, { offset, limit });
-    const { entries } = await deps.store.listAudit(account, { offset: 0, limit: AUDIT_MAX_PER_ACCOUNT });
+    const denial = denialOf(actor, READ_PERMISSION);
+    if (denial || actor.kind === "guest") return { denial: denial ?? "login" };
+    if (actor.kind === "owner") return deps.store.listAudit(actor.accountId, { offset, limit });
+    const { entries } = await deps.store.listAudit(actor.accountId, {
+      offset: 0,
+      limit: AUDIT_MAX_PER_ACCOUNT,
+    });
     const own = entries.filter((entry) => entry.actor === userId);
     return { entries: own.slice(offset, offset + limit), total: own.length };
   };
@@ -76,9 +88,12 @@ export async function auditFlow(screen: Screen): Promise<void> {
   /** After the CSV went below the screen, the screen comes back under it. */
   let fileBelow = false;
   for (;;) {
-    const { entries, total } = await screen.conversation.external(() =>
-      entriesOf(page * AUDIT_PAGE_SIZE, AUDIT_PAGE_SIZE),
-    );
+    const read = await screen.conversation.external(() => entriesOf(page * AUDIT_PAGE_SIZE, AUDIT_PAGE_SIZE));
+    if ("denial" in read) {
+      await screen.close(denialText(screen.ctx, read.denial));
+      return;
+    }
+    const { entries, total } = read;
     if (total === 0) {
       await screen.show(screen.ctx.html("audit-empty"));
       return;
@@ -102,12 +117,17 @@ export async function auditFlow(screen: Screen): Promise<void> {
       const today = localDate(await flowNow(screen.conversation, deps), zone);
       const { ctx } = screen;
       // Sent from `external` with the outside context: a replay does not send the file again.
-      await screen.conversation.external(async (outside) => {
+      const denial = await screen.conversation.external(async (outside) => {
         const all = await entriesOf(0, AUDIT_MAX_PER_ACCOUNT);
+        if ("denial" in all) return all.denial;
         const csv = auditCsv(all.entries, { zone, t: (key, variables) => ctx.t(key, variables) });
         await outside.api.sendDocument(screen.chatId, new InputFile(csv, auditFileName(today)));
-        return true;
+        return null;
       });
+      if (denial) {
+        await screen.close(denialText(ctx, denial));
+        return;
+      }
       fileBelow = true;
     }
   }

@@ -4,7 +4,7 @@ import { hashInvitationCode, invitationCodeSchema } from "../../team/codes.js";
 import { joinCallback } from "../callback-data/team.js";
 import type { Screen } from "../screens/index.js";
 import { flowNow } from "../screens/index.js";
-import { acceptInvitation, accountName } from "../team-changes.js";
+import { acceptInvitation, type JoinRefusal, joinRefusal } from "../team-changes.js";
 
 export const JOIN = "join";
 
@@ -12,12 +12,7 @@ export const JOIN = "join";
 export const startPayload = (text: string | undefined): string | undefined =>
   /^\/start(?:@\w+)?\s+(\S+)/.exec(text ?? "")?.[1];
 
-type Preview =
-  | { ok: true; account: string; role: TeamRole }
-  | {
-      ok: false;
-      reason: "unknown" | "expired" | "used" | "revoked" | "own-account" | "member" | "logged-in";
-    };
+type Preview = { ok: true; account: string; role: TeamRole } | { ok: false; reason: JoinRefusal };
 
 /**
  * /start <code>: shows the invitee which account and role the invitation is for and asks them to accept. The code
@@ -39,8 +34,10 @@ export async function joinFlow(screen: Screen): Promise<void> {
     if (Date.parse(invitation.expiresAt) <= now.getTime()) return { ok: false, reason: "expired" };
     if (invitation.ownerId === userId) return { ok: false, reason: "own-account" };
     if (await deps.store.getMember(userId)) return { ok: false, reason: "member" };
-    if ((await deps.store.getOperator(userId))?.hasCredentials) return { ok: false, reason: "logged-in" };
-    return { ok: true, account: await accountName(deps, invitation.ownerId), role: invitation.role };
+    const refusal = await joinRefusal(deps, userId, invitation);
+    if (refusal) return { ok: false, reason: refusal };
+    // The account the invitation is for, which joinRefusal found the owner logged in to.
+    return { ok: true, account: invitation.clientId, role: invitation.role };
   });
   if (!preview.ok) {
     await screen.show(screen.ctx.html(`join-refused-${preview.reason}`));

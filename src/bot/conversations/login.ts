@@ -101,7 +101,7 @@ export async function loginFlow(screen: Screen): Promise<void> {
           { timezone: deps.config.defaultTimezone, digestTime: deps.config.digest.defaultTime },
         );
         await recordAudit(deps, userId, auditKey, { action: "login", details: { clientId } });
-        await ownerLoggedIn(deps, userId, current !== null);
+        await ownerLoggedIn(deps, userId, current);
         return { time: operator.digest.time, timezone: operator.timezone ?? deps.config.defaultTimezone };
       });
       await screen.show(ctx.html("login-success", { clientId, ...saved }));

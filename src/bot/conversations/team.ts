@@ -10,6 +10,7 @@ import { flowNow } from "../screens/index.js";
 import {
   actorAccount,
   changeRole,
+  currentTeam,
   invite,
   leaveTeam,
   removeTeammate,
@@ -65,13 +66,15 @@ async function readTeam(screen: Screen): Promise<TeamView> {
   return screen.conversation.external(async () => {
     const actor = await resolveActor(deps.store, userId);
     if (actor.kind === "guest") return { actor, account: "", members: [], invitations: [] };
-    const owner = actor.accountId;
-    const isOwner = actor.kind === "owner";
+    const account = await actorAccount(deps, actor);
+    if (actor.kind === "teammate") return { actor, account, members: [], invitations: [] };
+    // Only the account the owner is logged in to now: teammates of another one are not this account's.
+    const invitations = await deps.store.listInvitations(actor.accountId);
     return {
       actor,
-      account: await actorAccount(deps, actor),
-      members: isOwner ? await deps.store.listMembers(owner) : [],
-      invitations: isOwner ? await deps.store.listInvitations(owner) : [],
+      account,
+      members: await currentTeam(deps, actor.accountId),
+      invitations: invitations.filter((invitation) => invitation.clientId === account),
     };
   });
 }

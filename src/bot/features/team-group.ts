@@ -6,7 +6,7 @@ import type { BotContext } from "../context.js";
 /**
  * What the bot does in groups: /connect by an owner who administers the group, and following the connected group
  * when it migrates to a supergroup or the bot is removed. Nothing else: every other update of a group goes on to
- * the groups guard, which answers at most once that the bot works in private chats. Nothing here has a button.
+ * the groups guard, which only greets a group the bot is added to. Nothing here has a button.
  */
 export const teamGroupUpdates = new Composer<BotContext>();
 const groups = teamGroupUpdates.chatType(["group", "supergroup"]);

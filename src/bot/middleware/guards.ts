@@ -2,20 +2,20 @@ import type { MiddlewareFn } from "grammy";
 import type { BotContext } from "../context.js";
 
 /**
- * The bot works in private chats only. In a group it explains once (when added, or on the first command it
- * sees there) and otherwise stays quiet.
+ * The bot works in private chats only. In a group it says hello when added (how the owner connects it) and is
+ * silent otherwise: the group is read-only, and /connect and the connected group's events are handled before this
+ * (features/team-group.ts).
  */
 export function privateChatsOnly(): MiddlewareFn<BotContext> {
-  const toldGroups = new Set<number>();
   return async (ctx, next) => {
     if (ctx.chat?.type === "private") return next();
-    if (!ctx.chat || ctx.chat.type === "channel") return;
-    if (toldGroups.has(ctx.chat.id)) return;
-    const added = ctx.myChatMember?.new_chat_member.status === "member";
-    const command = ctx.message?.text?.startsWith("/") ?? false;
-    if (!added && !command) return;
-    toldGroups.add(ctx.chat.id);
-    await ctx.reply(ctx.html(added ? "groups-added" : "groups-private-only")).catch(() => undefined);
+    const change = ctx.myChatMember;
+    // Added: a member now, not before (a bot made administrator, then member again, says nothing).
+    const added =
+      change?.new_chat_member.status === "member" &&
+      (change.old_chat_member.status === "left" || change.old_chat_member.status === "kicked");
+    if (!added) return;
+    await ctx.reply(ctx.html("groups-added")).catch(() => undefined);
   };
 }
 

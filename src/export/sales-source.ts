@@ -1,5 +1,6 @@
 import type { PremiumpayClient, Sale } from "../premiumpay/index.js";
 import type { Period } from "../reports/periods.js";
+import { salesWithin } from "../reports/sales-summary.js";
 
 const SECOND_MS = 1000;
 const DAY_MS = 86_400_000;
@@ -44,7 +45,11 @@ export function exportWindows(period: Period, windowDays = DEFAULT_WINDOW_DAYS):
   return windows;
 }
 
-/** Sales of the period in time order, one premiumpay request per window, each asked for only when needed. */
+/**
+ * Sales of the period in time order, one premiumpay request per window, each asked for only when needed. A sale
+ * is in the window its own timestamp falls in (salesWithin), so one premiumpay sends for a neighbouring window is
+ * written once, not twice, and one without a timestamp not at all.
+ */
 export async function* salesByWindow(
   client: PremiumpayClient,
   options: SalesSourceOptions,
@@ -59,6 +64,6 @@ export async function* salesByWindow(
             ...(options.serviceId !== undefined ? { serviceId: options.serviceId } : {}),
           })
         : await client.channelSales({ ...window, channelId: options.channelId });
-    yield sales.toSorted((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
+    yield salesWithin(sales, window).sort((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
   }
 }

@@ -24,6 +24,8 @@ export class ExportPeriodError extends Error {
 export interface SalesSourceOptions {
   /** One channel (channel sales), or every channel of the account (sales) when absent. */
   channelId?: number | undefined;
+  /** With a channel: only the sales through this invitation link. */
+  invitationLink?: string | undefined;
   /** Without a channel: one gateway's sales (and one of its services'). */
   gatewayId?: number | undefined;
   serviceId?: number | undefined;
@@ -63,7 +65,11 @@ export async function* salesByWindow(
             ...(options.gatewayId !== undefined ? { gatewayId: options.gatewayId } : {}),
             ...(options.serviceId !== undefined ? { serviceId: options.serviceId } : {}),
           })
-        : await client.channelSales({ ...window, channelId: options.channelId });
+        : await client.channelSales({
+            ...window,
+            channelId: options.channelId,
+            ...(options.invitationLink !== undefined ? { invitationLink: options.invitationLink } : {}),
+          });
     yield salesWithin(sales, window).sort((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
   }
 }

@@ -20,9 +20,9 @@ const rowsOf = (document: StoredMessage) =>
   (parse(document.media!.bytes, { bom: true }) as string[][]).slice(1);
 
 /** A fresh account with one channel (or these channel names), logged in, in Madrid. */
-async function operatorOf(h: Harness, channelNames?: string[]) {
+async function operatorOf(h: Harness, channelNames?: string[], languageCode = "en") {
   const account = h.premiumpay.addClient(channelNames ? { channelNames } : { channels: 1 });
-  const op = h.operator({ account });
+  const op = h.operator({ account, languageCode });
   await op.login();
   await h.app.deps.store.updateOperator(op.user.id, { timezone: ZONE });
   const channel = h.premiumpay.data(account.clientId).channels[0]!;
@@ -54,6 +54,25 @@ describe("📤 Export in the chat", () => {
     const back = await op.click("Back", hasButton("sv1:export"));
     expect(back.messageId).toBe(choice.messageId);
     expect(back.text).toContain("Sales: 0\n");
+  });
+
+  it("asks in Spanish, and says the 12 months chosen in the operator's zone", async () => {
+    const { op, channel } = await operatorOf(h, ["Año Pro"], "es");
+    await op.send("/sales", hasButton(/^cp:c:/));
+    await op.click(channel.name, hasButton("sl1:all:0"));
+    await op.click("Todos los enlaces", /Ventas:/);
+    const choice = await op.click("Exportar", hasButton("xp1:shown"));
+    expect(choice.text).toContain("Exportar ventas · Año Pro\n¿Qué periodo debe abarcar el archivo?");
+    expect(choice.replyMarkup!.inline_keyboard.flat().map((button) => button.text)).toEqual([
+      "📅 Hoy",
+      "🗓 Últimos 90 días",
+      "🗓 Últimos 12 meses",
+      "⬅️ Atrás",
+      expect.any(String),
+    ]);
+    const chosen = await op.click("Últimos 12 meses", /Últimos 12 meses:/);
+    expect(chosen.text).toContain(`Últimos 12 meses: 2025-03-30 – 2026-03-29 12:15 (${ZONE})`);
+    expect(await op.nextBotMessage(/No hay ventas en este periodo/)).toBeDefined();
   });
 
   it("exports the last 12 months of thousands of sales: rows equal the sandbox's, with a progress line updated, then removed", async () => {

@@ -51,6 +51,8 @@ const commonSchema = z.object({
   DIGEST_CATCH_UP_HOURS: intFrom(6, 0, 48),
   DIGEST_CONCURRENCY: intFrom(8, 1, 256),
   CONVERSATION_TIMEOUT_MINUTES: intFrom(30, 1, 24 * 60),
+  // Telegram's 50 MB for a bot's document by default; a local Bot API server accepts up to 2000 MB.
+  EXPORT_MAX_KB: intFrom(50 * 1024, 1, 2000 * 1024),
   FLOOD_MAX_UPDATES: intFrom(40, 1, 100_000),
   FLOOD_WINDOW_SECONDS: intFrom(10, 1, 3600),
   FLOOD_CHAT_BACKLOG: intFrom(5, 1, 10_000),
@@ -90,6 +92,8 @@ interface BaseConfig {
   defaultTimezone: string;
   digest: { defaultTime: string; maxPerSecond: number; catchUpHours: number; concurrency: number };
   conversationTimeoutMs: number;
+  /** The largest CSV export sent as one document; a larger one is explained instead. */
+  exportMaxBytes: number;
   /** Updates one user may send per window, and one chat's updates waiting at once; the rest are dropped. */
   flood: { maxUpdates: number; windowMs: number; chatBacklog: number };
   alerts: AlertsConfig;
@@ -245,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.DIGEST_CONCURRENCY,
     },
     conversationTimeoutMs: e.CONVERSATION_TIMEOUT_MINUTES * 60_000,
+    exportMaxBytes: e.EXPORT_MAX_KB * 1024,
     flood: {
       maxUpdates: e.FLOOD_MAX_UPDATES,
       windowMs: e.FLOOD_WINDOW_SECONDS * 1000,

@@ -99,6 +99,15 @@ export function startOfLocalDayOffset(at: Date, zone: string, days: number): Dat
   return new Date(instantOf(day, "00:00:00", zone));
 }
 
+/** A calendar date (YYYY-MM-DD) moved by whole months, then days; a day past a month's end becomes its last day. */
+export function shiftDate(date: string, shift: { months?: number; days?: number }): string {
+  return dayjs
+    .utc(date)
+    .add(shift.months ?? 0, "month")
+    .add(shift.days ?? 0, "day")
+    .format("YYYY-MM-DD");
+}
+
 /** The instant `time` (HH:mm, HH:mm:ss or HH:mm:ss.SSS) of local `date` (YYYY-MM-DD) in `zone`. */
 export function zonedInstant(date: string, time: string, zone: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(time)) {

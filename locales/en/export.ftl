@@ -16,6 +16,13 @@ export-progress = ⏳ Preparing your file… { $count ->
         [one] 1 sale
        *[other] { $count } sales
     } so far
-export-too-large = ⚠️ This period has too many sales for one file: Telegram accepts documents up to 50 MB. Choose a shorter period.
+export-too-large = ⚠️ This period has too many sales for one file: the bot sends documents up to { $size }. Choose a shorter period.
 export-period-too-long = ⚠️ An export covers at most a year. Choose a shorter period.
 export-button = 📤 Export
+export-title = 📤 <b>Export sales · { $subject }</b>
+export-choose = Which period should the file cover? One row per sale.
+export-period-last90 = 🗓 Last 90 days
+export-period-last12m = 🗓 Last 12 months
+export-line-months = Last { $months } months: { $from } – { $to } { $time } ({ $zone })
+export-one-link = link
+export-empty = 📭 No sales in this period, so there is no file to send.

@@ -32,3 +32,4 @@ links-day-title = 🔗 <b>{ $name }</b> · { $channel }
 links-day = <b>{ $day }</b>: { $figures }
 links-day-none = No joins, requests or sales on any day of this period.
 links-back-button = ⬅️ Back to the links
+links-back-to-sales = ⬅️ Back to sales

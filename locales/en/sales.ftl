@@ -16,6 +16,7 @@ sales-purpose = 💰 <b>Today's sales</b>
 sales-choose-link = 💰 <b>{ $channel }</b>
     Sales of all links, or of one link?
 sales-all-links-button = 🔗 All links
+sales-links-button = 🔗 Links
 sales-title = 💰 <b>{ $channel }</b> · all links
 sales-title-link = 💰 <b>{ $channel }</b> · link <b>{ $link }</b>
 sales-count = Sales: <b>{ $count }</b>

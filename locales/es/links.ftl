@@ -32,3 +32,4 @@ links-day-title = 🔗 <b>{ $name }</b> · { $channel }
 links-day = <b>{ $day }</b>: { $figures }
 links-day-none = Ninguna entrada, solicitud ni venta en ningún día de este periodo.
 links-back-button = ⬅️ Volver a los enlaces
+links-back-to-sales = ⬅️ Volver a las ventas

@@ -16,6 +16,7 @@ sales-purpose = 💰 <b>Ventas de hoy</b>
 sales-choose-link = 💰 <b>{ $channel }</b>
     ¿Ventas de todos los enlaces o de uno solo?
 sales-all-links-button = 🔗 Todos los enlaces
+sales-links-button = 🔗 Enlaces
 sales-title = 💰 <b>{ $channel }</b> · todos los enlaces
 sales-title-link = 💰 <b>{ $channel }</b> · enlace <b>{ $link }</b>
 sales-count = Ventas: <b>{ $count }</b>

@@ -10,6 +10,8 @@ export interface SalesExportRequest {
   client: PremiumpayClient;
   /** One channel, or every channel of the account. */
   channel: { id: number; name: string } | null;
+  /** With a channel: only the sales through this invitation link, as /sales shows for one link. */
+  link?: { url: string; name: string } | undefined;
   /** With every channel: only the sales of this gateway (and service), as /report's gateway screen shows. */
   gateway?: { id: number; name: string; serviceId?: number } | undefined;
   period: Period;
@@ -40,7 +42,7 @@ async function gatewaysOrNone(client: PremiumpayClient): Promise<Gateway[]> {
  * gateway list, and one sales request per window (53 for a year of weekly windows).
  */
 export async function exportSales(request: SalesExportRequest): Promise<SalesExport> {
-  const { client, channel, gateway, period, zone, t } = request;
+  const { client, channel, link, gateway, period, zone, t } = request;
   const [channels, gateways] = await Promise.all([
     client.channels({ includeLinks: true }),
     gatewaysOrNone(client),
@@ -50,14 +52,18 @@ export async function exportSales(request: SalesExportRequest): Promise<SalesExp
     links: new Map(channels.flatMap((c) => c.links.map((link) => [link.url, link.name]))),
     gateways,
   };
+  const linkName = channel && link ? link.name || t("export-one-link") : undefined;
   const fileName = exportFileName(
-    channel?.name ?? gateway?.name ?? t("export-all-channels"),
+    channel
+      ? [channel.name, linkName].filter(Boolean).join(" ")
+      : (gateway?.name ?? t("export-all-channels")),
     channel ? `channel-${channel.id}` : gateway ? `gateway-${gateway.id}` : "all-channels",
     localDate(period.from, zone),
     localDate(period.to, zone),
   );
   const pages = salesByWindow(client, {
     channelId: channel?.id,
+    ...(channel && link ? { invitationLink: link.url } : {}),
     ...(gateway && !channel ? { gatewayId: gateway.id, serviceId: gateway.serviceId } : {}),
     period,
     windowDays: request.windowDays,

@@ -1,5 +1,6 @@
 import type { PremiumpayClient, Sale } from "../premiumpay/index.js";
 import type { Period } from "../reports/periods.js";
+import { salesWithin } from "../reports/sales-summary.js";
 
 const SECOND_MS = 1000;
 const DAY_MS = 86_400_000;
@@ -23,6 +24,8 @@ export class ExportPeriodError extends Error {
 export interface SalesSourceOptions {
   /** One channel (channel sales), or every channel of the account (sales) when absent. */
   channelId?: number | undefined;
+  /** With a channel: only the sales through this invitation link. */
+  invitationLink?: string | undefined;
   /** Without a channel: one gateway's sales (and one of its services'). */
   gatewayId?: number | undefined;
   serviceId?: number | undefined;
@@ -44,7 +47,11 @@ export function exportWindows(period: Period, windowDays = DEFAULT_WINDOW_DAYS):
   return windows;
 }
 
-/** Sales of the period in time order, one premiumpay request per window, each asked for only when needed. */
+/**
+ * Sales of the period in time order, one premiumpay request per window, each asked for only when needed. A sale
+ * is in the window its own timestamp falls in (salesWithin), so one premiumpay sends for a neighbouring window is
+ * written once, not twice, and one without a timestamp not at all.
+ */
 export async function* salesByWindow(
   client: PremiumpayClient,
   options: SalesSourceOptions,
@@ -58,7 +65,11 @@ export async function* salesByWindow(
             ...(options.gatewayId !== undefined ? { gatewayId: options.gatewayId } : {}),
             ...(options.serviceId !== undefined ? { serviceId: options.serviceId } : {}),
           })
-        : await client.channelSales({ ...window, channelId: options.channelId });
-    yield sales.toSorted((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
+        : await client.channelSales({
+            ...window,
+            channelId: options.channelId,
+            ...(options.invitationLink !== undefined ? { invitationLink: options.invitationLink } : {}),
+          });
+    yield salesWithin(sales, window).sort((a, b) => (a.date?.getTime() ?? 0) - (b.date?.getTime() ?? 0));
   }
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ChannelResult, PremiumpayClient, Sale } from "../premiumpay/index.js";
 import { localDate } from "../time.js";
 import type { Period } from "./periods.js";
-import { type CurrencyTotal, summarizeSales, UNKNOWN_CURRENCY } from "./sales-summary.js";
+import { type CurrencyTotal, salesWithin, summarizeSales, UNKNOWN_CURRENCY } from "./sales-summary.js";
 
 export interface ChannelFigures {
   joins: number;
@@ -209,6 +209,7 @@ export interface LinkPerformanceSource {
 /**
  * premiumpay cost for one channel and period, bounded and independent of the number of sales: one channel list,
  * one channel sales request (grouped by link here), one channel results request for the channel and one per link.
+ * Sales are counted by their own timestamps (salesWithin), as on /sales.
  */
 export async function fetchLinkPerformanceSource(
   client: PremiumpayClient,
@@ -227,7 +228,7 @@ export async function fetchLinkPerformanceSource(
     name: link.name,
     results: await client.channelResults({ ...range, invitationLink: link.url }),
   }));
-  return { links: perLink, channelResults, sales };
+  return { links: perLink, channelResults, sales: salesWithin(sales, period) };
 }
 
 export function linkPerformanceOf(source: LinkPerformanceSource): LinkPerformance {

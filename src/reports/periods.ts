@@ -2,6 +2,7 @@ import {
   localDate,
   localDateTime,
   localTimeWithMilliseconds,
+  shiftDate,
   startOfLocalDay,
   startOfLocalDayOffset,
   zonedInstant,
@@ -22,6 +23,10 @@ export interface Period {
 /** The periods an operator can choose; the rolling ones end now and include today so far. */
 export const PERIOD_KINDS = ["today", "yesterday", "last7", "last30"] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
+
+/** Longer periods offered for a CSV export only: their figures would not fit a chat screen. */
+export const EXPORT_PERIOD_KINDS = ["last90", "last12m"] as const;
+export type ExportPeriodKind = (typeof EXPORT_PERIOD_KINDS)[number];
 
 const SECOND_MS = 1000;
 
@@ -57,6 +62,26 @@ export function lastDays(now: Date, zone: string, days: number): Period {
   if (!Number.isInteger(days) || days < 1)
     throw new RangeError(`lastDays needs a whole number of days ≥ 1, got ${days}`);
   return { from: startOfLocalDayOffset(now, zone, days - 1), to: now };
+}
+
+/**
+ * The last `months` calendar months, today so far included: from the day after the same date `months` months ago
+ * (2025-03-30 – 2026-03-29 for twelve), so a year holds 365 local dates, or 366 with a 29 February.
+ */
+export function lastMonths(now: Date, zone: string, months: number): Period {
+  if (!Number.isInteger(months) || months < 1)
+    throw new RangeError(`lastMonths needs a whole number of months ≥ 1, got ${months}`);
+  const firstDay = shiftDate(localDate(now, zone), { months: -months, days: 1 });
+  return { from: zonedInstant(firstDay, "00:00", zone), to: now };
+}
+
+export function exportPeriodOf(kind: ExportPeriodKind, now: Date, zone: string): Period {
+  switch (kind) {
+    case "last90":
+      return lastDays(now, zone, 90);
+    case "last12m":
+      return lastMonths(now, zone, 12);
+  }
 }
 
 export function periodOf(kind: PeriodKind, now: Date, zone: string): Period {

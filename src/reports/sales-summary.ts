@@ -39,10 +39,11 @@ function sorted(totals: Map<string, CurrencyTotal>): CurrencyTotal[] {
 }
 
 /**
- * The one rule for which sales a period counts, used by /sales, /report and the digest alike: a sale counts when
- * its own timestamp falls in the period, whatever range premiumpay answered for. Periods are local days in the
- * operator's zone (periods.ts); like premiumpay's, they are inclusive and in whole seconds, so their last second
- * counts whole. A sale without a timestamp belongs to no period.
+ * The one rule for which sales a period counts, used by /sales, /report's gateway screen, the digest, /links (and
+ * its link screens) and the CSV export (each of its windows) alike: a sale counts when its own timestamp falls in
+ * the period, whatever range premiumpay answered for. Periods are local days in the operator's zone (periods.ts);
+ * like premiumpay's, they are inclusive and in whole seconds, so their last second counts whole. A sale without a
+ * timestamp belongs to no period.
  */
 export function salesWithin(sales: readonly Sale[], period: Period): Sale[] {
   const from = period.from.getTime();

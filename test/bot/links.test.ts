@@ -5,6 +5,7 @@ import type { StoredMessage } from "../../src/sandbox/telegram/index.js";
 import {
   buttonsOf,
   callbackDataOf,
+  type Expectation,
   type Harness,
   hasButton,
   type OperatorDriver,
@@ -77,6 +78,12 @@ async function openLinks(op: OperatorDriver, periodLabel = "Last 7 days"): Promi
   return op.click(periodLabel, hasButton("sv1:chart"));
 }
 
+/** 📤 Export, then the period on screen (the first of the export's period buttons). */
+async function exportShown(op: OperatorDriver, shownLabel: string, expect: Expectation, timeoutMs?: number) {
+  await op.click("Export", hasButton("xp1:shown"));
+  return op.click(shownLabel, expect, timeoutMs);
+}
+
 /** The figure line under a ranked row's title. */
 function figuresOf(screen: StoredMessage, title: string): string {
   const lines = screen.text.split("\n");
@@ -127,6 +134,37 @@ describe("/links", () => {
     expect(callbackDataOf(screen)).toEqual(
       expect.arrayContaining(["sv1:chart", "sv1:export", "sv1:today", "sv1:other", "x"]),
     );
+  });
+
+  it("counts a sale by its own timestamp in the operator's zone, whatever premiumpay answers for the range", async () => {
+    const { op, first } = await fixture();
+    await op.send("/links", hasButton(/^cp:c:/));
+    await op.click(CHANNEL, hasButton("pd1:today"));
+    // Today in Madrid began at 2026-03-28T23:00:00Z; premiumpay also sends a sale of the day before and one undated.
+    h.premiumpay.faults.set(
+      "channelSales",
+      {
+        body: [
+          { amount: 10, currency: "EUR", date: "2026-03-28T23:00:00Z", invitation_link: first.link },
+          { amount: 5, currency: "EUR", date: "2026-03-28T22:59:59Z", invitation_link: first.link },
+          { amount: 7, currency: "EUR", invitation_link: first.link },
+          { amount: 3, currency: "EUR", date: "2026-03-28T22:00:00Z" },
+        ],
+      },
+      { times: 1 },
+    );
+    let screen: StoredMessage;
+    try {
+      screen = await op.click("Today", hasButton("sv1:chart"));
+    } finally {
+      h.premiumpay.faults.clear();
+    }
+    expect(figuresOf(screen, `1. ${first.name}`)).toMatch(/1 sale · €10\.00/);
+    expect(figuresOf(screen, "Direct / no link")).toContain("no sales");
+    expect(figuresOf(screen, "Total")).toMatch(/1 sale · €10\.00/);
+    // The link's own screen counts the same sale on the same day.
+    const detail = await op.click(`1. ${first.name}`, hasButton("lb1"));
+    expect(figuresOf(detail, "Total")).toMatch(/1 sale · €10\.00/);
   });
 
   it("answers a channel with a failing premiumpay with Retry, then shows the figures", async () => {
@@ -190,7 +228,7 @@ describe("/links", () => {
   it("sends the period's sales as a CSV document: BOM, quoting, one row per sandbox sale", async () => {
     const { op, clientId, channelId } = await fixture();
     await openLinks(op);
-    const document = await op.click("Export", (message) => message.media?.kind === "document");
+    const document = await exportShown(op, "Last 7 days", (message) => message.media?.kind === "document");
     const file = document.media!;
     expect(file.fileName).toMatch(/^sales-.*\.csv$/);
     expect(file.bytes.subarray(0, 3)).toEqual(BOM);
@@ -218,7 +256,7 @@ describe("/links", () => {
     await openLinks(op);
     h.premiumpay.faults.set("channelSales", { status: 503 });
     try {
-      const failed = await op.click("Export", /cannot be reached/);
+      const failed = await exportShown(op, "Last 7 days", /cannot be reached/);
       expect(callbackDataOf(failed)).toEqual(["rt:links", "x"]);
     } finally {
       h.premiumpay.faults.clear();
@@ -233,7 +271,12 @@ describe("/links", () => {
     const progress = op.nextBotMessage(/Preparing your file/, 10_000);
     h.premiumpay.faults.set("channelSales", { delayMs: 2_600 }, { times: 1 });
     try {
-      const document = await op.click("Export", (message) => message.media?.kind === "document", 15_000);
+      const document = await exportShown(
+        op,
+        "Last 7 days",
+        (message) => message.media?.kind === "document",
+        15_000,
+      );
       expect(document.media!.fileName).toMatch(/\.csv$/);
     } finally {
       h.premiumpay.faults.clear();
@@ -336,20 +379,52 @@ describe("/links", () => {
   });
 });
 
-describe("/sales export", () => {
-  it("offers Export on the period screen and sends the channel's sales of the period", async () => {
-    const { op, channelId, clientId } = await fixture();
+describe("/sales: export and link figures", () => {
+  const isDocument = (message: StoredMessage) => message.media?.kind === "document";
+  /** The last 7 days in Madrid: 2026-03-23 00:00 CET until now. */
+  const weekStart = new Date("2026-03-22T23:00:00Z");
+
+  it("with one link chosen, Export sends that link's sales only, the link named in the file", async () => {
+    const { op, channelId, clientId, first } = await fixture();
     await op.send("/sales", hasButton(/^cp:c:/));
     await op.click(CHANNEL, /all links, or of one link/);
-    await op.click("All links", /Sales:/);
-    const document = await op.click("Export", (message) => message.media?.kind === "document");
+    await op.click(first.name, /Sales:/);
+    await op.click("Last 7 days", /Last 7 days:/);
+    const choice = await op.click("Export", hasButton("xp1:shown"));
+    expect(choice.text).toContain(`Export sales · ${CHANNEL} · ${first.name}`);
+    const document = await op.click("Last 7 days", isDocument);
     const [, ...rows] = parse(document.media!.bytes, { bom: true }) as string[][];
-    const today = h.premiumpay
+    const expected = h.premiumpay
       .data(clientId)
       .sales.filter(
         (sale: SandboxSale) =>
-          sale.channelId === channelId && sale.date >= new Date("2026-03-28T22:00:00Z") && sale.date <= START,
+          sale.channelId === channelId && sale.invitationLink === first.link && sale.date >= weekStart,
       );
-    expect(rows).toHaveLength(today.length);
+    expect(expected).toHaveLength(4);
+    expect(rows.map((row) => [row[1], row[6]])).toEqual(
+      expected.map((sale) => [sale.date.toISOString().replace(/\.\d{3}Z$/, "Z"), first.link]),
+    );
+    expect(document.media!.fileName).toMatch(/^sales-links-lab-vip-.+-2026-03-23_2026-03-29\.csv$/);
+  });
+
+  it("🔗 Links shows the channel's link figures for the period shown, and Back returns to the sales", async () => {
+    const { op, first } = await fixture();
+    await op.send("/sales", hasButton(/^cp:c:/));
+    await op.click(CHANNEL, /all links, or of one link/);
+    await op.click("All links", /Sales:/);
+    const week = await op.click("Last 7 days", (message) => message.text.includes("Last 7 days:"));
+    expect(callbackDataOf(week)).toContain("sv1:links");
+    const links = await op.click("🔗 Links", hasButton("sv1:chart"));
+    expect(links.messageId).toBe(week.messageId);
+    expect(links.text).toContain(`Links · ${CHANNEL}`);
+    expect(links.text).toContain("Last 7 days: 2026-03-23 – 2026-03-29");
+    expect(figuresOf(links, `1. ${first.name}`)).toContain("4 sales");
+    expect(figuresOf(links, "Total")).toContain("8 sales");
+    // A link of the list opens its days there too.
+    await op.click(`1. ${first.name}`, hasButton("lb1"));
+    await op.click("Back to the links", hasButton("sv1:chart"));
+    const back = await op.click("Back to sales", hasButton("sv1:links"));
+    expect(back.text).toContain(`${CHANNEL} · all links`);
+    expect(back.text).toContain("Sales: 8\n");
   });
 });

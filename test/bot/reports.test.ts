@@ -596,8 +596,10 @@ describe("/report", () => {
     const { clientId } = h.premiumpay.demoClient;
     const data = h.premiumpay.data(clientId);
     const utc = (sale: SandboxSale) => sale.date.toISOString().replace(/\.\d{3}Z$/, "Z");
-    const csvRows = async (label: string) => {
-      const document = await op.click(label, (message) => message.media?.kind === "document");
+    /** Export, then the period on screen (`shown`, the first of the export's period buttons). */
+    const csvRows = async (shown: string) => {
+      await op.click("Export", hasButton("xp1:shown"));
+      const document = await op.click(shown, (message) => message.media?.kind === "document");
       const bytes = document.media!.bytes;
       expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
       const [, ...rows] = parse(bytes, { bom: true }) as string[][];
@@ -607,7 +609,7 @@ describe("/report", () => {
     await op.send("/report", /Which report/);
     await op.click("Sales by country", /Which period/);
     await op.click("Yesterday", /Yesterday, /);
-    const all = await csvRows("Export");
+    const all = await csvRows("Yesterday");
     expect(all.fileName).toBe("sales-all-channels-2026-03-28_2026-03-28.csv");
     const yesterday = data.sales.filter((sale) => inRange(sale, RANGES.yesterday));
     expect(yesterday.length).toBeGreaterThan(0);
@@ -619,7 +621,7 @@ describe("/report", () => {
 
     const { paypal, service } = await anotherPaypalServiceReport(op, clientId);
     await op.click("Last 7 days", /Sales:/);
-    const one = await csvRows("Export");
+    const one = await csvRows("Last 7 days");
     expect(one.fileName).toMatch(/^sales-paypal-fitness-premium.*-2026-03-23_2026-03-29\.csv$/);
     const serviceSales = data.sales.filter(
       (sale) => sale.gatewayId === paypal.id && sale.serviceId === service.id && inRange(sale, RANGES.last7),

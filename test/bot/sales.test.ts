@@ -168,6 +168,7 @@ describe("/sales", () => {
     expect(callbackDataOf(result)).toEqual([
       "sv1:refresh",
       "sv1:export",
+      "sv1:links",
       "sv1:yesterday",
       "sv1:last7",
       "sv1:other",
@@ -310,6 +311,7 @@ describe("/sales", () => {
     expect(callbackDataOf(yesterday.result)).toEqual([
       "sv1:refresh",
       "sv1:export",
+      "sv1:links",
       "sv1:today",
       "sv1:last7",
       "sv1:other",

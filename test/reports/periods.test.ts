@@ -3,7 +3,10 @@ import timezone from "dayjs/plugin/timezone.js";
 import utc from "dayjs/plugin/utc.js";
 import { describe, expect, it } from "vitest";
 import {
+  EXPORT_PERIOD_KINDS,
+  exportPeriodOf,
   lastDays,
+  lastMonths,
   localBounds,
   PERIOD_KINDS,
   periodOf,
@@ -180,6 +183,44 @@ describe("lastDays", () => {
     expect(iso(lastDays(now, "UTC", 1))).toEqual(iso(todaySoFar(now, "UTC")));
     expect(() => lastDays(now, "UTC", 0)).toThrow(RangeError);
     expect(() => lastDays(now, "UTC", 1.5)).toThrow(RangeError);
+  });
+});
+
+describe("lastMonths", () => {
+  it("starts the day after the same date a year ago, at local midnight, and ends now", () => {
+    const now = at("2026-03-29T10:15:00.000Z");
+    // Madrid's clocks sprang forward at 02:00 on 2025-03-30: its midnight was still CET.
+    expect(iso(lastMonths(now, "Europe/Madrid", 12))).toEqual({
+      from: "2025-03-29T23:00:00.000Z",
+      to: "2026-03-29T10:15:00.000Z",
+    });
+    expect(localDate(lastMonths(now, "America/Mexico_City", 12).from, "America/Mexico_City")).toBe(
+      "2025-03-30",
+    );
+  });
+
+  it("covers 366 local dates with a 29 February, and stays within an export's year", () => {
+    const now = at("2024-02-29T23:30:00.000Z");
+    const period = lastMonths(now, "UTC", 12);
+    expect(period.from.toISOString()).toBe("2023-03-01T00:00:00.000Z");
+    const days = (period.to.getTime() - period.from.getTime()) / 86_400_000;
+    expect(days).toBeGreaterThan(365);
+    expect(days).toBeLessThan(366);
+  });
+
+  it("clamps a month's end (31 May minus three months is the last of February) and refuses nonsense", () => {
+    expect(localDate(lastMonths(at("2026-05-31T12:00:00.000Z"), "UTC", 3).from, "UTC")).toBe("2026-03-01");
+    expect(() => lastMonths(at("2026-05-31T12:00:00.000Z"), "UTC", 0)).toThrow(RangeError);
+  });
+});
+
+describe("exportPeriodOf", () => {
+  it("maps the export-only kinds to 90 days and 12 months in the operator's zone", () => {
+    const now = at("2026-03-29T10:15:00.000Z");
+    const zone = "Europe/Madrid";
+    expect(EXPORT_PERIOD_KINDS).toEqual(["last90", "last12m"]);
+    expect(exportPeriodOf("last90", now, zone)).toEqual(lastDays(now, zone, 90));
+    expect(exportPeriodOf("last12m", now, zone)).toEqual(lastMonths(now, zone, 12));
   });
 });
 

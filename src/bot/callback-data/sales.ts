@@ -1,4 +1,4 @@
-import { PERIOD_KINDS } from "../../reports/periods.js";
+import { EXPORT_PERIOD_KINDS, PERIOD_KINDS } from "../../reports/periods.js";
 import { cbEnum, cbInt, defineCallback } from "./codec.js";
 
 /** /sales link step: `sl1:all:0` for every link of the channel, `sl1:one:<index>` for one of its links. */
@@ -7,8 +7,11 @@ export const salesLinkCallback = defineCallback("sl1", cbEnum(["all", "one"]), c
 /** The first period choice of /results and /report. */
 export const periodCallback = defineCallback("pd1", cbEnum(PERIOD_KINDS));
 
-/** What a period screen may offer besides periods: a chart of its figures, or its sales as a CSV file. */
-export const PERIOD_ACTIONS = ["chart", "export"] as const;
+/**
+ * What a period screen may offer besides periods: a chart of its figures, its sales as a CSV file, or the link
+ * figures of the same channel and period (/sales).
+ */
+export const PERIOD_ACTIONS = ["chart", "export", "links"] as const;
 export type PeriodAction = (typeof PERIOD_ACTIONS)[number];
 
 /**
@@ -20,6 +23,12 @@ export const salesViewCallback = defineCallback(
   cbEnum([...PERIOD_KINDS, "refresh", "other", ...PERIOD_ACTIONS]),
 );
 export type SalesViewAction = NonNullable<ReturnType<typeof salesViewCallback.unpack>>[0];
+
+/**
+ * The period of a CSV export: `xp1:shown` for the period on screen, `xp1:last90` or `xp1:last12m` for an
+ * export-only longer one, `xp1:back` to the figures without a file.
+ */
+export const exportPeriodCallback = defineCallback("xp1", cbEnum(["shown", ...EXPORT_PERIOD_KINDS, "back"]));
 
 /** An entry of a period screen's figures opening its own screen (a link of /links): its index in the figures. */
 export const periodEntryCallback = defineCallback("pe1", cbInt);

@@ -20,7 +20,7 @@ import {
   type LinkPerformanceRow,
   linkDays,
 } from "../../reports/link-performance.js";
-import type { Period, PeriodKind } from "../../reports/periods.js";
+import { PERIOD_KINDS, type Period, type PeriodKind } from "../../reports/periods.js";
 import { cancelCallback } from "../callback-data/index.js";
 import { linkBackCallback } from "../callback-data/sales.js";
 import type { BotContext, BotDeps, FlowContext } from "../context.js";
@@ -31,10 +31,13 @@ import {
   fetchWithRetry,
   forEachPickedChannel,
   operatorZone,
+  type PeriodScreen,
   type PickedChannel,
   periodLine,
   periodReport,
   type Screen,
+  sendBelow,
+  showPeriodScreen,
 } from "../screens/index.js";
 
 export const LINKS = "links";
@@ -269,38 +272,65 @@ async function showLinkDays(
 }
 
 /**
- * /links: a channel, a period, then each invitation link's joins, leaves, requests, sales, revenue and conversion,
- * ranked by revenue, with a chart and the period's sales as a CSV file on request; each link opens its figures day
- * by day.
+ * A channel's link figures as a period screen: each invitation link's joins, leaves, requests, sales, revenue and
+ * conversion, ranked by revenue, with a chart and the period's sales as a CSV file on request; each link opens its
+ * figures day by day.
  */
-export async function linksFlow(screen: Screen): Promise<void> {
+function linkPerformanceScreen(
+  screen: Screen,
+  channel: PickedChannel,
+  zone: string,
+): Omit<PeriodScreen<LinkPerformance>, "kinds" | "initial" | "otherKey"> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
+  return {
+    retryStep: LINKS,
+    fetch: (period, _kind, _now, fresh) =>
+      withPremiumpay(deps, userId, async (client) => {
+        const cached = await cacheOf(deps).get(userId, client, channel.id, period, zone, { fresh });
+        return cached.performance;
+      }),
+    render: (ctx, figures, kind, period) => renderLinks(ctx, channel, zone, figures, kind, period),
+    actions: [
+      {
+        action: "chart",
+        labelKey: "links-chart-button",
+        run: sendBelow((flowScreen, figures, _kind, period) =>
+          sendLinksChart(flowScreen, channel, zone, figures, period),
+        ),
+      },
+      exportAction({ channel }, zone, LINKS),
+    ],
+    entries: {
+      labels: entryLabels,
+      open: (flowScreen, figures, index, kind, period) =>
+        showLinkDays(flowScreen, channel, zone, openableRows(figures)[index]!, kind, period),
+    },
+  };
+}
+
+/** The link figures of a channel opened from its /sales screen, for the same period; "Back to sales" returns. */
+export function showLinkPerformance(
+  screen: Screen,
+  channel: PickedChannel,
+  zone: string,
+  initial: PeriodKind,
+): Promise<void> {
+  return showPeriodScreen(screen, zone, {
+    ...linkPerformanceScreen(screen, channel, zone),
+    kinds: PERIOD_KINDS,
+    initial,
+    otherKey: "links-back-to-sales",
+  });
+}
+
+/** /links: a channel, a period, then its link figures (see `linkPerformanceScreen`). */
+export async function linksFlow(screen: Screen): Promise<void> {
   const zone = await operatorZone(screen);
   await forEachPickedChannel(screen, screen.ctx.html("links-purpose"), async (channel) => {
     await periodReport(screen, zone, screen.ctx.html("links-title", { channel: channel.name }), {
-      retryStep: LINKS,
-      fetch: (period, _kind, _now, fresh) =>
-        withPremiumpay(deps, userId, async (client) => {
-          const cached = await cacheOf(deps).get(userId, client, channel.id, period, zone, { fresh });
-          return cached.performance;
-        }),
-      render: (ctx, figures, kind, period) => renderLinks(ctx, channel, zone, figures, kind, period),
+      ...linkPerformanceScreen(screen, channel, zone),
       otherKey: "sales-another-channel",
-      actions: [
-        {
-          action: "chart",
-          labelKey: "links-chart-button",
-          run: (flowScreen, figures, _kind, period) =>
-            sendLinksChart(flowScreen, channel, zone, figures, period),
-        },
-        exportAction({ channel }, zone, LINKS),
-      ],
-      entries: {
-        labels: entryLabels,
-        open: (flowScreen, figures, index, kind, period) =>
-          showLinkDays(flowScreen, channel, zone, openableRows(figures)[index]!, kind, period),
-      },
     });
   });
 }

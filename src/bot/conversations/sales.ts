@@ -17,9 +17,11 @@ import {
   type PickedChannel,
   periodLine,
   type Screen,
+  sendBelow,
   showPeriodScreen,
   totalLine,
 } from "../screens/index.js";
+import { showLinkPerformance } from "./links.js";
 
 export const SALES = "sales";
 
@@ -168,7 +170,10 @@ async function sendSalesChart(
   });
 }
 
-/** /sales: a channel (and optionally one of its links), then today's sales compared with yesterday at this hour. */
+/**
+ * /sales: a channel (and optionally one of its links), then today's sales compared with yesterday at this hour;
+ * "🔗 Links" opens the channel's link figures for the period shown, and comes back.
+ */
 export async function salesFlow(screen: Screen): Promise<void> {
   const { deps } = screen.ctx;
   const userId = screen.ctx.from!.id;
@@ -188,10 +193,20 @@ export async function salesFlow(screen: Screen): Promise<void> {
           action: "chart",
           labelKey: "sales-chart-button",
           available: isMultiDay,
-          run: (flowScreen, figures) =>
+          run: sendBelow((flowScreen, figures) =>
             sendSalesChart(flowScreen, chartHeading(channel, link), zone, figures.daily),
+          ),
         },
-        exportAction({ channel }, zone, SALES),
+        // One link chosen: its sales only, as the figures above show.
+        exportAction({ channel, link: link ?? undefined }, zone, SALES),
+        {
+          action: "links",
+          labelKey: "sales-links-button",
+          run: async (flowScreen, _figures, kind) => {
+            await showLinkPerformance(flowScreen, channel, zone, kind);
+            return "back";
+          },
+        },
       ],
     });
   });

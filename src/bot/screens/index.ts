@@ -3,11 +3,14 @@ export { forEachPickedChannel, type PickedChannel, pickChannel } from "./channel
 export { flowNow } from "./clock.js";
 export type { Flow } from "./flow.js";
 export {
+  type ActionOutcome,
   choosePeriod,
   operatorZone,
   type PeriodScreen,
+  type PeriodScreenAction,
   periodLine,
   periodReport,
+  sendBelow,
   showPeriodScreen,
   totalLine,
 } from "./periods.js";

@@ -79,6 +79,8 @@ export function periodLine(ctx: FlowContext, kind: PeriodKind, period: Period, z
   }
 }
 
+const ACTIONS_PER_ROW = 3;
+
 /** The actions a screen offers for this period (a chart of days needs more than one day). */
 const offeredActions = <T>(spec: PeriodScreen<T>, kind: PeriodKind) =>
   (spec.actions ?? []).filter((action) => action.available?.(kind) ?? true);
@@ -91,9 +93,11 @@ function resultKeyboard<T>(ctx: FlowContext, data: T, current: PeriodKind, spec:
     if (index % 2 === 1) keyboard.row();
   });
   keyboard.row().text(ctx.t("period-button-refresh"), salesViewCallback.pack("refresh"));
-  for (const action of offeredActions(spec, current)) {
+  offeredActions(spec, current).forEach((action, index) => {
+    // Refresh and two actions a row: four short labels side by side are cut short on a phone.
+    if (index % ACTIONS_PER_ROW === ACTIONS_PER_ROW - 1) keyboard.row();
     keyboard.text(ctx.t(action.labelKey), salesViewCallback.pack(action.action));
-  }
+  });
   keyboard.row();
   for (const kind of kinds) {
     if (kind !== current) keyboard.text(ctx.t(`period-button-${kind}`), salesViewCallback.pack(kind));
@@ -104,14 +108,31 @@ function resultKeyboard<T>(ctx: FlowContext, data: T, current: PeriodKind, spec:
     .text(ctx.t("button-cancel"), cancelCallback.pack());
 }
 
-/** A button of a period screen that sends something below it (a chart, a file) and leaves the figures as they are. */
+/** Where a period screen's figures go after an action: below what it sent, or back into their own message. */
+export type ActionOutcome = "sent" | "back";
+
+/** A button of a period screen besides the periods: a chart or a file sent below, or a screen of its own. */
 export interface PeriodScreenAction<T> {
   action: PeriodAction;
   labelKey: string;
   /** Offered for these periods only; every period when absent. */
   available?: (kind: PeriodKind) => boolean;
-  /** Sends its messages from `conversation.external`; the figures are shown again below them afterwards. */
-  run: (screen: Screen, data: T, kind: PeriodKind, period: Period) => Promise<void>;
+  /**
+   * Shows its own views in the screen's message (a question, another screen) and/or sends messages below it from
+   * `conversation.external`; "sent" shows the figures again below them, "back" in the same message.
+   */
+  run: (screen: Screen, data: T, kind: PeriodKind, period: Period) => Promise<ActionOutcome>;
+}
+
+/** An action that only sends something below the figures (a chart): their buttons go first. */
+export function sendBelow<T>(
+  send: (screen: Screen, data: T, kind: PeriodKind, period: Period) => Promise<void>,
+): PeriodScreenAction<T>["run"] {
+  return async (screen, data, kind, period) => {
+    await screen.retire();
+    await send(screen, data, kind, period);
+    return "sent";
+  };
 }
 
 /** Entries of the figures (the links of /links) as buttons, each opening a screen of its own. */
@@ -201,10 +222,10 @@ export async function showPeriodScreen<T>(
         fresh = action === "refresh";
         break;
       }
-      await screen.retire();
-      await offered.run(screen, data, shownKind, period);
-      // The figures again under what was sent, so their buttons stay at hand.
-      await screen.send(view(), keyboard());
+      const outcome = await offered.run(screen, data, shownKind, period);
+      // The figures again in their message, or under what was sent so that their buttons stay at hand.
+      if (outcome === "back") await screen.show(view(), keyboard());
+      else await screen.send(view(), keyboard());
     }
   }
 }

@@ -286,7 +286,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   const store: Store = {
     location,
-    ...createPostgresTeamStore(pool, now),
+    ...createPostgresTeamStore({ pool, now }),
     ...createPostgresAuditStore(pool, now),
 
     async getOperator(telegramId) {

@@ -287,7 +287,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const store: Store = {
     location,
     ...createPostgresTeamStore({ pool, now }),
-    ...createPostgresAuditStore(pool, now),
+    ...createPostgresAuditStore({ pool, now }),
 
     async getOperator(telegramId) {
       const { rows } = await pool.query<OperatorRow>(

@@ -79,41 +79,11 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
   const operators = await source.listOperators();
   const damaged = new Set<number>();
   for (const operator of operators) {
-    let credentials: Awaited<ReturnType<Store["getCredentials"]>>;
-    try {
-      credentials = await source.getCredentials(operator.telegramId);
-    } catch (error) {
-      if (!(error instanceof CredentialsDamagedError)) throw error;
-      damaged.add(operator.telegramId);
-    }
-    if (credentials) {
-      const defaults: CredentialDefaults = {
-        timezone: operator.timezone ?? "UTC",
-        digestTime: operator.digest.time,
-        ...(operator.locale ? { locale: operator.locale } : {}),
-      };
-      await target.saveCredentials(operator.telegramId, credentials, defaults);
-    }
-    await target.updateOperator(operator.telegramId, {
-      ...(operator.locale ? { locale: operator.locale } : {}),
-      ...(operator.timezone ? { timezone: operator.timezone } : {}),
-      lastChannelId: operator.lastChannelId,
-      digest: operator.digest,
-    });
-    const { createdAt, updatedAt } = operator;
-    await target.setOperatorTimes(operator.telegramId, { createdAt, updatedAt });
+    if (!(await copyOperator(source, target, operator))) damaged.add(operator.telegramId);
   }
   const actions = await source.listConfirmedActions();
   await target.putConfirmedActions(actions);
-
-  const flowKeys = await source.conversations.listExpired(EVERY_FLOW_MS);
-  let flows = 0;
-  for (const key of flowKeys) {
-    const state = await source.conversationStorage.read(key);
-    if (state === undefined) continue;
-    await target.conversationStorage.write(key, state);
-    flows++;
-  }
+  const flows = await copyFlows(source, target);
 
   const alertState = await source.exportAlertState();
   await target.importAlertState(alertState, "replace");
@@ -126,20 +96,13 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
   const copiedAlerts = await target.exportAlertState();
   const copiedTeam = await target.exportTeam();
   const copiedAudit = await target.exportAudit();
-  const bySource = new Map(operators.map((operator) => [operator.telegramId, settingsOf(operator)]));
+  const copiedActions = await target.listConfirmedActions();
   const mismatches =
-    copied.filter((operator) => {
-      const expected = bySource.get(operator.telegramId);
-      return expected !== undefined && !damaged.has(operator.telegramId) && expected !== settingsOf(operator);
-    }).length +
+    operatorMismatches(operators, copied, damaged) +
     alertMismatches(alertState, copiedAlerts) +
     teamMismatches(team, copiedTeam) +
-    auditMismatches(audit, copiedAudit);
-  const copiedActions = await target.listConfirmedActions();
-  const actionById = new Map(copiedActions.map((record) => [record.actionId, record]));
-  const actionMismatches = actions.filter(
-    (record: ConfirmedActionRecord) => !isDeepStrictEqual(actionById.get(record.actionId), record),
-  ).length;
+    auditMismatches(audit, copiedAudit) +
+    differing(actions, copiedActions, (record: ConfirmedActionRecord) => record.actionId);
   return {
     operators: operators.length,
     loggedIn: operators.filter((operator) => operator.hasCredentials).length,
@@ -158,8 +121,61 @@ export async function copyStore(source: Store, target: Store): Promise<CopyRepor
       flows: (await target.conversations.listExpired(EVERY_FLOW_MS)).length,
       actions: copiedActions.length,
     },
-    mismatches: mismatches + actionMismatches,
+    mismatches,
   };
+}
+
+/**
+ * Copies one operator's credentials (when they open), settings and, last, times. False when the source's token is
+ * damaged: the settings still go, and the operator must /login again.
+ */
+async function copyOperator(source: Store, target: Store, operator: Operator): Promise<boolean> {
+  let credentials: Awaited<ReturnType<Store["getCredentials"]>>;
+  let tokenOpens = true;
+  try {
+    credentials = await source.getCredentials(operator.telegramId);
+  } catch (error) {
+    if (!(error instanceof CredentialsDamagedError)) throw error;
+    tokenOpens = false;
+  }
+  if (credentials) {
+    const defaults: CredentialDefaults = {
+      timezone: operator.timezone ?? "UTC",
+      digestTime: operator.digest.time,
+      ...(operator.locale ? { locale: operator.locale } : {}),
+    };
+    await target.saveCredentials(operator.telegramId, credentials, defaults);
+  }
+  await target.updateOperator(operator.telegramId, {
+    ...(operator.locale ? { locale: operator.locale } : {}),
+    ...(operator.timezone ? { timezone: operator.timezone } : {}),
+    lastChannelId: operator.lastChannelId,
+    digest: operator.digest,
+  });
+  const { createdAt, updatedAt } = operator;
+  await target.setOperatorTimes(operator.telegramId, { createdAt, updatedAt });
+  return tokenOpens;
+}
+
+/** Copies every flow in progress; returns how many (a damaged one reads as none and is left behind). */
+async function copyFlows(source: Store, target: Store): Promise<number> {
+  let flows = 0;
+  for (const key of await source.conversations.listExpired(EVERY_FLOW_MS)) {
+    const state = await source.conversationStorage.read(key);
+    if (state === undefined) continue;
+    await target.conversationStorage.write(key, state);
+    flows++;
+  }
+  return flows;
+}
+
+/** Operators of the source whose settings or times differ in the target (one with a damaged token is not compared). */
+function operatorMismatches(operators: Operator[], copied: Operator[], damaged: ReadonlySet<number>): number {
+  const bySource = new Map(operators.map((operator) => [operator.telegramId, settingsOf(operator)]));
+  return copied.filter((operator) => {
+    const expected = bySource.get(operator.telegramId);
+    return expected !== undefined && !damaged.has(operator.telegramId) && expected !== settingsOf(operator);
+  }).length;
 }
 
 /** The copy is complete when the target holds exactly the source's records (operators, logins, flows, actions,

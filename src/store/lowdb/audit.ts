@@ -40,40 +40,53 @@ export async function openAuditFile(
   );
 }
 
-export function createAuditStore(
-  file: JournaledFile<AuditTables>,
-  now: () => Date,
-): AuditStore & TeamGroupStore & AuditTransfer {
-  const db = new DurableFile(file);
-  /** Each account's entries, oldest first: paging and retention without scanning every account's log. */
-  const byAccount = new Map<number, AuditEntry[]>();
-  const cutoff = () => now().getTime() - AUDIT_MAX_AGE_MS;
+/**
+ * Each account's entries, oldest first: paging and retention without scanning every account's log. The file is
+ * the truth; this index follows each write that succeeded.
+ */
+class AuditIndex {
+  private readonly byAccount = new Map<number, AuditEntry[]>();
+
+  constructor(
+    private readonly db: DurableFile<AuditTables>,
+    private readonly now: () => Date,
+  ) {
+    this.reindex();
+  }
+
   /** Indexes the stored entries of `accounts` (every account when omitted), dropping those past the retention age. */
-  function indexAccounts(accounts?: ReadonlySet<number>): void {
-    const stored = [...db.entries("audit")].map(([, entry]) => entry);
+  reindex(accounts?: ReadonlySet<number>): void {
+    const stored = [...this.db.entries("audit")].map(([, entry]) => entry);
     const sorted = stored
       .filter((entry) => !accounts || accounts.has(entry.account))
       .sort((a, b) => a.at.localeCompare(b.at));
-    for (const account of accounts ?? []) byAccount.delete(account);
+    for (const account of accounts ?? []) this.byAccount.delete(account);
     for (const entry of sorted) {
-      if (Date.parse(entry.at) < cutoff()) {
+      if (Date.parse(entry.at) < this.cutoff()) {
         // No write of its own: the next write persists it.
-        db.file.delete("audit", auditId(entry.account, entry.key));
+        this.db.file.delete("audit", auditId(entry.account, entry.key));
         continue;
       }
-      const list = byAccount.get(entry.account) ?? [];
+      const list = this.byAccount.get(entry.account) ?? [];
       list.push(entry);
-      byAccount.set(entry.account, list);
+      this.byAccount.set(entry.account, list);
     }
   }
-  indexAccounts();
+
+  entriesOf(account: number): readonly AuditEntry[] {
+    return this.byAccount.get(account) ?? [];
+  }
+
+  all(): AuditEntry[] {
+    return [...this.byAccount.values()].flat();
+  }
 
   /** The entry's change plus the deletions the retention asks for once it is in. */
-  function auditChanges(input: AuditEntryInput): { changes: Change<AuditTables>[]; kept: AuditEntry[] } {
+  changesFor(input: AuditEntryInput): { changes: Change<AuditTables>[]; kept: AuditEntry[] } {
     checkTelegramId(input.account);
-    const entry = validAuditEntry({ ...input, at: now().toISOString() });
-    const list = [...(byAccount.get(entry.account) ?? []), entry];
-    const oldest = cutoff();
+    const entry = validAuditEntry({ ...input, at: this.now().toISOString() });
+    const list = [...this.entriesOf(entry.account), entry];
+    const oldest = this.cutoff();
     const drop = new Set(
       list.filter((old, index) => index < list.length - AUDIT_MAX_PER_ACCOUNT || Date.parse(old.at) < oldest),
     );
@@ -88,40 +101,82 @@ export function createAuditStore(
     return { changes, kept: list.filter((old) => !drop.has(old)) };
   }
 
-  const findGroup = (chatId: number) =>
-    [...db.entries("groups")].map(([, group]) => group).find((group) => group.chatId === chatId);
-
-  /** Writes group changes and, when given, an audit entry (not yet recorded) in one durable write. */
-  async function writeWithAudit(changes: Change<AuditTables>[], audit: AuditEntryInput | undefined) {
-    const recorded =
-      audit && !db.get("audit", auditId(audit.account, audit.key)) ? auditChanges(audit) : undefined;
-    await db.write([...changes, ...(recorded?.changes ?? [])]);
-    if (recorded) byAccount.set(audit!.account, recorded.kept);
+  /** Called once the changes from `changesFor` are durable. */
+  keep(account: number, kept: AuditEntry[]): void {
+    this.byAccount.set(account, kept);
   }
 
+  private cutoff(): number {
+    return this.now().getTime() - AUDIT_MAX_AGE_MS;
+  }
+}
+
+/** What the audit log, the group links and their transfer share: the file and the index of its entries. */
+interface AuditContext {
+  db: DurableFile<AuditTables>;
+  index: AuditIndex;
+}
+
+const auditLock = (account: number) => `audit:${account}`;
+
+const findGroup = (db: DurableFile<AuditTables>, chatId: number) =>
+  [...db.entries("groups")].map(([, group]) => group).find((group) => group.chatId === chatId);
+
+/** A chat is linked to one account at most. */
+function checkChatFree(db: DurableFile<AuditTables>, group: TeamGroup): void {
+  const holder = findGroup(db, group.chatId);
+  if (holder && holder.account !== group.account) throw new TeamGroupTakenError(group.chatId);
+}
+
+export function createAuditStore(
+  file: JournaledFile<AuditTables>,
+  now: () => Date,
+): AuditStore & TeamGroupStore & AuditTransfer {
+  const db = new DurableFile(file);
+  const context: AuditContext = { db, index: new AuditIndex(db, now) };
+  return {
+    ...createAuditLog(context),
+    ...createTeamGroupLinks(context),
+    ...createAuditSnapshots(context),
+  };
+}
+
+function createAuditLog({ db, index }: AuditContext): AuditStore {
   return {
     recordAudit(input) {
-      return db.serially([`audit:${input.account}`], async () => {
+      return db.serially([auditLock(input.account)], async () => {
         if (db.get("audit", auditId(input.account, input.key))) return false;
-        const { changes, kept } = auditChanges(input);
+        const { changes, kept } = index.changesFor(input);
         await db.write(changes);
-        byAccount.set(input.account, kept);
+        index.keep(input.account, kept);
         return true;
       });
     },
 
     async listAudit(account, { offset, limit }) {
-      const list = byAccount.get(account) ?? [];
+      const list = index.entriesOf(account);
       const newestFirst = list.slice().reverse();
       return { entries: newestFirst.slice(offset, offset + limit), total: list.length };
     },
+  };
+}
 
+function createTeamGroupLinks({ db, index }: AuditContext): TeamGroupStore {
+  /** Writes group changes and, when given, an audit entry (not yet recorded) in one durable write. */
+  async function writeWithAudit(changes: Change<AuditTables>[], audit: AuditEntryInput | undefined) {
+    const recorded =
+      audit && !db.get("audit", auditId(audit.account, audit.key)) ? index.changesFor(audit) : undefined;
+    await db.write([...changes, ...(recorded?.changes ?? [])]);
+    if (recorded) index.keep(audit!.account, recorded.kept);
+  }
+
+  return {
     async getTeamGroup(account) {
       return db.get("groups", String(account));
     },
 
     async findTeamGroup(chatId) {
-      return findGroup(chatId);
+      return findGroup(db, chatId);
     },
 
     async listTeamGroups() {
@@ -129,10 +184,9 @@ export function createAuditStore(
     },
 
     connectTeamGroup(group, audit) {
-      return db.serially([groupLock, `audit:${group.account}`], async () => {
+      return db.serially([groupLock, auditLock(group.account)], async () => {
         const checked = validTeamGroup(group);
-        const holder = findGroup(checked.chatId);
-        if (holder && holder.account !== checked.account) throw new TeamGroupTakenError(checked.chatId);
+        checkChatFree(db, checked);
         const previous = db.get("groups", String(checked.account));
         await writeWithAudit([{ table: "groups", key: String(checked.account), value: checked }], audit);
         return previous && previous.chatId !== checked.chatId ? previous : undefined;
@@ -151,7 +205,7 @@ export function createAuditStore(
 
     moveTeamGroup(fromChatId, toChatId) {
       return db.serially([groupLock], async () => {
-        const current = findGroup(fromChatId);
+        const current = findGroup(db, fromChatId);
         if (!current) return undefined;
         const moved = validTeamGroup({ ...current, chatId: toChatId });
         await db.write([{ table: "groups", key: String(current.account), value: moved }]);
@@ -160,17 +214,22 @@ export function createAuditStore(
     },
 
     disconnectTeamGroup(account, audit) {
-      return db.serially([groupLock, `audit:${account}`], async () => {
+      return db.serially([groupLock, auditLock(account)], async () => {
         const current = db.get("groups", String(account));
         if (!current) return undefined;
         await writeWithAudit([{ table: "groups", key: String(account), value: undefined }], audit);
         return current;
       });
     },
+  };
+}
 
+/** store:copy's side: the log and the links, written as given. */
+function createAuditSnapshots({ db, index }: AuditContext): AuditTransfer {
+  return {
     async exportAudit() {
       return sortedAuditSnapshot({
-        entries: [...byAccount.values()].flat(),
+        entries: index.all(),
         groups: [...db.entries("groups")].map(([, group]) => group),
       });
     },
@@ -178,11 +237,8 @@ export function createAuditStore(
     async importAudit(snapshot) {
       const { entries, groups } = checkedAuditSnapshot(snapshot);
       const accounts = new Set(entries.map((entry) => entry.account));
-      return db.serially([groupLock, ...[...accounts].map((account) => `audit:${account}`)], async () => {
-        for (const group of groups) {
-          const holder = findGroup(group.chatId);
-          if (holder && holder.account !== group.account) throw new TeamGroupTakenError(group.chatId);
-        }
+      return db.serially([groupLock, ...[...accounts].map(auditLock)], async () => {
+        for (const group of groups) checkChatFree(db, group);
         await db.write([
           ...entries.map((value) => ({
             table: "audit" as const,
@@ -191,7 +247,7 @@ export function createAuditStore(
           })),
           ...groups.map((value) => ({ table: "groups" as const, key: String(value.account), value })),
         ]);
-        indexAccounts(accounts);
+        index.reindex(accounts);
       });
     },
   };

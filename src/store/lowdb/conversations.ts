@@ -1,9 +1,16 @@
+import { join } from "node:path";
 import { z } from "zod";
 import type { KeyRing } from "../crypto.js";
 import { sealedKeyId } from "../crypto.js";
 import { CredentialsKeyError } from "../errors.js";
+import { JournaledFile, type StoreLogger } from "../journaled-file.js";
 import { conversationAad } from "../records.js";
-import { type ConversationRecord, conversationRecordSchema, versionedStateSchema } from "../schema.js";
+import {
+  type ConversationRecord,
+  conversationRecordSchema,
+  SCHEMA_VERSION,
+  versionedStateSchema,
+} from "../schema.js";
 import type { ConversationStateStore, VersionedState } from "../types.js";
 import type { DurableFile } from "./durable.js";
 
@@ -13,6 +20,19 @@ import type { DurableFile } from "./durable.js";
  */
 export const storedConversationSchema = z.looseObject({});
 export type ConversationTables = { conversations: z.infer<typeof storedConversationSchema> };
+
+/** `conversations.json` in the data folder. */
+export function openConversationFile(
+  dataDir: string,
+  logger?: StoreLogger,
+): Promise<JournaledFile<ConversationTables>> {
+  return JournaledFile.open<ConversationTables>(
+    join(dataDir, "conversations.json"),
+    SCHEMA_VERSION,
+    { conversations: { schema: storedConversationSchema } },
+    { logger },
+  );
+}
 
 /** A flow in memory: its state in clear (reads need no decryption), as sealed on disk, and when it was written. */
 interface Flow {

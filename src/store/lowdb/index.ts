@@ -1,31 +1,18 @@
 import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { alertAccountSchema, alertOutboxSchema, alertSettingsRecordSchema } from "../alerts.js";
 import { ensureDataDir } from "../atomic-file.js";
 import { KeyRing } from "../crypto.js";
 import { StoreError } from "../errors.js";
-import { JournaledFile, type StoreLogger } from "../journaled-file.js";
-import {
-  actionRecordSchema,
-  invitationRecordSchema,
-  memberRecordSchema,
-  operatorRecordSchema,
-  refusedAccountSchema,
-  SCHEMA_VERSION,
-} from "../schema.js";
-import type { Store, StoreKeyOptions } from "../types.js";
+import type { JournaledFile, StoreLogger } from "../journaled-file.js";
+import type { Store, StoreKeyOptions, StoreLifecycle } from "../types.js";
 import { createConfirmedActions, dropOldActions } from "./actions.js";
 import { createAlertStore } from "./alerts.js";
-import { createAuditStore, openAuditFile } from "./audit.js";
-import {
-  type ConversationTables,
-  createConversationState,
-  storedConversationSchema,
-} from "./conversations.js";
+import { type AuditTables, createAuditStore, openAuditFile } from "./audit.js";
+import { type ConversationTables, createConversationState, openConversationFile } from "./conversations.js";
 import { DurableFile } from "./durable.js";
 import { checkTokenKeys, createKeyRotation } from "./keys.js";
-import { createOperatorStore, createTransfer, type OperatorTables } from "./operators.js";
-import { createTeamStore, type TeamTables } from "./team.js";
+import { createOperatorStore, createTransfer, type OperatorTables, openOperatorFile } from "./operators.js";
+import { createTeamStore, openTeamFile, type TeamTables } from "./team.js";
 
 export interface StoreOptions extends StoreKeyOptions {
   dataDir: string;
@@ -75,115 +62,90 @@ async function inDataDir<T>(dataDir: string, step: () => Promise<T>): Promise<T>
   }
 }
 
+/** The four files of the data folder, each holding the folder's lock until it is closed or abandoned. */
+interface DataFiles {
+  operators: JournaledFile<OperatorTables>;
+  conversations: JournaledFile<ConversationTables>;
+  team: JournaledFile<TeamTables>;
+  audit: JournaledFile<AuditTables>;
+}
+
+interface Abandonable {
+  abandon(): Promise<void>;
+}
+
+/** When `step` fails, releases `files` (their locks) without writing: they stay as they are for the operator to fix. */
+async function abandoningOnFailure<T>(files: readonly Abandonable[], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    await Promise.all(files.map((file) => file.abandon()));
+    throw error;
+  }
+}
+
+/** One after the other: an invalid file must leave the folder as it was, and releases the files opened before it. */
+async function openDataFiles(dataDir: string, logger: StoreLogger | undefined): Promise<DataFiles> {
+  const opened: Abandonable[] = [];
+  const openNext = async <F extends Abandonable>(openFile: () => Promise<F>): Promise<F> => {
+    const file = await abandoningOnFailure(opened, () => inDataDir(dataDir, openFile));
+    opened.push(file);
+    return file;
+  };
+  const operators = await openNext(() => openOperatorFile(dataDir, logger));
+  const conversations = await openNext(() => openConversationFile(dataDir, logger));
+  const team = await openNext(() => openTeamFile(dataDir, logger));
+  const audit = await openNext(() => openAuditFile(dataDir, logger));
+  return { operators, conversations, team, audit };
+}
+
+function lifecycleOf(files: DataFiles): Pick<StoreLifecycle, "flush" | "close"> {
+  const all = Object.values(files);
+  return {
+    async flush() {
+      await Promise.all(all.map((file) => file.flush()));
+    },
+    async close() {
+      await Promise.all(all.map((file) => file.close()));
+    },
+  };
+}
+
 export async function createStore(options: StoreOptions): Promise<LowdbStore> {
   const ring = new KeyRing(options.credentialsKey, options.previousCredentialsKey);
   const now = options.now ?? (() => new Date());
   const { dataDir } = options;
   await ensureDataDir(dataDir);
   await inDataDir(dataDir, () => probeWritable(dataDir));
-  // One after the other: an invalid operators file must leave the folder as it was.
-  const operatorFile = await inDataDir(dataDir, () =>
-    JournaledFile.open<OperatorTables>(
-      join(dataDir, "operators.json"),
-      SCHEMA_VERSION,
-      {
-        operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
-        actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
-        alertSettings: { schema: alertSettingsRecordSchema, keyOf: (record) => String(record.telegramId) },
-        alertAccounts: { schema: alertAccountSchema, keyOf: (record) => record.clientId },
-        alertOutboxes: { schema: alertOutboxSchema, keyOf: (record) => String(record.telegramId) },
-      },
-      options,
-    ),
-  );
-  const conversationFile = await inDataDir(dataDir, () =>
-    JournaledFile.open<ConversationTables>(
-      join(dataDir, "conversations.json"),
-      SCHEMA_VERSION,
-      {
-        conversations: { schema: storedConversationSchema },
-      },
-      options,
-    ),
-  ).catch(async (error: unknown) => {
-    await operatorFile.abandon();
-    throw error;
-  });
-  const teamFile = await inDataDir(dataDir, () =>
-    JournaledFile.open<TeamTables>(
-      join(dataDir, "team.json"),
-      SCHEMA_VERSION,
-      {
-        members: { schema: memberRecordSchema, keyOf: (record) => String(record.telegramId) },
-        invitations: { schema: invitationRecordSchema, keyOf: (record) => record.id },
-        refused: { schema: refusedAccountSchema, keyOf: (record) => String(record.ownerId) },
-      },
-      options,
-    ),
-  ).catch(async (error: unknown) => {
-    await Promise.all([operatorFile.abandon(), conversationFile.abandon()]);
-    throw error;
-  });
-  const auditFile = await inDataDir(dataDir, () => openAuditFile(dataDir, options.logger)).catch(
-    async (error: unknown) => {
-      await Promise.all([operatorFile.abandon(), conversationFile.abandon(), teamFile.abandon()]);
-      throw error;
-    },
-  );
-  const db = new DurableFile(operatorFile);
-  const convDb = new DurableFile(conversationFile);
-  let conversationState: Awaited<ReturnType<typeof createConversationState>>;
-  try {
+  const files = await openDataFiles(dataDir, options.logger);
+  const db = new DurableFile(files.operators);
+  const conversationState = await abandoningOnFailure(Object.values(files), async () => {
     checkTokenKeys(ring, db);
-    conversationState = await inDataDir(dataDir, () =>
+    return inDataDir(dataDir, () =>
       createConversationState({
         ring,
         now,
-        db: convDb,
+        db: new DurableFile(files.conversations),
         ttlMs: options.conversationTtlMs ?? DEFAULT_CONVERSATION_TTL_MS,
       }),
     );
-  } catch (error) {
-    // Release the data folder (its lock) without writing: the files stay as they are for the operator to fix.
-    await Promise.all([
-      operatorFile.abandon(),
-      conversationFile.abandon(),
-      teamFile.abandon(),
-      auditFile.abandon(),
-    ]);
-    throw error;
-  }
+  });
   dropOldActions(db, now());
 
   return {
     location: dataDir,
-    filePath: operatorFile.path,
-    conversationsFilePath: conversationFile.path,
-    teamFilePath: teamFile.path,
+    filePath: files.operators.path,
+    conversationsFilePath: files.conversations.path,
+    teamFilePath: files.team.path,
     ...createOperatorStore({ ring, now, db }),
     ...createConfirmedActions(db, now),
-    ...createTeamStore(new DurableFile(teamFile), now),
+    ...createTeamStore(new DurableFile(files.team), now),
     ...createTransfer({ ring, now, db }),
     conversationStorage: conversationState.conversationStorage,
     conversations: conversationState.conversations,
     ...createKeyRotation(ring, db, conversationState),
     ...createAlertStore(db),
-    ...createAuditStore(auditFile, now),
-    async flush() {
-      await Promise.all([
-        operatorFile.flush(),
-        conversationFile.flush(),
-        teamFile.flush(),
-        auditFile.flush(),
-      ]);
-    },
-    async close() {
-      await Promise.all([
-        operatorFile.close(),
-        conversationFile.close(),
-        teamFile.close(),
-        auditFile.close(),
-      ]);
-    },
+    ...createAuditStore(files.audit, now),
+    ...lifecycleOf(files),
   };
 }

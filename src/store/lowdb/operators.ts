@@ -1,7 +1,22 @@
-import type { AlertAccount, AlertOutbox, AlertSettingsRecord } from "../alerts.js";
+import { join } from "node:path";
+import {
+  type AlertAccount,
+  type AlertOutbox,
+  type AlertSettingsRecord,
+  alertAccountSchema,
+  alertOutboxSchema,
+  alertSettingsRecordSchema,
+} from "../alerts.js";
 import type { KeyRing } from "../crypto.js";
+import { JournaledFile, type StoreLogger } from "../journaled-file.js";
 import { credentialsOf, loggedInRecord, patchedRecord, toOperator } from "../records.js";
-import type { ActionRecord, OperatorRecord } from "../schema.js";
+import {
+  type ActionRecord,
+  actionRecordSchema,
+  type OperatorRecord,
+  operatorRecordSchema,
+  SCHEMA_VERSION,
+} from "../schema.js";
 import type { AuditTransfer, OperatorStore, StoreTransfer, TeamTransfer } from "../types.js";
 import type { Change, DurableFile } from "./durable.js";
 
@@ -13,6 +28,25 @@ export type OperatorTables = {
   alertAccounts: AlertAccount;
   alertOutboxes: AlertOutbox;
 };
+
+/** `operators.json` in the data folder. */
+export function openOperatorFile(
+  dataDir: string,
+  logger?: StoreLogger,
+): Promise<JournaledFile<OperatorTables>> {
+  return JournaledFile.open<OperatorTables>(
+    join(dataDir, "operators.json"),
+    SCHEMA_VERSION,
+    {
+      operators: { schema: operatorRecordSchema, keyOf: (record) => String(record.telegramId) },
+      actions: { schema: actionRecordSchema, keyOf: (record) => record.actionId },
+      alertSettings: { schema: alertSettingsRecordSchema, keyOf: (record) => String(record.telegramId) },
+      alertAccounts: { schema: alertAccountSchema, keyOf: (record) => record.clientId },
+      alertOutboxes: { schema: alertOutboxSchema, keyOf: (record) => String(record.telegramId) },
+    },
+    { logger },
+  );
+}
 
 export interface OperatorContext {
   ring: KeyRing;

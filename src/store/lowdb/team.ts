@@ -1,9 +1,15 @@
+import { join } from "node:path";
 import { StoreError } from "../errors.js";
+import { JournaledFile, type StoreLogger } from "../journaled-file.js";
 import { checkTelegramId } from "../records.js";
 import {
   type InvitationRecord,
+  invitationRecordSchema,
   type MemberRecord,
+  memberRecordSchema,
   type RefusedAccountRecord,
+  refusedAccountSchema,
+  SCHEMA_VERSION,
   teamRoleSchema,
 } from "../schema.js";
 import {
@@ -22,20 +28,51 @@ export type TeamTables = {
   refused: RefusedAccountRecord;
 };
 
+/** `team.json` in the data folder. */
+export function openTeamFile(dataDir: string, logger?: StoreLogger): Promise<JournaledFile<TeamTables>> {
+  return JournaledFile.open<TeamTables>(
+    join(dataDir, "team.json"),
+    SCHEMA_VERSION,
+    {
+      members: { schema: memberRecordSchema, keyOf: (record) => String(record.telegramId) },
+      invitations: { schema: invitationRecordSchema, keyOf: (record) => record.id },
+      refused: { schema: refusedAccountSchema, keyOf: (record) => String(record.ownerId) },
+    },
+    { logger },
+  );
+}
+
 /** Every team change runs under this one lock: redeeming must see and use an invitation without interleaving. */
 const TEAM_LOCK = "team";
 
-export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): TeamStore & TeamTransfer {
-  const serially = <R>(task: () => Promise<R>) => db.serially([TEAM_LOCK], task);
-  const byHash = (codeHash: string) => {
-    for (const [, record] of db.entries("invitations")) if (record.codeHash === codeHash) return record;
-    return undefined;
-  };
-  const membersOf = (ownerId: number) =>
-    Array.from(db.entries("members"), ([, member]) => member)
-      .filter((member) => member.ownerId === ownerId)
-      .sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.telegramId - b.telegramId);
+type InvitationStore = Pick<
+  TeamStore,
+  "createInvitation" | "findInvitation" | "listInvitations" | "revokeInvitation" | "redeemInvitation"
+>;
+type MemberStore = Omit<TeamStore, keyof InvitationStore>;
 
+/** What the team's parts share: the file, the clock and the one team lock. */
+interface TeamContext {
+  db: DurableFile<TeamTables>;
+  now: () => Date;
+  serially<R>(task: () => Promise<R>): Promise<R>;
+}
+
+const invitationByHash = (db: DurableFile<TeamTables>, codeHash: string) => {
+  for (const [, record] of db.entries("invitations")) if (record.codeHash === codeHash) return record;
+  return undefined;
+};
+
+export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): TeamStore & TeamTransfer {
+  const context: TeamContext = { db, now, serially: (task) => db.serially([TEAM_LOCK], task) };
+  return {
+    ...createInvitations(context),
+    ...createMembers(context),
+    ...createTeamSnapshots(context),
+  };
+}
+
+function createInvitations({ db, now, serially }: TeamContext): InvitationStore {
   return {
     createInvitation(invitation) {
       const record = newInvitationRecord(invitation, now());
@@ -47,7 +84,7 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
     },
 
     async findInvitation(codeHash) {
-      const record = byHash(codeHash);
+      const record = invitationByHash(db, codeHash);
       return record ? toInvitation(record) : undefined;
     },
 
@@ -74,7 +111,7 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
     redeemInvitation(codeHash, telegramId) {
       checkTelegramId(telegramId);
       return serially(async () => {
-        const record = byHash(codeHash);
+        const record = invitationByHash(db, codeHash);
         const refusal = redeemRefusal(
           record,
           telegramId,
@@ -96,7 +133,17 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
         return { ok: true, member: { ...member } };
       });
     },
+  };
+}
 
+/** The members and the accounts whose owner refused to share credentials. */
+function createMembers({ db, now, serially }: TeamContext): MemberStore {
+  const membersOf = (ownerId: number) =>
+    Array.from(db.entries("members"), ([, member]) => member)
+      .filter((member) => member.ownerId === ownerId)
+      .sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.telegramId - b.telegramId);
+
+  return {
     async getMember(telegramId) {
       const member = db.get("members", String(telegramId));
       return member ? { ...member } : undefined;
@@ -140,7 +187,12 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
     async credentialsRefused(ownerId) {
       return db.get("refused", String(ownerId)) !== undefined;
     },
+  };
+}
 
+/** store:copy's side: every record of the three tables, written as given. */
+function createTeamSnapshots({ db, serially }: TeamContext): TeamTransfer {
+  return {
     async exportTeam() {
       const all = <T extends keyof TeamTables>(table: T) =>
         Array.from(db.entries(table), ([, record]) => ({ ...record }));
@@ -156,7 +208,7 @@ export function createTeamStore(db: DurableFile<TeamTables>, now: () => Date): T
       return serially(async () => {
         // One code, one invitation (as PostgreSQL's unique code_hash has it): the hash itself is not named.
         for (const invitation of invitations) {
-          const holder = byHash(invitation.codeHash);
+          const holder = invitationByHash(db, invitation.codeHash);
           if (holder && holder.id !== invitation.id)
             throw new StoreError(`invitation ${invitation.id} has the code of invitation ${holder.id}`);
         }

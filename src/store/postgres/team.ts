@@ -3,7 +3,9 @@ import { checkTelegramId } from "../records.js";
 import {
   type InvitationRecord,
   invitationRecordSchema,
+  type MemberRecord,
   memberRecordSchema,
+  type RefusedAccountRecord,
   refusedAccountSchema,
   teamRoleSchema,
 } from "../schema.js";
@@ -14,8 +16,9 @@ import {
   sortedTeamSnapshot,
   toInvitation,
 } from "../team-records.js";
-import type { TeamMember, TeamStore, TeamTransfer } from "../types.js";
+import type { RedeemOutcome, TeamMember, TeamStore, TeamTransfer } from "../types.js";
 import { inTransaction, writing } from "./connection.js";
+import type { PostgresContext } from "./context.js";
 
 interface InvitationRow {
   id: string;
@@ -67,16 +70,66 @@ function memberOf(row: MemberRow): TeamMember {
   });
 }
 
-/** Teams on PostgreSQL; a redeem is one transaction holding the invitation's row lock, so one of many wins. */
-export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamStore & TeamTransfer {
-  const findByHash = async (client: pg.Pool | pg.PoolClient, codeHash: string, lock = "") => {
-    const { rows } = await client.query<InvitationRow>(
-      `SELECT ${INVITATION_COLUMNS} FROM team_invitations WHERE code_hash = $1 ${lock}`,
-      [codeHash],
-    );
-    return rows[0] ? invitationOf(rows[0]) : undefined;
-  };
+type InvitationStore = Pick<
+  TeamStore,
+  "createInvitation" | "findInvitation" | "listInvitations" | "revokeInvitation" | "redeemInvitation"
+>;
+type MemberStore = Omit<TeamStore, keyof InvitationStore>;
 
+/** Teams on PostgreSQL: invitations, members and their transfer, each a part of its own on the shared pool. */
+export function createPostgresTeamStore(context: PostgresContext): TeamStore & TeamTransfer {
+  return {
+    ...createInvitations(context),
+    ...createMembers(context),
+    ...createTeamTransfer(context),
+  };
+}
+
+async function findByHash(client: pg.Pool | pg.PoolClient, codeHash: string, lock = "") {
+  const { rows } = await client.query<InvitationRow>(
+    `SELECT ${INVITATION_COLUMNS} FROM team_invitations WHERE code_hash = $1 ${lock}`,
+    [codeHash],
+  );
+  return rows[0] ? invitationOf(rows[0]) : undefined;
+}
+
+/** A redeem is one transaction holding the invitation's row lock, so of many at once one wins. */
+function redeem({ pool, now }: PostgresContext, codeHash: string, telegramId: number) {
+  return writing("the accepted invitation", () =>
+    inTransaction(pool, async (client): Promise<RedeemOutcome> => {
+      const record = await findByHash(client, codeHash, "FOR UPDATE");
+      // Serializes joins of one user across invitations (two codes redeemed at once by the same person).
+      await client.query("SELECT pg_advisory_xact_lock($1)", [telegramId]);
+      const { rowCount } = await client.query("SELECT 1 FROM team_members WHERE telegram_id = $1", [
+        telegramId,
+      ]);
+      const refusal = redeemRefusal(record, telegramId, now(), rowCount === 1);
+      if (refusal || !record) return refusal ?? { ok: false, reason: "unknown" };
+      const joinedAt = now();
+      await client.query("UPDATE team_invitations SET state = 'used', used_by = $2 WHERE id = $1", [
+        record.id,
+        telegramId,
+      ]);
+      await client.query(
+        "INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)",
+        [telegramId, record.ownerId, record.clientId, record.role, joinedAt],
+      );
+      return {
+        ok: true,
+        member: {
+          telegramId,
+          ownerId: record.ownerId,
+          clientId: record.clientId,
+          role: record.role,
+          joinedAt: joinedAt.toISOString(),
+        },
+      };
+    }),
+  );
+}
+
+function createInvitations(context: PostgresContext): InvitationStore {
+  const { pool, now } = context;
   return {
     async createInvitation(invitation) {
       const record = newInvitationRecord(invitation, now());
@@ -124,39 +177,14 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamSto
 
     redeemInvitation(codeHash, telegramId) {
       checkTelegramId(telegramId);
-      return writing("the accepted invitation", () =>
-        inTransaction(pool, async (client) => {
-          const record = await findByHash(client, codeHash, "FOR UPDATE");
-          // Serializes joins of one user across invitations (two codes redeemed at once by the same person).
-          await client.query("SELECT pg_advisory_xact_lock($1)", [telegramId]);
-          const { rowCount } = await client.query("SELECT 1 FROM team_members WHERE telegram_id = $1", [
-            telegramId,
-          ]);
-          const refusal = redeemRefusal(record, telegramId, now(), rowCount === 1);
-          if (refusal || !record) return refusal ?? { ok: false, reason: "unknown" };
-          const joinedAt = now();
-          await client.query("UPDATE team_invitations SET state = 'used', used_by = $2 WHERE id = $1", [
-            record.id,
-            telegramId,
-          ]);
-          await client.query(
-            "INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)",
-            [telegramId, record.ownerId, record.clientId, record.role, joinedAt],
-          );
-          return {
-            ok: true,
-            member: {
-              telegramId,
-              ownerId: record.ownerId,
-              clientId: record.clientId,
-              role: record.role,
-              joinedAt: joinedAt.toISOString(),
-            },
-          };
-        }),
-      );
+      return redeem(context, codeHash, telegramId);
     },
+  };
+}
 
+/** The members and the accounts whose owner refused to share credentials. */
+function createMembers({ pool, now }: PostgresContext): MemberStore {
+  return {
     async getMember(telegramId) {
       const { rows } = await pool.query<MemberRow>(
         `SELECT ${MEMBER_COLUMNS} FROM team_members WHERE telegram_id = $1`,
@@ -213,7 +241,51 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamSto
       ]);
       return rowCount === 1;
     },
+  };
+}
 
+async function upsertMember(client: pg.PoolClient, member: MemberRecord): Promise<void> {
+  await client.query(
+    `INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (telegram_id) DO UPDATE SET owner_id = EXCLUDED.owner_id, client_id = EXCLUDED.client_id,
+       role = EXCLUDED.role, joined_at = EXCLUDED.joined_at`,
+    [member.telegramId, member.ownerId, member.clientId, member.role, member.joinedAt],
+  );
+}
+
+async function upsertInvitation(client: pg.PoolClient, invitation: InvitationRecord): Promise<void> {
+  await client.query(
+    `INSERT INTO team_invitations
+       (id, code_hash, owner_id, client_id, role, created_at, expires_at, state, used_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (id) DO UPDATE SET code_hash = EXCLUDED.code_hash, owner_id = EXCLUDED.owner_id,
+       client_id = EXCLUDED.client_id, role = EXCLUDED.role, created_at = EXCLUDED.created_at,
+       expires_at = EXCLUDED.expires_at, state = EXCLUDED.state, used_by = EXCLUDED.used_by`,
+    [
+      invitation.id,
+      invitation.codeHash,
+      invitation.ownerId,
+      invitation.clientId,
+      invitation.role,
+      invitation.createdAt,
+      invitation.expiresAt,
+      invitation.state,
+      invitation.usedBy ?? null,
+    ],
+  );
+}
+
+async function upsertRefusal(client: pg.PoolClient, mark: RefusedAccountRecord): Promise<void> {
+  await client.query(
+    `INSERT INTO team_refused_accounts (owner_id, at) VALUES ($1, $2)
+     ON CONFLICT (owner_id) DO UPDATE SET at = EXCLUDED.at`,
+    [mark.ownerId, mark.at],
+  );
+}
+
+/** store:copy's side: every row of the three tables, written as given in one transaction. */
+function createTeamTransfer({ pool }: PostgresContext): TeamTransfer {
+  return {
     async exportTeam() {
       const members = await pool.query<MemberRow>(`SELECT ${MEMBER_COLUMNS} FROM team_members`);
       const invitations = await pool.query<InvitationRow>(
@@ -235,42 +307,9 @@ export function createPostgresTeamStore(pool: pg.Pool, now: () => Date): TeamSto
       const { members, invitations, refused } = checkedTeamSnapshot(snapshot);
       await writing("the team", () =>
         inTransaction(pool, async (client) => {
-          for (const member of members) {
-            await client.query(
-              `INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)
-               ON CONFLICT (telegram_id) DO UPDATE SET owner_id = EXCLUDED.owner_id, client_id = EXCLUDED.client_id,
-                 role = EXCLUDED.role, joined_at = EXCLUDED.joined_at`,
-              [member.telegramId, member.ownerId, member.clientId, member.role, member.joinedAt],
-            );
-          }
-          for (const invitation of invitations) {
-            await client.query(
-              `INSERT INTO team_invitations
-                 (id, code_hash, owner_id, client_id, role, created_at, expires_at, state, used_by)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-               ON CONFLICT (id) DO UPDATE SET code_hash = EXCLUDED.code_hash, owner_id = EXCLUDED.owner_id,
-                 client_id = EXCLUDED.client_id, role = EXCLUDED.role, created_at = EXCLUDED.created_at,
-                 expires_at = EXCLUDED.expires_at, state = EXCLUDED.state, used_by = EXCLUDED.used_by`,
-              [
-                invitation.id,
-                invitation.codeHash,
-                invitation.ownerId,
-                invitation.clientId,
-                invitation.role,
-                invitation.createdAt,
-                invitation.expiresAt,
-                invitation.state,
-                invitation.usedBy ?? null,
-              ],
-            );
-          }
-          for (const mark of refused) {
-            await client.query(
-              `INSERT INTO team_refused_accounts (owner_id, at) VALUES ($1, $2)
-               ON CONFLICT (owner_id) DO UPDATE SET at = EXCLUDED.at`,
-              [mark.ownerId, mark.at],
-            );
-          }
+          for (const member of members) await upsertMember(client, member);
+          for (const invitation of invitations) await upsertInvitation(client, invitation);
+          for (const mark of refused) await upsertRefusal(client, mark);
         }),
       );
     },

@@ -27,7 +27,8 @@ const USAGE = `npm run bench [-- options]
   --conversations <n>        flows open at once in part 3 (1000)
   --writes <n>               timed settings writes in part 3 (1000)
   --memory-seconds <s>       traffic between the two readings of part 4 (35)
-  --flood <n>                messages one chat floods at once in part 5 (2000), a tenth more every second
+  --flood <n>                messages one chat floods at once in part 5 (2000), a tenth more every second; --seconds
+                             per phase, in 8 slices alternating quiet and flooded
   --flood-operators <n>      operators pausing 1 s between screens in part 5 (50)
   --charts <n>               charts rendered in part 6 after --chart-warmup <n> (1000, 60)
   --alerts-accounts <n>      premiumpay accounts in part 7, 5 channels and 1 operator each (2000)
@@ -359,7 +360,19 @@ if (flood) {
     ["", `… while one chat floods ${flood.floodMessages} messages (+10 %/s)`, latency(flood.flooded), ""],
     ["", "ratio flooded ÷ quiet, p50", `${flood.p50Ratio}`, goal(flood.p50Ratio <= 1.5, "≤ 1.5")],
     ["", "ratio flooded ÷ quiet, p99", `${flood.p99Ratio}`, goal(flood.p99Ratio <= 1.5, "≤ 1.5")],
+    [
+      "",
+      "CPU ms/s quiet → flooded: bot; emulator and operators",
+      `${flood.botCpuMsPerSecond.quiet} → ${flood.botCpuMsPerSecond.flooded}; ${flood.emulatorCpuMsPerSecond.quiet} → ${flood.emulatorCpuMsPerSecond.flooded}`,
+      "",
+    ],
     ["", "messages back to the flooder", `${flood.repliesToFlooder}`, ""],
+    [
+      "",
+      "sends refused by the per-chat limit (429): operators, flooder",
+      `${flood.refused.operators}, ${flood.refused.flooder}`,
+      "",
+    ],
     ["", "failed steps of the other operators", `${flood.failedSteps}`, "0"],
   );
 }

@@ -7,6 +7,7 @@ import { type PremiumpaySandbox, startPremiumpaySandbox } from "../../src/sandbo
 import {
   type ApiCall,
   type BotApiEmulator,
+  type RateLimit,
   type SimUser,
   type StoredMessage,
   startBotApiEmulator,
@@ -51,9 +52,13 @@ export interface TrafficWorld extends Operators {
   close(): Promise<void>;
 }
 
-export async function startTrafficWorld(operators: number): Promise<TrafficWorld> {
+export async function startTrafficWorld(
+  operators: number,
+  /** Telegram's send limits, enforced by the emulator (none by default). */
+  options: { rateLimit?: RateLimit } = {},
+): Promise<TrafficWorld> {
   // Callback queries and calls are remembered up to this many: enough that none is forgotten before it is answered.
-  const telegram = await startBotApiEmulator({ historyLimit: 20_000 });
+  const telegram = await startBotApiEmulator({ historyLimit: 20_000, rateLimit: options.rateLimit ?? null });
   const premiumpay = await startPremiumpaySandbox({ seed: 1 });
   // The request log is only counted here: emptied every second, it does not grow over the run.
   let counted = 0;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { localDate } from "../../src/time.js";
 import { ChatUser, useChildBotWorld } from "../support/child-bot.js";
-import { runDigestCli } from "../support/digest-cli.js";
+import { runDigestCli, runStoreCopyCli } from "../support/digest-cli.js";
 
 /**
  * The probe's situations of issue 12.1, with real processes: a bot, and a second bot or `npm run digest -- --now`
@@ -39,6 +39,23 @@ describe("one writer per data folder", () => {
     // The first bot was not disturbed.
     const chat = await loggedInOperator(930_001);
     expect(chat.botTexts().at(-1)).toMatch(/Logged in as/);
+  }, 60_000);
+
+  it("`npm run store:copy` on a running bot's data folder refuses with one line naming the bot's pid, and the bot goes on", async () => {
+    const bot = await world.start();
+    const before = await loggedInOperator(930_005);
+    const result = await runStoreCopyCli(world.env, ["--from", "lowdb", "--to", "postgres"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toEqual([
+      `premiumpay-store-copy: data folder ${world.dataDir} is in use by another process (pid ${bot.pid}); stop it or set DATA_DIR to another folder`,
+    ]);
+    expect(bot.hasExited).toBe(false);
+    await before.setLanguage("es");
+    const after = await loggedInOperator(930_006);
+    expect(after.botTexts().at(-1)).toMatch(/Logged in as/);
+    await bot.killHard();
+    expect((await storedOperator(before.chatId)).locale).toBe("es");
   }, 60_000);
 
   it("the control socket is in the data folder, mode 0600, of the bot's user, and refuses a malformed request", async () => {

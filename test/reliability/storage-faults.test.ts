@@ -6,7 +6,8 @@
  *   and the bot starts again on that folder;
  * - a full disk at start (an empty folder, or one whose files need no rewrite): the bot runs as a child process under RLIMIT_FSIZE 0, so the kernel fails every file
  *   write (EFBIG). A read-only folder cannot be made as root (chmod is ignored) and mounting a small file system
- *   needs privileges a test must not assume;
+ *   needs privileges a test must not assume: a module preloaded into the child makes every open for writing in
+ *   the folder fail with EROFS, as a read-only mount does;
  * - a write failing during a run: injected at the store's file-system boundary (node:fs/promises), where writes to
  *   one data file reject with ENOSPC after the handle was opened, exactly as a disk filling up mid-run does.
  *   Only operators.json fails, so a flow can still save its own steps and reach the store's write.
@@ -187,7 +188,7 @@ function botTexts(op: { botMessages(): { text: string }[] }): string[] {
   return op.botMessages().map((message) => message.text);
 }
 
-describe("a full disk at start", () => {
+describe("a full disk or a read-only data folder at start", () => {
   let bundle: ChildBundle;
   beforeAll(async () => {
     bundle = await bundleMain();
@@ -222,4 +223,56 @@ describe("a full disk at start", () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it("a read-only data folder: exits 1 with one line naming the data folder, no JSON and no stack", async () => {
+    const telegram = await startBotApiEmulator();
+    const premiumpay = await startPremiumpaySandbox({ seed: 1 });
+    const dataDir = await mkdtemp(join(tmpdir(), "storage-read-only-"));
+    try {
+      // A real read-only folder cannot be made as root (chmod is ignored): the child's file system answers as a
+      // read-only mount does, EROFS for every open that would write in the folder.
+      const preload = join(tmpdir(), `read-only-${process.pid}-${Date.now()}.mjs`);
+      await writeFile(preload, readOnlyPreload(dataDir));
+      const env = {
+        ...childEnv({ telegram, premiumpay, dataDir, credentialsKey: "ab".repeat(32) }),
+        NODE_OPTIONS: `--import=${preload}`,
+      };
+      const bot = ChildBot.spawn(env, { entry: bundle.entry });
+      const exit = await bot.waitForExit(30_000).finally(() => rm(preload, { force: true }));
+      expect(exit).toEqual({ code: 1, signal: null });
+      const output = bot.problems();
+      expect(output).toHaveLength(1);
+      expect(output[0]).toContain(dataDir);
+      expect(output[0]).toContain("EROFS");
+      expect(output[0]).not.toMatch(/^\{|"stack"|\n\s+at /);
+    } finally {
+      await telegram.close();
+      await premiumpay.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** A module preloaded into the bot: every open for writing under `dataDir` fails as on a read-only mount. */
+function readOnlyPreload(dataDir: string): string {
+  return `import { constants } from "node:fs";
+import fs from "node:fs/promises";
+import { syncBuiltinESMExports } from "node:module";
+import { resolve } from "node:path";
+const dataDir = resolve(${JSON.stringify(dataDir)});
+const realOpen = fs.open;
+const writes = (flags) =>
+  typeof flags === "number"
+    ? (flags & (constants.O_WRONLY | constants.O_RDWR | constants.O_CREAT)) !== 0
+    : /[wa+]/.test(flags ?? "r");
+fs.open = async (path, flags, mode) => {
+  const full = resolve(String(path));
+  if ((full === dataDir || full.startsWith(dataDir + "/")) && writes(flags))
+    throw Object.assign(new Error("EROFS: read-only file system, open '" + full + "'"), {
+      code: "EROFS", errno: -30, syscall: "open", path: full,
+    });
+  return realOpen(path, flags, mode);
+};
+syncBuiltinESMExports();
+`;
+}

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import type { Update } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimUser, StoredMessage } from "../../src/sandbox/telegram/index.js";
@@ -37,6 +38,49 @@ async function deliver(update: Update | string): Promise<number> {
   return response.status;
 }
 
+/**
+ * Posts a body of `totalBytes` in chunks, without a content-length (chunked transfer encoding), writing only as fast
+ * as the server reads; stops when the server closes the connection.
+ */
+async function postChunked(
+  totalBytes: number,
+): Promise<{ status?: number; connection?: string; sent: number }> {
+  const address = h.app.webhookAddress!;
+  const req = request({
+    host: address.host,
+    port: address.port,
+    method: "POST",
+    path: "/",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+  });
+  const answered: { status?: number; connection?: string } = {};
+  req.on("response", (res) => {
+    answered.status = res.statusCode;
+    answered.connection = res.headers.connection;
+    res.resume();
+  });
+  // The server ends the connection mid-body: the writes still under way fail, as they should.
+  req.on("error", () => undefined);
+  let closed = false;
+  const whenClosed = new Promise<void>((resolve) =>
+    req.on("close", () => {
+      closed = true;
+      resolve();
+    }),
+  );
+  const chunk = Buffer.alloc(64 * 1024, "x");
+  let sent = 0;
+  req.write('{"update_id":1,"padding":"');
+  while (!closed && sent < totalBytes) {
+    sent += chunk.length;
+    if (!req.write(chunk))
+      await Promise.race([new Promise((resolve) => req.once("drain", resolve)), whenClosed]);
+  }
+  if (!closed) req.end('"}');
+  await whenClosed;
+  return { ...answered, sent };
+}
+
 /** The emulator records what the user typed and builds the update; the test posts it to the webhook. */
 const typed = (user: SimUser, text: string) => h.telegram.sendText(user, text);
 const says = (pattern: RegExp) => (message: StoredMessage) => pattern.test(message.text);
@@ -60,6 +104,19 @@ async function loggedIn(user: SimUser): Promise<void> {
 }
 
 describe("webhook mode", () => {
+  it("says at info level that it started in webhook mode, with the public URL and the listening address", () => {
+    const { host, port } = h.app.webhookAddress!;
+    const started = h.logs
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .filter((line) => line.msg.startsWith("bot started"));
+    expect(started).toEqual([
+      expect.objectContaining({
+        level: 30,
+        msg: `bot started: webhook at https://bot.example.test/telegram as @emulated_bot, listening on ${host}:${port}`,
+      }),
+    ]);
+  });
+
   it("answers Telegram before a slow premiumpay, and handles a redelivered update once", async () => {
     const user: SimUser = { id: 880_001, first_name: "Wendy", language_code: "en" };
     await loggedIn(user);
@@ -99,6 +156,18 @@ describe("webhook mode", () => {
     expect(await deliver(huge).catch(() => 413)).toBe(413);
     // Still serving afterwards.
     const user: SimUser = { id: 880_003, first_name: "Ines", language_code: "en" };
+    const reply = h.telegram.waitForBotMessage(user.id, says(/What I can do/));
+    expect(await deliver(typed(user, "/help"))).toBe(200);
+    await reply;
+  });
+
+  it("refuses a chunked body over 1 MiB with 413 and closes the connection without reading the rest", async () => {
+    const total = 64 * 1024 * 1024;
+    const result = await postChunked(total);
+    expect(result).toMatchObject({ status: 413, connection: "close" });
+    // The server stopped reading at the limit: far less than the body went out before the connection closed.
+    expect(result.sent).toBeLessThan(total);
+    const user: SimUser = { id: 880_006, first_name: "Carla", language_code: "en" };
     const reply = h.telegram.waitForBotMessage(user.id, says(/What I can do/));
     expect(await deliver(typed(user, "/help"))).toBe(200);
     await reply;

@@ -11,8 +11,17 @@ export interface CliResult {
 
 /** `npm run digest -- <args>` as the package script runs it (tsx), with exactly this environment plus PATH. */
 export function runDigestCli(env: Record<string, string>, args: string[]): Promise<CliResult> {
+  return runScript("src/digest/cli.ts", env, args);
+}
+
+/** `npm run store:copy -- <args>`, the same way. */
+export function runStoreCopyCli(env: Record<string, string>, args: string[]): Promise<CliResult> {
+  return runScript("src/cli/store-copy.ts", env, args);
+}
+
+function runScript(script: string, env: Record<string, string>, args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/digest/cli.ts", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? "", ...env },
     });

@@ -500,7 +500,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     },
     async turnedOn(userId) {
       if (stopped || timers.length === 0) return;
-      await track(refresh());
+      // The settings screen waits for this: a failure here is the next refresh's to mend, not the screen's.
+      try {
+        await track(refresh());
+      } catch (error) {
+        logger.error({ err: error, userId }, "alert refresh after alerts were turned on failed");
+        return;
+      }
       const subscriber = subscribers.get(userId);
       if (subscriber && !polling.has(subscriber.clientId)) nextPollAt.set(subscriber.clientId, now());
     },

@@ -356,10 +356,11 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
 
   /** The next batch for this operator, or undefined when nothing may be sent yet. */
   function nextBatch(subscriber: Subscriber, outbox: AlertOutbox, at: number): AlertBatch | undefined {
+    // Quiet hours hold the notices too (premiumpay down, log in again): they come when the hours end.
+    if (inQuietHours(subscriber.settings.quietHours, new Date(at), subscriber.zone)) return undefined;
     const notice = outbox.notices[0];
     if (notice) return { kind: "notice", notice };
     if (outbox.entries.length === 0) return undefined;
-    if (inQuietHours(subscriber.settings.quietHours, new Date(at), subscriber.zone)) return undefined;
     if (at < (lastSentAt.get(subscriber.userId) ?? 0) + settings.groupMs) return undefined;
     const poller = pollers.get(subscriber.clientId);
     // "Today so far" needs the account's last day, read by its first poll since start.

@@ -116,10 +116,11 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
         metrics.premiumpaySeconds.observe({ endpoint }, seconds);
       }
     : undefined;
-  // The /alerts screen reads and writes the settings in the store, where the elected poller reads them.
+  // The /alerts screen reads and writes the settings in the store, where the elected poller reads them; alerts
+  // turned on here are polled at once when this process runs the pollers (the service of the current term).
   const deps = {
     ...createDeps(config, store, logger, now, undefined, onPremiumpayCall),
-    alertSettings: alertSettingsOf(store),
+    alertSettings: alertSettingsOf(store, (userId) => alerts.turnedOn(userId)),
   };
   // Several replicas share PostgreSQL: one chat's updates are handled by one of them at a time.
   const chatLocks: ChatLocks | undefined =

@@ -26,4 +26,6 @@ export interface Deps {
 export interface AlertSettingsStore {
   settings(userId: number): Promise<AlertSettings>;
   setSettings(userId: number, settings: AlertSettings): Promise<void>;
+  /** Tells the alert service that `userId` just turned alerts on, so their account is polled promptly. */
+  turnedOn?(userId: number): Promise<void>;
 }

@@ -24,10 +24,17 @@ export function alertsPremiumpay(config: Config): (credentials: Credentials) => 
     });
 }
 
-/** The /alerts screen's view of the store: each operator's settings, read and written where every replica sees them. */
-export function alertSettingsOf(store: AlertStore): AlertSettingsStore {
+/**
+ * The /alerts screen's view of the store: each operator's settings, read and written where every replica sees
+ * them; `turnedOn` reaches this process's alert service (on another replica, its next refresh notices).
+ */
+export function alertSettingsOf(
+  store: AlertStore,
+  turnedOn?: (userId: number) => Promise<void>,
+): AlertSettingsStore {
   return {
     settings: (userId) => store.alertSettings(userId),
     setSettings: (userId, settings) => store.setAlertSettings(userId, settings),
+    ...(turnedOn ? { turnedOn } : {}),
   };
 }

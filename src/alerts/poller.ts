@@ -30,8 +30,17 @@ interface AccountMeta {
 export type QueryPlan = { by: "gateway"; ids: number[] } | { by: "channel"; ids: number[] };
 
 export type PollOutcome =
-  /** Sales found that no earlier poll handled; `account` is the record to store together with them. */
-  | { kind: "polled"; account: AccountRecord; found: AlertSale[]; catchUp: boolean; notice?: AlertNotice }
+  /**
+   * Sales found that no earlier poll handled; `account` is the record to store together with them. `downSince`:
+   * the first poll since start found the account last polled then, long enough ago to call it downtime.
+   */
+  | {
+      kind: "polled";
+      account: AccountRecord;
+      found: AlertSale[];
+      downSince: number | null;
+      notice?: AlertNotice;
+    }
   /** Not polled: the rate budget (or a Retry-After) says wait. */
   | { kind: "deferred" }
   /** premiumpay refused the credentials (401): paused until a login with other credentials. */
@@ -138,11 +147,16 @@ export class AccountPoller {
     /** Recorded when premiumpay refuses these credentials, so polling waits for a new login. */
     loginStamp: string,
     channels: ReadonlySet<number> | null,
+    /**
+     * For an account never polled: sales from this moment on are new (its operators turned alerts on then).
+     * null: the first poll only marks what exists.
+     */
+    newSince: number | null,
   ): Promise<PollOutcome> {
     const now = this.options.now().getTime();
     if (this.availableAt(now) > now) return { kind: "deferred" };
     try {
-      return await this.fetchAndSort(client, stored, channels, now);
+      return await this.fetchAndSort(client, stored, channels, newSince, now);
     } catch (error) {
       return this.failed(error, stored, loginStamp, now);
     }
@@ -158,6 +172,7 @@ export class AccountPoller {
     client: PremiumpayClient,
     stored: AccountRecord,
     channels: ReadonlySet<number> | null,
+    newSince: number | null,
     now: number,
   ): Promise<PollOutcome> {
     if (now - this.budget.statusAt > STATUS_TTL_MS) {
@@ -187,7 +202,10 @@ export class AccountPoller {
       ),
     );
     const watchedSet = new Set(watched);
-    const floor = watermark === null ? Infinity : Math.max(watermark - overlapMs, now - catchUpMs);
+    const floor = Math.max(
+      watermark === null ? (newSince ?? Infinity) : watermark - overlapMs,
+      now - catchUpMs,
+    );
     const found: AlertSale[] = [];
     const seen: Record<string, string> = {};
     const keepSeenFrom = now - overlapMs;
@@ -202,7 +220,7 @@ export class AccountPoller {
     }
     this.forgetOld(now);
     found.sort((a, b) => Date.parse(a.date) - Date.parse(b.date));
-    const catchUp = !this.loaded && watermark !== null && now - watermark > 2 * pollMs;
+    const downSince = !this.loaded && watermark !== null && now - watermark > 2 * pollMs ? watermark : null;
     this.loaded = true;
     this.failures = 0;
     this.budget.pollSucceeded();
@@ -214,7 +232,7 @@ export class AccountPoller {
       outage: null,
       refusedToken: null,
     };
-    return { kind: "polled", account, found, catchUp, ...(notice ? { notice } : {}) };
+    return { kind: "polled", account, found, downSince, ...(notice ? { notice } : {}) };
   }
 
   private failed(error: unknown, stored: AccountRecord, loginStamp: string, now: number): PollOutcome {

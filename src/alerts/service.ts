@@ -65,6 +65,11 @@ export interface AlertService {
   pollAll(): Promise<void>;
   /** Sends every batch due now; resolves when they are delivered and marked. */
   dispatch(): Promise<void>;
+  /**
+   * `userId` just turned alerts on: their account is polled at the next tick instead of at its moment in the
+   * interval, so the first alert does not wait for a refresh and a whole interval. Nothing while not started.
+   */
+  turnedOn(userId: number): Promise<void>;
   /** The one poller of each account with subscribers. */
   readonly pollers: ReadonlyMap<string, AccountPoller>;
   readonly stats: AlertStats;
@@ -95,6 +100,14 @@ export function inQuietHours(quiet: AlertSettings["quietHours"], at: Date, zone:
   return quiet.from < quiet.to
     ? time >= quiet.from && time < quiet.to
     : time >= quiet.from || time < quiet.to;
+}
+
+/**
+ * When the operator last turned alerts on, to the whole second (premiumpay stamps sales in whole seconds, so a
+ * sale of that same second counts as after it); null for settings saved before it was recorded.
+ */
+function enabledFrom(settings: AlertSettings): number | null {
+  return settings.enabledAt === undefined ? null : Math.floor(Date.parse(settings.enabledAt) / 1000) * 1000;
 }
 
 /** A stable moment within the interval for each account, from its client id. */
@@ -221,7 +234,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
    */
   function intake(
     found: readonly AlertSale[],
-    catchUp: boolean,
+    downSince: number | null,
     targets: readonly Subscriber[],
     notice: AlertNotice | undefined,
   ): AlertPoll["queued"] {
@@ -231,13 +244,17 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const current = outboxOf(subscriber.userId);
       const { channelIds, minAmount, quietHours } = subscriber.settings;
       const waiting = new Set(current.entries.map((entry) => entry.sale.key));
-      const mode: AlertMode = catchUp
-        ? "catch-up"
-        : inQuietHours(quietHours, at, subscriber.zone)
-          ? "quiet"
-          : "live";
+      const since = enabledFrom(subscriber.settings);
+      // Downtime is only what happened while this operator had alerts on: turned on since, it was not theirs.
+      const mode: AlertMode =
+        downSince !== null && (since === null || since <= downSince)
+          ? "catch-up"
+          : inQuietHours(quietHours, at, subscriber.zone)
+            ? "quiet"
+            : "live";
       const sales = found.filter(
         (sale) =>
+          (since === null || Date.parse(sale.date) >= since) &&
           (channelIds === null || (sale.channelId !== null && channelIds.includes(sale.channelId))) &&
           sale.amount >= minAmount &&
           current.sent[sale.key] === undefined &&
@@ -279,11 +296,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const channels = targets.some((subscriber) => subscriber.settings.channelIds === null)
         ? null
         : new Set(targets.flatMap((subscriber) => subscriber.settings.channelIds ?? []));
+      const turnedOnAt = targets.flatMap((subscriber) => enabledFrom(subscriber.settings) ?? []);
       const outcome = await poller.poll(
         clientFor(clientId, usable.token),
         stored,
         usable.loginStamp,
         channels,
+        turnedOnAt.length > 0 ? Math.min(...turnedOnAt) : null,
       );
       await record(clientId, outcome, targets, usable);
       const at = now();
@@ -312,16 +331,16 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     stats.polls++;
     let queued: AlertPoll["queued"];
     if (outcome.kind === "polled") {
-      queued = intake(outcome.found, outcome.catchUp, targets, outcome.notice);
+      queued = intake(outcome.found, outcome.downSince, targets, outcome.notice);
     } else if (outcome.kind === "refused") {
       stats.failed++;
       const refused = targets.filter((subscriber) => subscriber.token === used.token);
-      queued = outcome.notice ? intake([], false, refused, outcome.notice) : [];
+      queued = outcome.notice ? intake([], null, refused, outcome.notice) : [];
       logger.warn({ clientId }, "premiumpay refused the credentials; alerts paused until a new login");
       await deps.onCredentialsRefused?.(used.userId);
     } else {
       stats.failed++;
-      queued = intake([], false, targets, outcome.notice);
+      queued = intake([], null, targets, outcome.notice);
       logger.warn({ clientId, since: outcome.account.outage?.since }, "premiumpay unreachable for alerts");
     }
     const at = deps.now().toISOString();
@@ -337,10 +356,11 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
 
   /** The next batch for this operator, or undefined when nothing may be sent yet. */
   function nextBatch(subscriber: Subscriber, outbox: AlertOutbox, at: number): AlertBatch | undefined {
+    // Quiet hours hold the notices too (premiumpay down, log in again): they come when the hours end.
+    if (inQuietHours(subscriber.settings.quietHours, new Date(at), subscriber.zone)) return undefined;
     const notice = outbox.notices[0];
     if (notice) return { kind: "notice", notice };
     if (outbox.entries.length === 0) return undefined;
-    if (inQuietHours(subscriber.settings.quietHours, new Date(at), subscriber.zone)) return undefined;
     if (at < (lastSentAt.get(subscriber.userId) ?? 0) + settings.groupMs) return undefined;
     const poller = pollers.get(subscriber.clientId);
     // "Today so far" needs the account's last day, read by its first poll since start.
@@ -478,6 +498,18 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     async dispatch() {
       dispatchDue();
       await Promise.all([...delivering.values()]);
+    },
+    async turnedOn(userId) {
+      if (stopped || timers.length === 0) return;
+      // The settings screen waits for this: a failure here is the next refresh's to mend, not the screen's.
+      try {
+        await track(refresh());
+      } catch (error) {
+        logger.error({ err: error, userId }, "alert refresh after alerts were turned on failed");
+        return;
+      }
+      const subscriber = subscribers.get(userId);
+      if (subscriber && !polling.has(subscriber.clientId)) nextPollAt.set(subscriber.clientId, now());
     },
   };
 }

@@ -9,6 +9,11 @@ export const DEFAULT_DEMO_PORT = 8080;
 // The demo prints its URL and credentials; routine log lines would bury them.
 export const DEFAULT_DEMO_LOG_LEVEL = "warn";
 export const DEMO_KEY_FILE = "credentials.key";
+/**
+ * The demo polls premiumpay for alerts every 15 s (the bot's default is 60 s), so a sale shows up within a minute
+ * of logging in; well inside the sandbox account's rate limit.
+ */
+export const DEFAULT_DEMO_ALERTS_POLL_SECONDS = 15;
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -23,6 +28,8 @@ export interface DemoSettings {
   logLevel: string;
   defaultLocale: string | undefined;
   defaultTimezone: string | undefined;
+  /** ALERTS_POLL_SECONDS for the demo's bot. */
+  alertsPollSeconds: number;
 }
 
 const blankToUndefined = (value: unknown) =>
@@ -39,6 +46,10 @@ const demoEnvSchema = z.object({
   LOG_LEVEL: z.preprocess(blankToUndefined, z.string().default(DEFAULT_DEMO_LOG_LEVEL)),
   DEFAULT_LOCALE: z.preprocess(blankToUndefined, z.string().optional()),
   DEFAULT_TIMEZONE: z.preprocess(blankToUndefined, z.string().optional()),
+  ALERTS_POLL_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(1).max(3600).default(DEFAULT_DEMO_ALERTS_POLL_SECONDS),
+  ),
 });
 
 export class DemoSettingsError extends Error {
@@ -60,6 +71,7 @@ export function demoSettingsFrom(env: NodeJS.ProcessEnv): DemoSettings {
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.DEFAULT_LOCALE,
     defaultTimezone: e.DEFAULT_TIMEZONE,
+    alertsPollSeconds: e.ALERTS_POLL_SECONDS,
   };
 }
 

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "../logger.js";
 import { type PremiumpaySandbox, startPremiumpaySandbox } from "../sandbox/premiumpay/index.js";
 import { type BotApiEmulator, type SimUser, startBotApiEmulator } from "../sandbox/telegram/index.js";
 import {
+  DEFAULT_DEMO_ALERTS_POLL_SECONDS,
   DEFAULT_DEMO_DATA_DIR,
   DEFAULT_DEMO_LOG_LEVEL,
   DEFAULT_DEMO_PORT,
@@ -89,6 +90,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       BOT_MODE: "polling",
       DEFAULT_LOCALE: options.defaultLocale ?? "",
       DEFAULT_TIMEZONE: options.defaultTimezone ?? "",
+      ALERTS_POLL_SECONDS: String(options.alertsPollSeconds ?? DEFAULT_DEMO_ALERTS_POLL_SECONDS),
     });
     const app = await startApp(config, { logger });
     started.push({ close: () => app.stop() });

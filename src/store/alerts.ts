@@ -38,6 +38,11 @@ export const alertSettingsSchema = z.strictObject({
     .strictObject({ from: z.string().regex(HHMM), to: z.string().regex(HHMM) })
     .refine((range) => range.from !== range.to, "quiet hours must not start and end at the same time")
     .nullable(),
+  /**
+   * When alerts were last turned on: sales dated before it are never alerted to this operator. Absent in settings
+   * stored before it was recorded (and while alerts were never turned on).
+   */
+  enabledAt: isoTime.optional(),
 });
 export type AlertSettings = z.infer<typeof alertSettingsSchema>;
 

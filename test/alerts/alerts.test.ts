@@ -150,4 +150,46 @@ describe("sales alerts", () => {
     const [message] = w.telegram.chat(710).botMessages();
     expect(message?.text).toMatch(/^💰 New sale · <b>VIP<\/b> & co\n.* · direct · <i>X<\/i> · /);
   });
+
+  it("a sale made between turning alerts on and the account's first poll is alerted; one from before is not", async () => {
+    const w = await started();
+    const account = newAccount(w);
+    const turnedOn = Date.now() + w.clock.offsetMs;
+    w.sale(account.clientId, { amount: 3, date: new Date(turnedOn - 2 * 60_000) });
+    await w.addOperator({ id: 711, account, settings: { enabledAt: new Date(turnedOn).toISOString() } });
+    w.sale(account.clientId, { amount: 17, currency: "EUR" });
+    await w.cycle();
+    const texts = w.texts(711);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/^💰 New sale · .*\n€17.00 · /);
+    await w.cycle();
+    expect(w.texts(711)).toHaveLength(1);
+  });
+
+  it("sales made while an operator had alerts off are never alerted to them, and no downtime summary follows", async () => {
+    const w = await started();
+    const account = newAccount(w);
+    const at = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+    await w.addOperator({ id: 712, account, settings: { enabledAt: at(0) } });
+    await w.cycle();
+    w.sale(account.clientId, { amount: 1 });
+    await w.cycle();
+    expect(w.texts(712)).toHaveLength(1);
+    const on = await w.store.alertSettings(712);
+    await w.store.setAlertSettings(712, { ...on, enabled: false });
+    await w.cycle();
+    expect(w.service.pollers.size).toBe(0);
+    w.clock.offsetMs = 10 * 60_000;
+    w.sale(account.clientId, { amount: 50 });
+    w.clock.offsetMs = 20 * 60_000;
+    await w.store.setAlertSettings(712, { ...on, enabled: true, enabledAt: at(20) });
+    w.clock.offsetMs = 20 * 60_000 + 1000;
+    w.sale(account.clientId, { amount: 7, currency: "USD" });
+    await w.cycle();
+    const texts = w.texts(712);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toMatch(/^💰 New sale · .*\n\$7.00 · /);
+    await w.cycle();
+    expect(w.texts(712)).toHaveLength(2);
+  });
 });

@@ -173,6 +173,27 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
     expect(texts[1]).toMatch(/^💰 New sale · /);
   });
 
+  it("a 401 during quiet hours: the 'log in again' message waits for their end, as alerts do", async () => {
+    const w = await started();
+    tokyoAt(w, 21, 50);
+    await w.subscribe({
+      id: 809,
+      timezone: "Asia/Tokyo",
+      settings: { quietHours: { from: "22:00", to: "07:00" } },
+    });
+    w.premiumpay.faults.set("sales", { status: 401 });
+    tokyoAt(w, 23, 0);
+    await w.cycle();
+    tokyoAt(w, 6, 59);
+    await w.cycle();
+    expect(w.texts(809)).toEqual([]);
+    tokyoAt(w, 7, 0);
+    await w.cycle();
+    expect(w.texts(809)).toEqual([
+      expect.stringMatching(/^🔑 premiumpay no longer accepts your credentials.*\/login/s),
+    ]);
+  });
+
   it("stays within the configured share of the account's rate limit, lengthening its interval", async () => {
     const w = await started({ ALERTS_POLL_SECONDS: "1", ALERTS_RATE_SHARE: "0.5" });
     w.premiumpay.setRateLimit({ perMinute: 20, enforce: true });

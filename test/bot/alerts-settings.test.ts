@@ -73,8 +73,13 @@ describe("/alerts settings", () => {
 
   it("turned on, a new sale in premiumpay arrives as an alert", async () => {
     await openAlerts(seller);
+    const before = h.app.deps.now().getTime();
     await seller.click("Turn on", /Status: on/);
-    expect((await settingsOf(seller)).enabled).toBe(true);
+    const { enabled, enabledAt } = await settingsOf(seller);
+    expect(enabled).toBe(true);
+    // Sales from this moment on are the operator's: recorded when the button was pressed.
+    expect(Date.parse(enabledAt!)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(enabledAt!)).toBeLessThanOrEqual(h.app.deps.now().getTime());
     await refresh();
     const alert = seller.nextBotMessage(/New sale/, 15_000);
     await sell(channels[0]!.id, 12.34);

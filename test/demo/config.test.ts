@@ -59,4 +59,11 @@ describe("the demo's settings", () => {
     ).toMatchObject({ dataDir: "/tmp/d", port: 9090, botToken: "123:abc", logLevel: "warn" });
     expect(() => demoSettingsFrom({ DEMO_PORT: "eighty" })).toThrow(/^DEMO_PORT: /);
   });
+
+  it("poll premiumpay for alerts every 15 s unless ALERTS_POLL_SECONDS says otherwise", () => {
+    expect(demoSettingsFrom({}).alertsPollSeconds).toBe(15);
+    expect(demoSettingsFrom({ ALERTS_POLL_SECONDS: "" }).alertsPollSeconds).toBe(15);
+    expect(demoSettingsFrom({ ALERTS_POLL_SECONDS: "60" }).alertsPollSeconds).toBe(60);
+    expect(() => demoSettingsFrom({ ALERTS_POLL_SECONDS: "0" })).toThrow(/^ALERTS_POLL_SECONDS: /);
+  });
 });

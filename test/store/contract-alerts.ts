@@ -63,6 +63,7 @@ const SETTINGS: AlertSettings = {
   channelIds: [-100, -9_007_199_254_740_991],
   minAmount: 4.99,
   quietHours: { from: "23:30", to: "07:15" },
+  enabledAt: LATER,
 };
 
 /** The alert state's part of the Store contract (AlertStore in src/store/types.ts). */

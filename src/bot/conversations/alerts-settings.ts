@@ -147,8 +147,13 @@ export async function alertsSettingsFlow(screen: Screen): Promise<void> {
       hintKey: "sales-use-buttons",
     });
     const [action] = value;
-    if (action === "on" || action === "off") {
-      await save(settings, { enabled: action === "on" });
+    if (action === "on") {
+      // Sales from this moment on are alerted, none from before (made while alerts were off).
+      const enabledAt = (await flowNow(screen.conversation, deps)).toISOString();
+      await save(settings, { enabled: true, enabledAt });
+      await screen.conversation.external(() => store.turnedOn?.(userId));
+    } else if (action === "off") {
+      await save(settings, { enabled: false });
     } else if (action === "chs") {
       await chooseChannels(
         screen,

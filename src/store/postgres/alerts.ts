@@ -25,6 +25,7 @@ interface SettingsRow {
   min_amount: number;
   quiet_from: string | null;
   quiet_to: string | null;
+  enabled_at: Date | null;
 }
 
 interface AccountRow {
@@ -37,7 +38,7 @@ interface AccountRow {
 }
 
 const SETTINGS_COLUMNS =
-  "telegram_id::text AS telegram_id, enabled, channel_ids::text[] AS channel_ids, min_amount, quiet_from, quiet_to";
+  "telegram_id::text AS telegram_id, enabled, channel_ids::text[] AS channel_ids, min_amount, quiet_from, quiet_to, enabled_at";
 const ACCOUNT_COLUMNS = "client_id, watermark, seen, outage_since, outage_noticed, refused_token";
 
 /** Stored rows are checked like any other boundary: a row the schema refuses is reported, never half-used. */
@@ -49,6 +50,7 @@ function settingsOf(row: SettingsRow): AlertSettings {
       channelIds: row.channel_ids?.map(Number) ?? null,
       minAmount: row.min_amount,
       quietHours: row.quiet_from === null ? null : { from: row.quiet_from, to: row.quiet_to },
+      ...(row.enabled_at ? { enabledAt: row.enabled_at.toISOString() } : {}),
     },
     `stored alert settings of ${row.telegram_id}`,
   );
@@ -78,14 +80,15 @@ const settingsValues = (telegramId: number, settings: AlertSettings, at: Date) =
   settings.quietHours?.from ?? null,
   settings.quietHours?.to ?? null,
   at,
+  settings.enabledAt ?? null,
 ];
 const INSERT_SETTINGS = `INSERT INTO alert_settings
-    (telegram_id, enabled, channel_ids, min_amount, quiet_from, quiet_to, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+    (telegram_id, enabled, channel_ids, min_amount, quiet_from, quiet_to, updated_at, enabled_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 const UPSERT_SETTINGS = `${INSERT_SETTINGS}
   ON CONFLICT (telegram_id) DO UPDATE SET enabled = EXCLUDED.enabled, channel_ids = EXCLUDED.channel_ids,
     min_amount = EXCLUDED.min_amount, quiet_from = EXCLUDED.quiet_from, quiet_to = EXCLUDED.quiet_to,
-    updated_at = EXCLUDED.updated_at`;
+    updated_at = EXCLUDED.updated_at, enabled_at = EXCLUDED.enabled_at`;
 
 const accountValues = (account: AlertAccount, at: Date) => [
   account.clientId,

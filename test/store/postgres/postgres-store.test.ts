@@ -54,6 +54,7 @@ describe("PostgreSQL store", () => {
     expect(files).toContain("1764620000200_team");
     expect(files).toContain("1764620000300_audit-and-groups");
     expect(files).toContain("1764620000400_digest-chart");
+    expect(files).toContain("1764620000500_alert-enabled-at");
     expect(rows.map((row) => row.name)).toEqual(files);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");
@@ -93,6 +94,37 @@ describe("PostgreSQL store", () => {
       time: "07:00",
       chart: true,
     });
+  });
+
+  it("upgrades a database from before alerts recorded when they were turned on: its settings still load", async () => {
+    const url = await createTestDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      // The schema as the previous release left it: every migration before 1764620000500_alert-enabled-at.
+      const before = (await readdir(migrationsDir())).filter((name) => name < "1764620000500").length;
+      await runner({
+        dbClient: client,
+        dir: migrationsDir(),
+        direction: "up",
+        migrationsTable: "pgmigrations",
+        count: before,
+        log: () => {},
+      });
+      await client.query(
+        `INSERT INTO alert_settings (telegram_id, enabled, channel_ids, min_amount, quiet_from, quiet_to, updated_at)
+          VALUES (41, true, '{7}', 5, '22:00', '07:00', now())`,
+      );
+    } finally {
+      await client.end();
+    }
+    const store = await open(url);
+    const old = { enabled: true, channelIds: [7], minAmount: 5, quietHours: { from: "22:00", to: "07:00" } };
+    expect(await store.alertSettings(41)).toEqual(old);
+    expect(await store.alertSubscribers()).toEqual([{ telegramId: 41, settings: old }]);
+    const enabledAt = "2025-12-01T10:00:00.000Z";
+    await store.setAlertSettings(41, { ...old, enabledAt });
+    expect(await store.alertSettings(41)).toEqual({ ...old, enabledAt });
   });
 
   it("keeps tokens and flows sealed, and a change made on one replica is seen by another", async () => {

@@ -9,8 +9,6 @@ import type { FlowContext } from "../context.js";
 import { chooseChannels, flowNow, type Screen } from "../screens/index.js";
 import { digestTimeSchema } from "./digest-settings.js";
 
-export const ALERTS_SETTINGS = "alerts-settings";
-
 /** "25", "9.99" or "9,99" in the sale's own currency; 0 means every sale. */
 export const minAmountSchema = z
   .string()

@@ -7,7 +7,6 @@ import { auditCallback } from "../callback-data/audit.js";
 import type { FlowContext } from "../context.js";
 import { flowNow, operatorZone, type Screen } from "../screens/index.js";
 
-export const AUDIT = "audit";
 export const AUDIT_PAGE_SIZE = 20;
 
 /** The variables every action's text may use: each detail as text, "—" where the entry has none. */

@@ -10,8 +10,6 @@ import { cancelCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
 import { chooseChannels, flowNow, type Screen } from "../screens/index.js";
 
-export const DIGEST_SETTINGS = "digest-settings";
-
 /** Hours most operators want their summary at; any other time can be typed. */
 export const COMMON_DIGEST_TIMES = [
   "06:00",

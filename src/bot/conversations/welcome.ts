@@ -11,8 +11,6 @@ import { retryKeyboard } from "../keyboards/index.js";
 import { confirmOnce, failureText } from "../operator.js";
 import { type PickedChannel, pickChannel, type Screen } from "../screens/index.js";
 
-export const WELCOME = "welcome";
-
 /** Telegram's limit for a message text. */
 export const WELCOME_MESSAGE_MAX = 4096;
 /** Telegram shows about this much of a button; premiumpay stores it as is. */

@@ -16,6 +16,7 @@ import { localeMiddleware } from "./i18n.js";
 import { FLOOD_NOTICE_EVERY_MS, floodControl } from "./middleware/flood.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
 import { traceUpdates } from "./middleware/trace.js";
+import { removeLiveButtons } from "./screens/live-buttons.js";
 
 export type { BotContext, BotDeps, FlowContext } from "./context.js";
 
@@ -26,13 +27,17 @@ export type { BotContext, BotDeps, FlowContext } from "./context.js";
  */
 export const CONVERSATION_STATE_VERSION = 3;
 
-/** A flow in progress stored by a release with other steps is deleted, and its operator told, before it can load. */
+/**
+ * A flow in progress stored by a release with other steps is deleted, its buttons taken off, and its operator told,
+ * before it can load.
+ */
 function closeOutdatedFlows(store: BotDeps["store"]): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const key = ctx.chat?.id.toString();
     const stored = key === undefined ? undefined : await store.conversationStorage.read(key);
     if (key !== undefined && stored && stored.version[1] !== CONVERSATION_STATE_VERSION) {
       await store.conversationStorage.delete(key);
+      await removeLiveButtons(ctx.api, Number(key), stored);
       await ctx.reply(ctx.html("flow-expired-release"));
     }
     return next();

@@ -28,6 +28,7 @@ import {
   type Command,
   type CommandEntry,
   entryPermission,
+  type FlowCommand,
   type FlowId,
   INVITATION_FLOW,
 } from "./flows.js";
@@ -54,7 +55,7 @@ const FLOW_STEPS: Readonly<Record<FlowId, (screen: Screen) => Promise<void>>> = 
 };
 
 /** The commands that start no flow: one answer each. */
-type AnswerCommand = Exclude<Command, Extract<(typeof COMMAND_TABLE)[number], { flow: string }>["command"]>;
+type AnswerCommand = Exclude<Command, FlowCommand>;
 const ANSWERS: Readonly<Record<AnswerCommand, (ctx: BotContext) => Promise<void>>> = {
   start,
   menu: showMenu,

@@ -84,11 +84,13 @@ export const MENU_ITEMS = entries.filter((entry) => entry.menu).map((entry) => e
   ...MenuItem[],
 ];
 
-export const entryOf = (command: Command): CommandEntry =>
-  entries.find((entry) => entry.command === command)!;
+const entryOf = (command: Command): CommandEntry => entries.find((entry) => entry.command === command)!;
+
+/** The commands that start a flow. */
+export type FlowCommand = Extract<TableEntry, { flow: string }>["command"];
 
 /** The conversation `command` starts (/start enters the login flow for a guest). */
-export const flowOf = (command: Command): FlowId => entryOf(command).flow as FlowId;
+export const flowOf = (command: FlowCommand): FlowId => entryOf(command).flow as FlowId;
 
 /** What starting `entry` needs: its permission, or the owner's when it needs a login and names none. */
 export const entryPermission = (entry: CommandEntry): Permission | undefined =>

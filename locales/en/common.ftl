@@ -2,6 +2,8 @@
 
 commands =
     .start = Open the main menu
+    .menu = Show the main menu
+    .channels = Your channels and their links
     .login = Log in again or switch premiumpay account
     .team = Your team: invite teammates, roles, leave
     .link = Create a public link for a channel
@@ -37,19 +39,26 @@ menu-language = 🌐 Language
 start-greeting = Hello, { $name }! I help you run your paid channels on premiumpay from Telegram.
 
 help-title = <b>What I can do</b>
+help-line-start = /start — the greeting and the main menu
+help-line-menu = /menu — the main menu
+help-line-channels = /channels — your channels and how many links each has
 help-line-link = /link — create a public invite link for a channel
 help-line-welcome = /welcome — set the personal welcome message new members receive
 help-line-sales = /sales — today's sales of a channel, compared with yesterday
 help-line-results = /results — a channel's results for a period
 help-line-report = /report — sales by country, payment method or service
+help-line-links = /links — which invitation links bring paying members
 help-line-digest = /digest — a daily sales summary at the hour you choose
 help-line-alerts = /alerts — a message for every new sale, with your filters and quiet hours
 help-line-group = /group — the team group that gets your digest and alerts (/connect in the group)
 help-line-audit = /audit — who did what on your account
 help-line-account = /account — your premiumpay account and API status
-help-line-language = /language, /timezone — your preferences
+help-line-language = /language — the language I talk to you in
+help-line-timezone = /timezone — the time zone of your days, reports and digest
 help-line-login = /login — log in again (an expired token) or switch account
+help-line-team = /team — invite teammates and set their roles, or leave a team
 help-line-logout = /logout — log out and delete everything I store about you
+help-line-help = /help — this list
 help-line-cancel = /cancel — stop the current action at any step
 
 button-cancel = ✖️ Cancel

@@ -2,6 +2,8 @@
 
 commands =
     .start = Abrir el menú principal
+    .menu = Mostrar el menú principal
+    .channels = Tus canales y sus enlaces
     .login = Volver a iniciar sesión o cambiar de cuenta de premiumpay
     .team = Tu equipo: invitar, roles, salir
     .link = Crear un enlace público para un canal
@@ -37,19 +39,26 @@ menu-language = 🌐 Idioma
 start-greeting = ¡Hola, { $name }! Te ayudo a gestionar tus canales de pago de premiumpay desde Telegram.
 
 help-title = <b>Qué puedo hacer</b>
+help-line-start = /start — el saludo y el menú principal
+help-line-menu = /menu — el menú principal
+help-line-channels = /channels — tus canales y cuántos enlaces tiene cada uno
 help-line-link = /link — crear un enlace de invitación público para un canal
 help-line-welcome = /welcome — configurar el mensaje de bienvenida personal que reciben los nuevos miembros
 help-line-sales = /sales — ventas de hoy de un canal, comparadas con ayer
 help-line-results = /results — resultados de un canal en un periodo
 help-line-report = /report — ventas por país, método de pago o servicio
+help-line-links = /links — qué enlaces de invitación traen miembros que pagan
 help-line-digest = /digest — un resumen diario de ventas a la hora que elijas
 help-line-alerts = /alerts — un mensaje por cada venta nueva, con tus filtros y horas de silencio
 help-line-group = /group — el grupo del equipo que recibe tu resumen y avisos (/connect en el grupo)
 help-line-audit = /audit — quién hizo qué en tu cuenta
 help-line-account = /account — tu cuenta de premiumpay y el estado de la API
-help-line-language = /language, /timezone — tus preferencias
+help-line-language = /language — el idioma en que te hablo
+help-line-timezone = /timezone — la zona horaria de tus días, informes y resumen
 help-line-login = /login — volver a iniciar sesión (un token caducado) o cambiar de cuenta
+help-line-team = /team — invitar a compañeros y fijar sus roles, o salir de un equipo
 help-line-logout = /logout — cerrar sesión y borrar todo lo que guardo sobre ti
+help-line-help = /help — esta lista
 help-line-cancel = /cancel — detener la acción actual en cualquier paso
 
 button-cancel = ✖️ Cancelar

@@ -3,22 +3,11 @@ import type { BotCommand } from "grammy/types";
 import type { Locale } from "../config.js";
 import { SUPPORTED_LOCALES, type Translations } from "../i18n/index.js";
 import type { Role } from "../team/roles.js";
-import { FLOW_ACCESS, offeredTo } from "./flow-access.js";
+import { commandsOf } from "./flows.js";
 
-/** The command menu: /start, every flow's command in the flow table's order, then the commands of no flow. */
-export const COMMANDS: readonly string[] = [
-  "start",
-  ...FLOW_ACCESS.map((flow) => flow.command),
-  "account",
-  "language",
-  "logout",
-  "help",
-  "cancel",
-];
-
-/** The commands `role` may start (all of them for everyone else: see offeredTo). */
+/** The command menu: the table's commands `role` may start, in its order (all of them for everyone else). */
 function commandsIn(i18n: Translations, locale: Locale, role?: Role): BotCommand[] {
-  return COMMANDS.filter((command) => offeredTo(role, command)).map((command) => ({
+  return commandsOf(role).map((command) => ({
     command,
     description: i18n.t(locale, `commands.${command}`),
   }));

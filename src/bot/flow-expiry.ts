@@ -2,6 +2,7 @@ import { Cron } from "croner";
 import type { Api } from "grammy";
 import type { BotDeps } from "./context.js";
 import { notifyFlowOwner } from "./notify.js";
+import { removeLiveButtons } from "./screens/live-buttons.js";
 
 export interface FlowExpiry {
   /** Closes every flow idle for longer than the timeout and tells its operator; returns how many were closed. */
@@ -17,8 +18,15 @@ export function startFlowExpiry(deps: BotDeps, api: Api): FlowExpiry {
   const { store, config, logger } = deps;
   let running: Promise<number> | undefined;
   const sweepOnce = async (): Promise<number> => {
+    // Read before they go: the flows' logs say which of their messages still show buttons.
+    const idle = new Map<string, unknown>();
+    for (const key of await store.conversations.listExpired(config.conversationTimeoutMs)) {
+      idle.set(key, await store.conversationStorage.read(key));
+    }
     const keys = await store.conversations.expire(config.conversationTimeoutMs);
     for (const key of keys) {
+      const chatId = Number(key);
+      if (Number.isSafeInteger(chatId)) await removeLiveButtons(api, chatId, idle.get(key));
       await notifyFlowOwner(deps, api, key, "flow-expired", {
         minutes: Math.round(config.conversationTimeoutMs / 60_000),
       });

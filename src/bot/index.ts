@@ -8,19 +8,15 @@ import { storeFaultOf } from "../store/index.js";
 import { installApiTransformers } from "./api.js";
 import { isStaleQueryError } from "./callback-data/acknowledge.js";
 import type { BotContext, BotDeps, FlowContext } from "./context.js";
-import { accountFeature } from "./features/account.js";
-import { cancelFeature } from "./features/cancel.js";
-import { channelsFeature } from "./features/channels.js";
-import { languageFeature } from "./features/language.js";
-import { logoutFeature } from "./features/logout.js";
+import { cancelButtons } from "./features/cancel.js";
 import { staleButtonsFeature } from "./features/stale.js";
-import { startFeature } from "./features/start.js";
 import { connectInPrivate, teamGroupUpdates } from "./features/team-group.js";
-import { flowConversations, flowStarters } from "./flows.js";
+import { commandHandlers, flowConversations } from "./flow-registry.js";
 import { localeMiddleware } from "./i18n.js";
 import { FLOOD_NOTICE_EVERY_MS, floodControl } from "./middleware/flood.js";
 import { allowList, privateChatsOnly } from "./middleware/guards.js";
 import { traceUpdates } from "./middleware/trace.js";
+import { removeLiveButtons } from "./screens/live-buttons.js";
 
 export type { BotContext, BotDeps, FlowContext } from "./context.js";
 
@@ -31,13 +27,17 @@ export type { BotContext, BotDeps, FlowContext } from "./context.js";
  */
 export const CONVERSATION_STATE_VERSION = 3;
 
-/** A flow in progress stored by a release with other steps is deleted, and its operator told, before it can load. */
+/**
+ * A flow in progress stored by a release with other steps is deleted, its buttons taken off, and its operator told,
+ * before it can load.
+ */
 function closeOutdatedFlows(store: BotDeps["store"]): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const key = ctx.chat?.id.toString();
     const stored = key === undefined ? undefined : await store.conversationStorage.read(key);
     if (key !== undefined && stored && stored.version[1] !== CONVERSATION_STATE_VERSION) {
       await store.conversationStorage.delete(key);
+      await removeLiveButtons(ctx.api, Number(key), stored);
       await ctx.reply(ctx.html("flow-expired-release"));
     }
     return next();
@@ -110,14 +110,13 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
       },
     }),
   );
-  // 5. The flows (see flows.ts). An active one sees every update first: its screen refuses stale buttons and closes
+  // 5. The flows (see flows.ts and flow-registry.ts). An active one sees every update first: its screen refuses stale buttons and closes
   //    the flow on Cancel, /cancel, another command or a main-menu button, passing the last two on.
   bot.use(
     ...flowConversations({ plugins: flowPlugins, maxMillisecondsToWait: config.conversationTimeoutMs }),
   );
-  // 6. Commands and buttons, with no flow in progress.
-  bot.use(cancelFeature, flowStarters);
-  bot.use(startFeature, channelsFeature, accountFeature, languageFeature, logoutFeature, connectInPrivate);
+  // 6. Commands and buttons, with no flow in progress: every command of the table, and /connect sent here.
+  bot.use(cancelButtons, commandHandlers, connectInPrivate);
   // 7. Whatever nobody handled: stale buttons lose their keyboard, other text gets a hint.
   bot.use(staleButtonsFeature);
 

@@ -163,7 +163,7 @@ export function changeRole(
 }
 
 /**
- * A user who chose a language has a command menu of their own chat (features/language.ts): it follows their new
+ * A user who chose a language has a command menu of their own chat (conversations/language.ts): it follows their new
  * role. The others see the bot's general menu, and each command checks the role anyway.
  */
 async function chatCommandsFollowRole(deps: BotDeps, userId: number): Promise<void> {

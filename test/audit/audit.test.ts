@@ -114,7 +114,7 @@ describe("audit entries", () => {
 
     const question = await op.send("/logout", /Log out/);
     const loggedOut = op.nextBotMessage(/logged out/);
-    const logout = h.telegram.clickButton(op.user, question.messageId, callbackDataOf(question)[0]!);
+    const logout = h.telegram.clickButton(op.user, question.messageId, stampedLike(question, "lo:yes"));
     await loggedOut;
     h.telegram.enqueueRaw(logout);
     // Both redeliveries are handled before this probe (one chat's updates go one at a time).

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type Harness, hasButton, startHarness } from "../support/harness.js";
+import { buttonsOf, type Harness, hasButton, startHarness } from "../support/harness.js";
 
 let h: Harness;
 let clockOffsetMs = 0;
@@ -106,9 +106,9 @@ describe("flows", () => {
     await op.send("some text", /did not understand/);
   });
 
-  it("closes an abandoned flow with a note after the timeout", async () => {
+  it("closes an abandoned flow with a note after the timeout, taking its buttons off", async () => {
     const op = h.operator();
-    await op.send("/start", hasButton("x"));
+    const question = await op.send("/start", hasButton("x"));
     // The plugin saves the flow after the reply went out.
     await vi.waitFor(async () =>
       expect(await h.app.deps.store.conversationStorage.read(String(op.chatId))).toBeDefined(),
@@ -122,6 +122,8 @@ describe("flows", () => {
     } finally {
       clockOffsetMs = 0;
     }
+    const shown = h.telegram.chat(op.chatId).messages.find((m) => m.messageId === question.messageId);
+    expect(buttonsOf(shown)).toEqual([]);
     await op.send(op.account.clientId, /did not understand/);
   });
 

@@ -144,6 +144,32 @@ describe("stale buttons", () => {
     expect(buttonsOf(current(op, zone))).toEqual([]);
   });
 
+  it("an old logout confirmation pressed after logging in again is expired and logs nothing out", async () => {
+    const op = await operator();
+    const firstQuestion = await op.send("/logout", hasButton("lo:yes"));
+    const secondQuestion = await op.send("/logout", hasButton("lo:yes"));
+    // The second /logout closed the first question's run: its buttons went.
+    expect(buttonsOf(current(op, firstQuestion))).toEqual([]);
+    await op.click("Yes, log me out", /logged out/);
+    expect(buttonsOf(current(op, secondQuestion))).toEqual([]);
+    await op.login();
+
+    for (const question of [firstQuestion, secondQuestion]) {
+      expect(await press(op, question, /Yes, log me out/)).toBe(EXPIRED);
+    }
+    expect((await h.app.deps.store.getOperator(op.user.id))?.hasCredentials).toBe(true);
+    await op.send("/account", /Your premiumpay account/);
+  });
+
+  it("an old language button is expired and changes nothing", async () => {
+    const op = await operator();
+    const choice = await op.send("/language", hasButton(/^lang:/));
+    await op.click(/English/, /Language set to English/);
+    expect(buttonsOf(current(op, choice))).toEqual([]);
+    expect(await press(op, choice, /Español/)).toBe(EXPIRED);
+    expect((await h.app.deps.store.getOperator(op.user.id))?.locale).toBe("en");
+  });
+
   it("a flow in progress stored by the previous release is closed with a note, not replayed", async () => {
     const op = await operator();
     const picker = await op.send("/link", hasButton(/^cp:c:/));
@@ -161,6 +187,8 @@ describe("stale buttons", () => {
     expect(note.text).toContain("Nothing was changed");
     await hint;
     expect(await h.app.deps.store.conversationStorage.read(key)).toBeUndefined();
+    // Closed by the release, not by a step of its own: its buttons went all the same.
+    expect(buttonsOf(current(op, picker))).toEqual([]);
     expect(await press(op, picker, /Fitness Premium/)).toBe(EXPIRED);
   });
 });

@@ -162,7 +162,12 @@ async function switchLanguage(op: TrackedOperator): Promise<void> {
   const done = target === "es" ? /Idioma cambiado a español/ : /Language set to English/;
   await perform(op, "locale", target, async () => {
     const keyboard = await op.chat.send("/language", hasButton(/^lang:/), STEP_TIMEOUT_MS);
-    await op.chat.click(keyboard.messageId, languageCallback.pack(target), mentions(done), STEP_TIMEOUT_MS);
+    await op.chat.click(
+      keyboard.messageId,
+      stampedLike(keyboard, languageCallback.pack(target)),
+      mentions(done),
+      STEP_TIMEOUT_MS,
+    );
   });
 }
 

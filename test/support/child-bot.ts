@@ -16,7 +16,7 @@ import {
   startBotApiEmulator,
 } from "../../src/sandbox/telegram/index.js";
 import { createStore, type Store } from "../../src/store/index.js";
-import { hasButton } from "./harness.js";
+import { hasButton, stampedLike } from "./harness.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
@@ -326,7 +326,12 @@ export class ChatUser {
   async setLanguage(locale: "en" | "es", timeoutMs = 8000): Promise<void> {
     const keyboard = await this.send("/language", hasButton(/^lang:/), timeoutMs);
     const done = locale === "es" ? /Idioma cambiado a español/ : /Language set to English/;
-    await this.click(keyboard.messageId, languageCallback.pack(locale), (m) => done.test(m.text), timeoutMs);
+    await this.click(
+      keyboard.messageId,
+      stampedLike(keyboard, languageCallback.pack(locale)),
+      (m) => done.test(m.text),
+      timeoutMs,
+    );
   }
 
   /** /timezone, then the zone's name; resolves once the bot confirms the change. */

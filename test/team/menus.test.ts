@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { MENU_ITEMS } from "../../src/bot/callback-data/index.js";
+import { COMMAND_TABLE, commandsOf, MENU_ITEMS } from "../../src/bot/flows.js";
+import { createI18n, SUPPORTED_LOCALES } from "../../src/i18n/index.js";
 import {
   callbackDataOf,
   type Harness,
@@ -19,6 +20,9 @@ const OWNER_ONLY = ["/group", "/login", "/logout"];
 
 const commandMenuOf = (op: OperatorDriver) =>
   h.telegram.menuCommandsFor({ id: op.chatId, first_name: "Tess" }).map((entry) => entry.command);
+
+/** The commands a /help text lists: one line each, starting with the command ("/link" is not "/links"). */
+const helpCommands = (text: string) => [...text.matchAll(/^(\/\w+) /gm)].map((match) => match[1]);
 
 const menuOf = async (op: OperatorDriver): Promise<string[]> =>
   callbackDataOf(await op.send("/menu", hasButton("m:sales")));
@@ -52,12 +56,42 @@ describe("menus by role", () => {
 
   it("/help lists only what the role may start; the owner's lists everything", async () => {
     const { owner, teammate: viewer } = await team(h, { owner: 951_021, teammate: 951_022 }, "Viewer");
-    const help = (await viewer.send("/help", /What I can do/)).text;
+    const help = helpCommands((await viewer.send("/help", /What I can do/)).text);
     for (const command of ["/sales", "/report", "/digest", "/alerts", "/account", "/cancel"])
       expect(help).toContain(command);
     for (const command of ["/link", "/welcome", "/audit", ...OWNER_ONLY]) expect(help).not.toContain(command);
-    const full = (await owner.send("/help", /What I can do/)).text;
+    const full = helpCommands((await owner.send("/help", /What I can do/)).text);
     for (const command of ["/link", "/welcome", "/audit", ...OWNER_ONLY]) expect(full).toContain(command);
+  });
+
+  // A missing text reads as its key in braces.
+  it("every command of the table has its texts in every locale: command menu, /help line, menu button", () => {
+    const i18n = createI18n("en");
+    for (const locale of SUPPORTED_LOCALES) {
+      const missing = COMMAND_TABLE.flatMap(({ command, ...entry }) =>
+        [
+          `commands.${command}`,
+          `help-line-${command}`,
+          ...("menu" in entry ? [`menu-${command}`] : []),
+        ].filter((key) => i18n.t(locale, key) === `{${key}}`),
+      );
+      expect({ locale, missing }).toEqual({ locale, missing: [] });
+    }
+  });
+
+  it("/help lists every command of the table each role may start, and only those", async () => {
+    const { owner, teammate: viewer } = await team(h, { owner: 951_041, teammate: 951_042 }, "Viewer");
+    const { teammate: manager } = await team(h, { owner: 951_043, teammate: 951_044 }, "Manager");
+    const roles = [
+      ["owner", owner],
+      ["manager", manager],
+      ["viewer", viewer],
+    ] as const;
+    for (const [role, op] of roles) {
+      const listed = helpCommands((await op.send("/help", /What I can do/)).text);
+      expect({ role, listed }).toEqual({ role, listed: commandsOf(role).map((command) => `/${command}`) });
+    }
+    expect(commandsOf("owner")).toEqual(COMMAND_TABLE.map((entry) => entry.command));
   });
 
   it("a teammate's own command menu (set by choosing a language) follows their role", async () => {

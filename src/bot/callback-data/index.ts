@@ -1,22 +1,9 @@
+import { MENU_ITEMS } from "../flows.js";
 import { cbEnum, cbInt, cbWord, defineCallback } from "./codec.js";
 
 export { defineCallback } from "./codec.js";
 
-export const MENU_ITEMS = [
-  "channels",
-  "link",
-  "welcome",
-  "sales",
-  "report",
-  "links",
-  "digest",
-  "alerts",
-  "account",
-  "language",
-] as const;
-export type MenuItem = (typeof MENU_ITEMS)[number];
-
-/** Main menu buttons: `m:<item>`. */
+/** Main menu buttons: `m:<command>`, one per `menu` entry of the command table (flows.ts). */
 export const menuCallback = defineCallback("m", cbEnum(MENU_ITEMS));
 /** Cancels whatever flow is running; handled before the conversations so it works at any step. */
 export const cancelCallback = defineCallback("x");

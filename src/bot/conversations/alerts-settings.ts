@@ -1,15 +1,13 @@
-import { InlineKeyboard } from "grammy";
+import type { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import { composeAlert } from "../../alerts/compose.js";
 import { type AlertSettings, alertSettingsSchema } from "../../alerts/types.js";
 import { formatMoney } from "../../format/numbers.js";
 import { alertsCallback } from "../callback-data/alerts.js";
-import { cancelCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
+import { cancelKeyboard, settingsKeyboard } from "../keyboards/index.js";
 import { chooseChannels, flowNow, type Screen } from "../screens/index.js";
 import { digestTimeSchema } from "./digest-settings.js";
-
-export const ALERTS_SETTINGS = "alerts-settings";
 
 /** "25", "9.99" or "9,99" in the sale's own currency; 0 means every sale. */
 export const minAmountSchema = z
@@ -52,24 +50,23 @@ function mainText(ctx: FlowContext, settings: AlertSettings, timezone: string): 
 }
 
 function mainKeyboard(ctx: FlowContext, settings: AlertSettings): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(
-      ctx.t(settings.enabled ? "alerts-button-off" : "alerts-button-on"),
-      alertsCallback.pack(settings.enabled ? "off" : "on", 0),
-    )
-    .row()
-    .text(ctx.t("alerts-button-channels"), alertsCallback.pack("chs", 0))
-    .text(ctx.t("alerts-button-min"), alertsCallback.pack("min", 0))
-    .row()
-    .text(ctx.t("alerts-button-quiet"), alertsCallback.pack("quiet", 0))
-    .text(ctx.t("alerts-button-test"), alertsCallback.pack("test", 0))
-    .row()
-    .text(ctx.t("alerts-button-done"), alertsCallback.pack("done", 0))
-    .text(ctx.t("button-cancel"), cancelCallback.pack());
+  const toggle = settings.enabled ? "off" : "on";
+  return settingsKeyboard(
+    ctx,
+    [
+      [[`alerts-button-${toggle}`, alertsCallback.pack(toggle, 0)]],
+      [
+        ["alerts-button-channels", alertsCallback.pack("chs", 0)],
+        ["alerts-button-min", alertsCallback.pack("min", 0)],
+      ],
+      [
+        ["alerts-button-quiet", alertsCallback.pack("quiet", 0)],
+        ["alerts-button-test", alertsCallback.pack("test", 0)],
+      ],
+    ],
+    ["alerts-button-done", alertsCallback.pack("done", 0)],
+  );
 }
-
-const cancelOnly = (ctx: FlowContext) =>
-  new InlineKeyboard().text(ctx.t("button-cancel"), cancelCallback.pack());
 
 /** Asks a typed value until `schema` accepts it; each refusal is re-asked with the schema's (locale key) message. */
 async function askTyped<T>(
@@ -78,10 +75,10 @@ async function askTyped<T>(
   variables: Record<string, string>,
   schema: z.ZodType<T>,
 ) {
-  await screen.show(screen.ctx.html(key, variables), cancelOnly(screen.ctx));
+  await screen.show(screen.ctx.html(key, variables), cancelKeyboard(screen.ctx));
   const { value } = await screen.text(schema, ({ ctx, issue, typed }) => ({
     text: ctx.html(issue || "alerts-invalid-min", { input: typed.trim().slice(0, 32) }),
-    keyboard: cancelOnly(ctx),
+    keyboard: cancelKeyboard(ctx),
   }));
   return value;
 }

@@ -9,7 +9,6 @@ import type { FlowContext } from "../context.js";
 import { entryPermission, FLOW_ACCESS } from "../flow-access.js";
 import { flowNow, operatorZone, type Screen } from "../screens/index.js";
 
-export const AUDIT = "audit";
 export const AUDIT_PAGE_SIZE = 20;
 
 /** What reading the log needs, as the flow table says; checked again at every page and export. */

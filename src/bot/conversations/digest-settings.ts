@@ -8,9 +8,8 @@ import { acknowledge } from "../callback-data/acknowledge.js";
 import { digestCallback } from "../callback-data/digest.js";
 import { cancelCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
+import { settingsKeyboard } from "../keyboards/index.js";
 import { chooseChannels, flowNow, type Screen } from "../screens/index.js";
-
-export const DIGEST_SETTINGS = "digest-settings";
 
 /** Hours most operators want their summary at; any other time can be typed. */
 export const COMMON_DIGEST_TIMES = [
@@ -62,24 +61,25 @@ function mainText(ctx: FlowContext, settings: Settings): string {
 }
 
 function mainKeyboard(ctx: FlowContext, settings: Settings): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(
-      ctx.t(settings.enabled ? "digest-button-off" : "digest-button-on"),
-      digestCallback.pack(settings.enabled ? "off" : "on", 0),
-    )
-    .row()
-    .text(ctx.t("digest-button-time"), digestCallback.pack("time", 0))
-    .text(ctx.t("digest-button-channels"), digestCallback.pack("chs", 0))
-    .row()
-    .text(ctx.t("digest-button-preview"), digestCallback.pack("pv", 0))
-    .row()
-    .text(
-      ctx.t(settings.chart ? "digest-button-chart-off" : "digest-button-chart-on"),
-      digestCallback.pack("chart", settings.chart ? 0 : 1),
-    )
-    .row()
-    .text(ctx.t("digest-button-done"), digestCallback.pack("done", 0))
-    .text(ctx.t("button-cancel"), cancelCallback.pack());
+  const toggle = settings.enabled ? "off" : "on";
+  return settingsKeyboard(
+    ctx,
+    [
+      [[`digest-button-${toggle}`, digestCallback.pack(toggle, 0)]],
+      [
+        ["digest-button-time", digestCallback.pack("time", 0)],
+        ["digest-button-channels", digestCallback.pack("chs", 0)],
+      ],
+      [["digest-button-preview", digestCallback.pack("pv", 0)]],
+      [
+        [
+          settings.chart ? "digest-button-chart-off" : "digest-button-chart-on",
+          digestCallback.pack("chart", settings.chart ? 0 : 1),
+        ],
+      ],
+    ],
+    ["digest-button-done", digestCallback.pack("done", 0)],
+  );
 }
 
 function timeKeyboard(ctx: FlowContext): InlineKeyboard {

@@ -6,8 +6,6 @@ import type { Screen } from "../screens/index.js";
 import { flowNow } from "../screens/index.js";
 import { acceptInvitation, type JoinRefusal, joinRefusal } from "../team-changes.js";
 
-export const JOIN = "join";
-
 /** The code of `/start <code>`, as Telegram sends a t.me/<bot>?start=<code> link. */
 export const startPayload = (text: string | undefined): string | undefined =>
   /^\/start(?:@\w+)?\s+(\S+)/.exec(text ?? "")?.[1];

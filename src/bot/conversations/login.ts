@@ -9,8 +9,6 @@ import { checkCredentials } from "../operator.js";
 import type { Screen } from "../screens/index.js";
 import { ownerLoggedIn } from "../team-changes.js";
 
-export const LOGIN = "login";
-
 /** premiumpay's header allows at most 50 characters; spaces would never be part of a pasted id. */
 export const clientIdSchema = z
   .string()

@@ -14,8 +14,6 @@ import type { Outcome } from "../errors.js";
 import { confirmOnce, failureText } from "../operator.js";
 import { pickChannel, type Screen, type View } from "../screens/index.js";
 
-export const PUBLIC_LINK = "public-link";
-
 /** Telegram's limit for invite link names, in characters (code points). */
 export const LINK_NAME_MAX_LENGTH = 32;
 /** One year: the longest duration an operator can type. */

@@ -4,8 +4,6 @@ import { teamGroupCallback } from "../callback-data/audit.js";
 import type { FlowContext } from "../context.js";
 import type { Screen } from "../screens/index.js";
 
-export const TEAM_GROUP = "team-group";
-
 function groupView(ctx: FlowContext, group: TeamGroup) {
   const text = [
     ctx.html("team-group-title", { group: group.title }),

@@ -18,8 +18,6 @@ import {
   type TeamChange,
 } from "../team-changes.js";
 
-export const TEAM = "team";
-
 const NONE = "-";
 const memberIdSchema = z.coerce.number().int().positive();
 const roleSchema = z.enum(["viewer", "manager"]);

@@ -6,8 +6,6 @@ import { cancelCallback, timezoneCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
 import { flowNow, type Screen } from "../screens/index.js";
 
-export const TIMEZONE = "timezone";
-
 /** Zones most of our operators are in; anything else can be typed. */
 export const COMMON_TIMEZONES = [
   "UTC",

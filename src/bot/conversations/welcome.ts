@@ -7,11 +7,9 @@ import { cancelCallback, retryCallback } from "../callback-data/index.js";
 import { type WelcomeAction, welcomeCallback, welcomeLinkCallback } from "../callback-data/welcome.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import type { Outcome } from "../errors.js";
-import { retryKeyboard } from "../keyboards/index.js";
+import { cancelKeyboard, retryKeyboard } from "../keyboards/index.js";
 import { confirmOnce, failureText } from "../operator.js";
 import { type PickedChannel, pickChannel, type Screen } from "../screens/index.js";
-
-export const WELCOME = "welcome";
 
 /** Telegram's limit for a message text. */
 export const WELCOME_MESSAGE_MAX = 4096;
@@ -131,10 +129,6 @@ async function sendWelcomeOnce(
   return run.outcome.ok ? { status: "sent" } : run.outcome;
 }
 
-function cancelOnly(ctx: FlowContext): InlineKeyboard {
-  return new InlineKeyboard().text(ctx.t("button-cancel"), cancelCallback.pack());
-}
-
 type Answer =
   | { ctx: FlowContext; text: string }
   | { ctx: FlowContext; action: WelcomeAction }
@@ -174,7 +168,7 @@ async function waitForAnswer(
 async function askMessage(screen: Screen, channel: PickedChannel) {
   const { ctx } = screen;
   const prompt = ctx.html("welcome-ask-message", { channel: channel.name, max: WELCOME_MESSAGE_MAX });
-  await screen.show(prompt, cancelOnly(ctx));
+  await screen.show(prompt, cancelKeyboard(ctx));
   for (;;) {
     const answer = await waitForAnswer(screen, { text: true, actions: [] }, "welcome-need-text");
     if (!("text" in answer)) continue;
@@ -184,7 +178,7 @@ async function askMessage(screen: Screen, channel: PickedChannel) {
       length: answer.text.length,
       max: WELCOME_MESSAGE_MAX,
     });
-    await screen.send(`${problem}\n\n${prompt}`, cancelOnly(answer.ctx));
+    await screen.send(`${problem}\n\n${prompt}`, cancelKeyboard(answer.ctx));
   }
 }
 
@@ -242,7 +236,7 @@ async function askButton(screen: Screen) {
   }
 
   const urlPrompt = current.html("welcome-ask-button-url", { text });
-  await screen.send(urlPrompt, cancelOnly(current));
+  await screen.send(urlPrompt, cancelKeyboard(current));
   for (;;) {
     const answer = await waitForAnswer(screen, { text: true, actions: [] }, "welcome-need-text");
     if (!("text" in answer)) continue;
@@ -254,7 +248,7 @@ async function askButton(screen: Screen) {
       scheme: /^([a-z][a-z0-9+.-]*):/i.exec(typed)?.[1]?.toLowerCase() ?? "",
       max: BUTTON_URL_MAX,
     });
-    await screen.send(`${problem}\n\n${urlPrompt}`, cancelOnly(answer.ctx));
+    await screen.send(`${problem}\n\n${urlPrompt}`, cancelKeyboard(answer.ctx));
   }
 }
 

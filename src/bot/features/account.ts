@@ -1,14 +1,11 @@
-import { Composer } from "grammy";
 import { rateLimitMessage } from "../../format/rate-limit.js";
 import { resolveActor } from "../../team/acting.js";
-import { menuCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
-import { failureText, requireLogin, withPremiumpay } from "../operator.js";
+import { failureText, withPremiumpay } from "../operator.js";
 import { actorAccount } from "../team-changes.js";
 
-export const accountFeature = new Composer<BotContext>();
-
-async function showAccount(ctx: BotContext): Promise<void> {
+/** /account and its menu button: the account, its API status and the operator's settings. */
+export async function showAccount(ctx: BotContext): Promise<void> {
   const userId = ctx.from!.id;
   const actor = await resolveActor(ctx.deps.store, userId);
   if (actor.kind === "guest") return;
@@ -48,9 +45,3 @@ async function showAccount(ctx: BotContext): Promise<void> {
   );
   await ctx.reply(lines.join("\n"));
 }
-
-accountFeature.command("account", requireLogin, showAccount);
-accountFeature.callbackQuery(menuCallback.pack("account"), requireLogin, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await showAccount(ctx);
-});

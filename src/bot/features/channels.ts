@@ -1,15 +1,12 @@
-import { Composer } from "grammy";
-import { menuCallback } from "../callback-data/index.js";
 import { fetchChannels } from "../channels.js";
 import type { BotContext } from "../context.js";
-import { failureText, requireLogin } from "../operator.js";
-
-export const channelsFeature = new Composer<BotContext>();
+import { failureText } from "../operator.js";
 
 /** Telegram's limit; the list is cut with an ellipsis line rather than split, it is an overview. */
 const MAX_TEXT = 4096;
 
-async function listChannels(ctx: BotContext): Promise<void> {
+/** /channels and its menu button: every channel of the account, one line each. */
+export async function listChannels(ctx: BotContext): Promise<void> {
   await ctx.replyWithChatAction("typing").catch(() => undefined);
   const outcome = await fetchChannels(ctx.deps, ctx.from!.id);
   if (!outcome.ok) {
@@ -35,9 +32,3 @@ async function listChannels(ctx: BotContext): Promise<void> {
   }
   await ctx.reply(text);
 }
-
-channelsFeature.command("channels", requireLogin, listChannels);
-channelsFeature.callbackQuery(menuCallback.pack("channels"), requireLogin, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  await listChannels(ctx);
-});

@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { type Actor, resolveActor, roleOf } from "../../team/acting.js";
 import { cancelCallback, menuCallback, retryCallback } from "../callback-data/index.js";
 import type { FlowContext } from "../context.js";
-import { menuItemsOf } from "../flow-access.js";
+import { menuItemsOf } from "../flows.js";
 
 /**
  * The main menu, two buttons a row: only what `actor` may start (see flows.ts). Each button still checks the role

@@ -1,1 +1,2 @@
 export { cancelKeyboard, mainMenuKeyboard, ownMainMenu, retryKeyboard } from "./common.js";
+export { type ButtonSpec, settingsKeyboard } from "./settings.js";

@@ -196,7 +196,11 @@ if (parts.has(7)) {
 
 if (parts.has(8)) {
   results.replicas = await timed("8 (PostgreSQL and replicas)", () =>
-    benchReplicas({ operators: options["replica-operators"], warmupSeconds: options.warmup, seconds: options.seconds }),
+    benchReplicas({
+      operators: options["replica-operators"],
+      warmupSeconds: options.warmup,
+      seconds: options.seconds,
+    }),
   );
 }
 

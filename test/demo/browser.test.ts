@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -94,6 +94,28 @@ describe("the demo chat page in Chromium", () => {
     expect(caption).toContain("Revenue by link · Fitness Premium");
     await chat.page.screenshot({ path: join(ARTIFACTS, "demo-chart.png") });
   }, 30_000);
+
+  it("exports /links' sales as a CSV the browser downloads: named for the channel and dates, BOM, header, rows", async () => {
+    const { chat } = world;
+    const { page } = chat;
+    // The /links screen from the chart test above is the newest message with an Export button.
+    await chat.tap("Export");
+    await chat.botSays("Which period should the file cover?");
+    await chat.tap("Last 90 days");
+    const file = page.locator(".message.in a.document").last();
+    await file.waitFor({ timeout: 20_000 });
+    const [download] = await Promise.all([page.waitForEvent("download"), file.click()]);
+    expect(download.suggestedFilename()).toMatch(
+      /^sales-fitness-premium-\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv$/,
+    );
+    const bytes = await readFile(await download.path());
+    // UTF-8 with a BOM, so spreadsheet programs show accents; CRLF rows (RFC 4180).
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = bytes.subarray(3).toString("utf8").trimEnd().split("\r\n");
+    expect(header).toMatch(/^Local time \(.+\),UTC time,Amount,Currency,/);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(row))).toBe(true);
+  }, 45_000);
 
   it("after /language → Español, the command menu, a report and the digest preview are all Spanish", async () => {
     const { chat } = world;

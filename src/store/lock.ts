@@ -77,16 +77,30 @@ function releaser(key: string, lock: Held): () => Promise<void> {
   };
 }
 
+/** The lock file cannot be opened or written: the folder is read-only or the disk is full. */
+function cannotLock(dataDir: string, error: Error): StoreError {
+  return new StoreError(
+    `data folder ${dataDir} cannot be locked: ${error.message}; check that it is writable and the disk is not full`,
+    { cause: error },
+  );
+}
+
 async function take(dataDir: string, key: string): Promise<Held> {
   const path = join(key, LOCK_FILE);
   const handle = await open(path, constants.O_RDWR | constants.O_CREAT, 0o600).catch((error: Error) => {
-    throw new StoreError(`data folder ${dataDir} cannot be locked: ${error.message}`);
+    throw cannotLock(dataDir, error);
   });
   if (!nativeFs.tryLock(handle.fd)) {
     await handle.close();
     throw new DataDirLockedError(dataDir, await holderPid(path));
   }
-  await writePid(handle);
+  try {
+    await writePid(handle);
+  } catch (error) {
+    // Closing releases the lock: a descriptor left open would hold the folder until this process ends.
+    await handle.close();
+    throw cannotLock(dataDir, error as Error);
+  }
   return { handle, holders: 0 };
 }
 

@@ -1,4 +1,4 @@
-import { lstat } from "node:fs/promises";
+import { lstat, readdir, readFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,6 +28,21 @@ async function storedOperator(id: number) {
   }
 }
 
+/** Each entry's size and modification time, and the folder's own: a file made and removed again changes it. */
+async function folderState(dir: string) {
+  const names = (await readdir(dir)).sort();
+  const stamp = async (path: string) => {
+    const stats = await lstat(path, { bigint: true });
+    return `${stats.size} ${stats.mtimeNs}`;
+  };
+  return {
+    folder: await stamp(dir),
+    entries: Object.fromEntries(
+      await Promise.all(names.map(async (name) => [name, await stamp(join(dir, name))])),
+    ),
+  };
+}
+
 describe("one writer per data folder", () => {
   it("a second bot on the same data folder refuses to start with one line naming the folder and the running bot's pid", async () => {
     const first = await world.start();
@@ -39,6 +54,15 @@ describe("one writer per data folder", () => {
     // The first bot was not disturbed.
     const chat = await loggedInOperator(930_001);
     expect(chat.botTexts().at(-1)).toMatch(/Logged in as/);
+  }, 60_000);
+
+  it("a refused second bot writes nothing in the folder the first one holds", async () => {
+    const first = await world.start();
+    const before = await folderState(world.dataDir);
+    const second = world.spawn();
+    expect(await second.waitForExit(20_000)).toEqual({ code: 1, signal: null });
+    expect(await folderState(world.dataDir)).toEqual(before);
+    expect(await readFile(join(world.dataDir, "data.lock"), "utf8")).toBe(`${first.pid}\n`);
   }, 60_000);
 
   it("`npm run store:copy` on a running bot's data folder refuses with one line naming the bot's pid, and the bot goes on", async () => {

@@ -244,6 +244,7 @@ describe("a full disk or a read-only data folder at start", () => {
       expect(output).toHaveLength(1);
       expect(output[0]).toContain(dataDir);
       expect(output[0]).toContain("EROFS");
+      expect(output[0]).toContain("check that it is writable");
       expect(output[0]).not.toMatch(/^\{|"stack"|\n\s+at /);
     } finally {
       await telegram.close();

@@ -17,30 +17,47 @@ import { alertOutboxLock, type OperatorTables } from "./operators.js";
 const accountLock = (clientId: string) => `alert-account:${clientId}`;
 const byId = (a: { telegramId: number }, b: { telegramId: number }) => a.telegramId - b.telegramId;
 
+type Tables = OperatorTables;
+type AlertFile = DurableFile<Tables>;
+type AlertSettingsStore = Pick<AlertStore, "alertSettings" | "setAlertSettings" | "alertSubscribers">;
+type AlertPollStore = Pick<AlertStore, "alertAccount" | "recordAlertPoll">;
+type AlertOutboxStore = Pick<AlertStore, "alertOutboxes" | "markAlertsSent" | "clearAlertOutbox">;
+type AlertTransfer = Pick<AlertStore, "exportAlertState" | "importAlertState">;
+
+const outboxOf = (db: AlertFile, telegramId: number) =>
+  db.get("alertOutboxes", String(telegramId)) ?? emptyOutbox(telegramId);
+
+/** An empty outbox is deleted rather than stored. */
+const outboxChange = (outbox: Tables["alertOutboxes"]): Change<Tables> => ({
+  table: "alertOutboxes",
+  key: String(outbox.telegramId),
+  value: isEmptyOutbox(outbox) ? undefined : outbox,
+});
+
+const settingsChange = (
+  telegramId: number,
+  settings: Tables["alertSettings"]["settings"],
+): Change<Tables> => ({
+  table: "alertSettings",
+  key: String(telegramId),
+  value: { telegramId, settings },
+});
+
 /**
  * The alert state in operators.json: each write is one journal line (durable and all or nothing), and a
  * read-modify-write holds its records' keys, so concurrent polls and deliveries of one operator never lose a
- * change.
+ * change. Each concern is a part of its own on the shared file.
  */
-export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
-  type Tables = OperatorTables;
-  const outboxOf = (telegramId: number) =>
-    db.get("alertOutboxes", String(telegramId)) ?? emptyOutbox(telegramId);
-  /** An empty outbox is deleted rather than stored. */
-  const outboxChange = (outbox: Tables["alertOutboxes"]): Change<Tables> => ({
-    table: "alertOutboxes",
-    key: String(outbox.telegramId),
-    value: isEmptyOutbox(outbox) ? undefined : outbox,
-  });
-  const settingsChange = (
-    telegramId: number,
-    settings: Tables["alertSettings"]["settings"],
-  ): Change<Tables> => ({
-    table: "alertSettings",
-    key: String(telegramId),
-    value: { telegramId, settings },
-  });
+export function createAlertStore(db: AlertFile): AlertStore {
+  return {
+    ...createAlertSettings(db),
+    ...createAlertPolls(db),
+    ...createAlertOutboxes(db),
+    ...createAlertTransfer(db),
+  };
+}
 
+function createAlertSettings(db: AlertFile): AlertSettingsStore {
   return {
     async alertSettings(telegramId) {
       return db.get("alertSettings", String(telegramId))?.settings ?? { ...DEFAULT_ALERT_SETTINGS };
@@ -57,7 +74,12 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
         .filter((record) => record.settings.enabled)
         .sort(byId);
     },
+  };
+}
 
+/** The pollers' side: each account's watermark and outage, and the sales found queued for its operators. */
+function createAlertPolls(db: AlertFile): AlertPollStore {
+  return {
     async alertAccount(clientId) {
       return db.get("alertAccounts", clientId);
     },
@@ -69,11 +91,16 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
       return db.serially([accountLock(account.clientId), ...ids.map(alertOutboxLock)], async () => {
         const changes: Change<Tables>[] = [{ table: "alertAccounts", key: account.clientId, value: account }];
         for (const queued of valid.queued)
-          changes.push(outboxChange(queuedInto(outboxOf(queued.telegramId), queued, valid.at)));
+          changes.push(outboxChange(queuedInto(outboxOf(db, queued.telegramId), queued, valid.at)));
         await db.write(changes);
       });
     },
+  };
+}
 
+/** The senders' side: what waits, the sent marks of what Telegram accepted, and the clearing of an outbox. */
+function createAlertOutboxes(db: AlertFile): AlertOutboxStore {
+  return {
     async alertOutboxes() {
       return Array.from(db.entries("alertOutboxes"), ([, outbox]) => outbox).sort(byId);
     },
@@ -82,7 +109,7 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
       checkTelegramId(telegramId);
       return db.serially([alertOutboxLock(telegramId)], () =>
         db.write([
-          outboxChange(deliveredFrom(outboxOf(telegramId), delivery, at.toISOString(), forgetSentBefore)),
+          outboxChange(deliveredFrom(outboxOf(db, telegramId), delivery, at.toISOString(), forgetSentBefore)),
         ]),
       );
     },
@@ -90,14 +117,19 @@ export function createAlertStore(db: DurableFile<OperatorTables>): AlertStore {
     async clearAlertOutbox(telegramId, options = {}) {
       checkTelegramId(telegramId);
       return db.serially([alertOutboxLock(telegramId)], async () => {
-        const changes = [outboxChange({ ...outboxOf(telegramId), entries: [], notices: [] })];
+        const changes = [outboxChange({ ...outboxOf(db, telegramId), entries: [], notices: [] })];
         const current = db.get("alertSettings", String(telegramId))?.settings;
         if (options.switchOff && current?.enabled)
           changes.push(settingsChange(telegramId, { ...current, enabled: false }));
         await db.write(changes);
       });
     },
+  };
+}
 
+/** store:copy's side (and the one-time import of an old alerts.json): every record, written in one write. */
+function createAlertTransfer(db: AlertFile): AlertTransfer {
+  return {
     async exportAlertState() {
       return {
         settings: Array.from(db.entries("alertSettings"), ([, record]) => record).sort(byId),

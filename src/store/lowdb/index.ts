@@ -4,6 +4,7 @@ import { ensureDataDir } from "../atomic-file.js";
 import { KeyRing } from "../crypto.js";
 import { StoreError } from "../errors.js";
 import type { JournaledFile, StoreLogger } from "../journaled-file.js";
+import { lockDataDir } from "../lock.js";
 import type { Store, StoreKeyOptions, StoreLifecycle } from "../types.js";
 import { createConfirmedActions, dropOldActions } from "./actions.js";
 import { createAlertStore } from "./alerts.js";
@@ -99,6 +100,20 @@ async function openDataFiles(dataDir: string, logger: StoreLogger | undefined): 
   return { operators, conversations, team, audit };
 }
 
+/**
+ * The folder's lock comes first: a second process refused here has written nothing (not even the write probe) in
+ * the folder another one holds. Once the files are open they hold the lock; this holder is let go either way.
+ */
+async function openLockedDataFiles(dataDir: string, logger: StoreLogger | undefined): Promise<DataFiles> {
+  const unlock = await inDataDir(dataDir, () => lockDataDir(dataDir));
+  try {
+    await inDataDir(dataDir, () => probeWritable(dataDir));
+    return await openDataFiles(dataDir, logger);
+  } finally {
+    await unlock();
+  }
+}
+
 function lifecycleOf(files: DataFiles): Pick<StoreLifecycle, "flush" | "close"> {
   const all = Object.values(files);
   return {
@@ -116,8 +131,7 @@ export async function createStore(options: StoreOptions): Promise<LowdbStore> {
   const now = options.now ?? (() => new Date());
   const { dataDir } = options;
   await ensureDataDir(dataDir);
-  await inDataDir(dataDir, () => probeWritable(dataDir));
-  const files = await openDataFiles(dataDir, options.logger);
+  const files = await openLockedDataFiles(dataDir, options.logger);
   const db = new DurableFile(files.operators);
   const conversationState = await abandoningOnFailure(Object.values(files), async () => {
     checkTokenKeys(ring, db);

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import {
   type AlertAccount,
+  type AlertDelivery,
   type AlertOutbox,
   type AlertSettings,
   type AlertStateSnapshot,
@@ -16,7 +17,8 @@ import {
 } from "../alerts.js";
 import { checkTelegramId } from "../records.js";
 import type { AlertStore } from "../types.js";
-import { inTransaction } from "./connection.js";
+import { inTransaction, writing } from "./connection.js";
+import type { PostgresContext } from "./context.js";
 
 interface SettingsRow {
   telegram_id: string;
@@ -155,58 +157,29 @@ async function insertOutbox(client: pg.ClientBase, outbox: AlertOutbox): Promise
 
 const OUTBOX_TABLES = ["alert_outbox", "alert_notices", "alert_sent"] as const;
 
-export interface PostgresAlertOptions {
-  pool: pg.Pool;
-  now: () => Date;
-  /** Turns a failed write into StoreWriteError (the change is not saved). */
-  writing: <T>(what: string, work: () => Promise<T>) => Promise<T>;
+type AlertSettingsStore = Pick<AlertStore, "alertSettings" | "setAlertSettings" | "alertSubscribers">;
+type AlertPollStore = Pick<AlertStore, "alertAccount" | "recordAlertPoll">;
+type AlertOutboxStore = Pick<AlertStore, "alertOutboxes" | "markAlertsSent" | "clearAlertOutbox">;
+type AlertTransfer = Pick<AlertStore, "exportAlertState" | "importAlertState">;
+
+/**
+ * The alert state in PostgreSQL (migration 1764620000100_alert-state.sql), each concern a part of its own on the
+ * shared pool; every write is one transaction.
+ */
+export function createPostgresAlertStore(context: PostgresContext): AlertStore {
+  return {
+    ...createAlertSettings(context),
+    ...createAlertPolls(context),
+    ...createAlertOutboxes(context),
+    ...createAlertTransfer(context),
+  };
 }
 
-/** The alert state in PostgreSQL (migration 1764620000100_alert-state.sql); every write is one transaction. */
-export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOptions): AlertStore {
-  const transaction = <T>(what: string, work: (client: pg.PoolClient) => Promise<T>) =>
-    writing(what, () => inTransaction(pool, work));
+/** Turns a failed write into StoreWriteError (the change is not saved). */
+const transaction = <T>(pool: pg.Pool, what: string, work: (client: pg.PoolClient) => Promise<T>) =>
+  writing(what, () => inTransaction(pool, work));
 
-  async function outboxes(): Promise<AlertOutbox[]> {
-    const [entries, notices, sent] = await Promise.all([
-      pool.query<{ telegram_id: string; sale: unknown; mode: string; queued_at: Date }>(
-        `SELECT telegram_id::text AS telegram_id, sale, mode, queued_at FROM alert_outbox o
-         ORDER BY o.telegram_id, position`,
-      ),
-      pool.query<{ telegram_id: string; notice: string }>(
-        `SELECT telegram_id::text AS telegram_id, notice FROM alert_notices n ORDER BY n.telegram_id, id`,
-      ),
-      pool.query<{ telegram_id: string; sale_key: string; sent_at: Date }>(
-        `SELECT telegram_id::text AS telegram_id, sale_key, sent_at FROM alert_sent s
-         ORDER BY s.telegram_id, sale_key`,
-      ),
-    ]);
-    const byId = new Map<number, AlertOutbox>();
-    const outboxOf = (id: string) => {
-      const telegramId = Number(id);
-      let outbox = byId.get(telegramId);
-      if (!outbox) {
-        outbox = emptyOutbox(telegramId);
-        byId.set(telegramId, outbox);
-      }
-      return outbox;
-    };
-    for (const row of entries.rows)
-      outboxOf(row.telegram_id).entries.push(
-        checked(
-          alertOutboxEntrySchema,
-          { sale: row.sale, mode: row.mode, queuedAt: row.queued_at.toISOString() },
-          `stored alert of ${row.telegram_id}`,
-        ),
-      );
-    for (const row of notices.rows)
-      outboxOf(row.telegram_id).notices.push(
-        checked(alertNoticeSchema, row.notice, `stored alert notice of ${row.telegram_id}`),
-      );
-    for (const row of sent.rows) outboxOf(row.telegram_id).sent[row.sale_key] = row.sent_at.toISOString();
-    return [...byId.values()].sort((a, b) => a.telegramId - b.telegramId);
-  }
-
+function createAlertSettings({ pool, now }: PostgresContext): AlertSettingsStore {
   return {
     async alertSettings(telegramId) {
       const { rows } = await pool.query<SettingsRow>(
@@ -230,7 +203,12 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
       );
       return rows.map((row) => ({ telegramId: Number(row.telegram_id), settings: settingsOf(row) }));
     },
+  };
+}
 
+/** The pollers' side: each account's watermark and outage, and the sales found queued for its operators. */
+function createAlertPolls({ pool, now }: PostgresContext): AlertPollStore {
+  return {
     async alertAccount(clientId) {
       const { rows } = await pool.query<AccountRow>(
         `SELECT ${ACCOUNT_COLUMNS} FROM alert_accounts WHERE client_id = $1`,
@@ -241,7 +219,7 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
 
     async recordAlertPoll(poll) {
       const valid = checked(alertPollSchema, poll, "alert poll");
-      await transaction("the alert poll", async (client) => {
+      await transaction(pool, "the alert poll", async (client) => {
         await client.query(UPSERT_ACCOUNT, accountValues(valid.account, now()));
         await lockOutboxes(
           client,
@@ -263,40 +241,97 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
         }
       });
     },
+  };
+}
 
-    alertOutboxes: () => outboxes(),
+/** Every operator's outbox, assembled from its waiting sales, its notices and its sent marks. */
+async function readOutboxes(pool: pg.Pool): Promise<AlertOutbox[]> {
+  const [entries, notices, sent] = await Promise.all([
+    pool.query<{ telegram_id: string; sale: unknown; mode: string; queued_at: Date }>(
+      `SELECT telegram_id::text AS telegram_id, sale, mode, queued_at FROM alert_outbox o
+       ORDER BY o.telegram_id, position`,
+    ),
+    pool.query<{ telegram_id: string; notice: string }>(
+      `SELECT telegram_id::text AS telegram_id, notice FROM alert_notices n ORDER BY n.telegram_id, id`,
+    ),
+    pool.query<{ telegram_id: string; sale_key: string; sent_at: Date }>(
+      `SELECT telegram_id::text AS telegram_id, sale_key, sent_at FROM alert_sent s
+       ORDER BY s.telegram_id, sale_key`,
+    ),
+  ]);
+  const byId = new Map<number, AlertOutbox>();
+  const outboxOf = (id: string) => {
+    const telegramId = Number(id);
+    let outbox = byId.get(telegramId);
+    if (!outbox) {
+      outbox = emptyOutbox(telegramId);
+      byId.set(telegramId, outbox);
+    }
+    return outbox;
+  };
+  for (const row of entries.rows)
+    outboxOf(row.telegram_id).entries.push(
+      checked(
+        alertOutboxEntrySchema,
+        { sale: row.sale, mode: row.mode, queuedAt: row.queued_at.toISOString() },
+        `stored alert of ${row.telegram_id}`,
+      ),
+    );
+  for (const row of notices.rows)
+    outboxOf(row.telegram_id).notices.push(
+      checked(alertNoticeSchema, row.notice, `stored alert notice of ${row.telegram_id}`),
+    );
+  for (const row of sent.rows) outboxOf(row.telegram_id).sent[row.sale_key] = row.sent_at.toISOString();
+  return [...byId.values()].sort((a, b) => a.telegramId - b.telegramId);
+}
+
+/** A delivered message leaves the outbox: its notice, or its sales, which are marked sent (old marks dropped). */
+async function deliver(
+  client: pg.ClientBase,
+  telegramId: number,
+  delivery: AlertDelivery,
+  at: Date,
+  forgetSentBefore: Date,
+): Promise<void> {
+  if ("notice" in delivery) {
+    await client.query(
+      `DELETE FROM alert_notices WHERE id =
+         (SELECT id FROM alert_notices WHERE telegram_id = $1 AND notice = $2 ORDER BY id LIMIT 1)`,
+      [telegramId, delivery.notice],
+    );
+    return;
+  }
+  await client.query("DELETE FROM alert_outbox WHERE telegram_id = $1 AND sale_key = ANY($2::text[])", [
+    telegramId,
+    delivery.saleKeys,
+  ]);
+  await client.query("DELETE FROM alert_sent WHERE telegram_id = $1 AND sent_at < $2", [
+    telegramId,
+    forgetSentBefore,
+  ]);
+  await client.query(
+    `INSERT INTO alert_sent (telegram_id, sale_key, sent_at) SELECT $1, key, $3 FROM unnest($2::text[]) AS key
+     ON CONFLICT (telegram_id, sale_key) DO UPDATE SET sent_at = EXCLUDED.sent_at`,
+    [telegramId, delivery.saleKeys, at],
+  );
+}
+
+/** The senders' side: what waits, the sent marks of what Telegram accepted, and the clearing of an outbox. */
+function createAlertOutboxes({ pool, now }: PostgresContext): AlertOutboxStore {
+  return {
+    alertOutboxes: () => readOutboxes(pool),
 
     async markAlertsSent(telegramId, delivery, at, forgetSentBefore) {
       checkTelegramId(telegramId);
-      await transaction("the alert's sent mark", async (client) => {
+      await transaction(pool, "the alert's sent mark", async (client) => {
         await lockOutboxes(client, [telegramId]);
-        if ("notice" in delivery) {
-          await client.query(
-            `DELETE FROM alert_notices WHERE id =
-               (SELECT id FROM alert_notices WHERE telegram_id = $1 AND notice = $2 ORDER BY id LIMIT 1)`,
-            [telegramId, delivery.notice],
-          );
-          return;
-        }
-        await client.query("DELETE FROM alert_outbox WHERE telegram_id = $1 AND sale_key = ANY($2::text[])", [
-          telegramId,
-          delivery.saleKeys,
-        ]);
-        await client.query("DELETE FROM alert_sent WHERE telegram_id = $1 AND sent_at < $2", [
-          telegramId,
-          forgetSentBefore,
-        ]);
-        await client.query(
-          `INSERT INTO alert_sent (telegram_id, sale_key, sent_at) SELECT $1, key, $3 FROM unnest($2::text[]) AS key
-           ON CONFLICT (telegram_id, sale_key) DO UPDATE SET sent_at = EXCLUDED.sent_at`,
-          [telegramId, delivery.saleKeys, at],
-        );
+        await deliver(client, telegramId, delivery, at, forgetSentBefore);
       });
     },
 
     async clearAlertOutbox(telegramId, options = {}) {
       checkTelegramId(telegramId);
-      await transaction("the cleared alert outbox", async (client) => {
+      await transaction(pool, "the cleared alert outbox", async (client) => {
         await lockOutboxes(client, [telegramId]);
         await client.query("DELETE FROM alert_outbox WHERE telegram_id = $1", [telegramId]);
         await client.query("DELETE FROM alert_notices WHERE telegram_id = $1", [telegramId]);
@@ -307,14 +342,34 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
           );
       });
     },
+  };
+}
 
+/** An imported outbox replaces the stored one, or with `fill` is written only where the operator has none. */
+async function importOutbox(client: pg.ClientBase, outbox: AlertOutbox, fill: boolean): Promise<void> {
+  if (fill) {
+    const { rows } = await client.query(
+      OUTBOX_TABLES.map((table) => `SELECT 1 FROM ${table} WHERE telegram_id = $1`).join(" UNION ALL "),
+      [outbox.telegramId],
+    );
+    if (rows.length > 0) return;
+  } else {
+    for (const table of OUTBOX_TABLES)
+      await client.query(`DELETE FROM ${table} WHERE telegram_id = $1`, [outbox.telegramId]);
+  }
+  await insertOutbox(client, outbox);
+}
+
+/** store:copy's side (and the one-time import of an old alerts.json): every record, written in one transaction. */
+function createAlertTransfer({ pool, now }: PostgresContext): AlertTransfer {
+  return {
     async exportAlertState(): Promise<AlertStateSnapshot> {
       const [settings, accounts, outboxList] = await Promise.all([
         pool.query<SettingsRow>(
           `SELECT ${SETTINGS_COLUMNS} FROM alert_settings ORDER BY alert_settings.telegram_id`,
         ),
         pool.query<AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM alert_accounts ORDER BY client_id`),
-        outboxes(),
+        readOutboxes(pool),
       ]);
       return {
         settings: settings.rows.map((row) => ({
@@ -329,7 +384,7 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
     async importAlertState(snapshot, mode) {
       const valid = checked(alertStateSnapshotSchema, snapshot, "alert state");
       const fill = mode === "fill";
-      await transaction("the imported alert state", async (client) => {
+      await transaction(pool, "the imported alert state", async (client) => {
         await lockOutboxes(
           client,
           [...valid.settings, ...valid.outboxes].map((record) => record.telegramId),
@@ -345,21 +400,7 @@ export function createPostgresAlertStore({ pool, now, writing }: PostgresAlertOp
             fill ? `${INSERT_ACCOUNT} ON CONFLICT (client_id) DO NOTHING` : UPSERT_ACCOUNT,
             accountValues(account, at),
           );
-        for (const outbox of valid.outboxes) {
-          if (fill) {
-            const { rows } = await client.query(
-              OUTBOX_TABLES.map((table) => `SELECT 1 FROM ${table} WHERE telegram_id = $1`).join(
-                " UNION ALL ",
-              ),
-              [outbox.telegramId],
-            );
-            if (rows.length > 0) continue;
-          } else {
-            for (const table of OUTBOX_TABLES)
-              await client.query(`DELETE FROM ${table} WHERE telegram_id = $1`, [outbox.telegramId]);
-          }
-          await insertOutbox(client, outbox);
-        }
+        for (const outbox of valid.outboxes) await importOutbox(client, outbox, fill);
       });
     },
   };

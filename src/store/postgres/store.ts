@@ -6,7 +6,7 @@ import type { Store, StoreKeyOptions } from "../types.js";
 import { createActionTransfer, createPostgresConfirmedActions, dropOldActions } from "./actions.js";
 import { createPostgresAlertStore } from "./alerts.js";
 import { createPostgresAuditStore } from "./audit.js";
-import { checkOut, createPool, databaseLocation, writing } from "./connection.js";
+import { checkOut, createPool, databaseLocation } from "./connection.js";
 import type { SealingContext } from "./context.js";
 import { createPostgresConversations } from "./conversations.js";
 import { checkKeysConfigured, createPostgresKeyRotation } from "./keys.js";
@@ -79,7 +79,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ...createPostgresKeyRotation(context),
     ...createPostgresTeamStore(context),
     ...createPostgresAuditStore(context),
-    ...createPostgresAlertStore({ pool, now, writing }),
+    ...createPostgresAlertStore(context),
     ...createActionTransfer(context),
     ...createOperatorTimes(context),
     ...lifecycleOf(pool),

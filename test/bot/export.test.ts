@@ -7,6 +7,7 @@ import {
   type Harness,
   hasButton,
   type OperatorDriver,
+  salesAroundMadridMidnight,
   startHarness,
 } from "../support/harness.js";
 
@@ -180,15 +181,11 @@ describe("📤 Export in the chat", () => {
   it("writes a sale by its own timestamp in the operator's zone, whatever premiumpay answers for the range", async () => {
     const { op, channel } = await operatorOf(h);
     await exportChoice(op, channel.name);
-    // Today in Madrid began at 2026-03-28T23:00:00Z; premiumpay also sends a sale of the day before and one undated.
+    // premiumpay also sends a sale of the day before and one undated.
     h.premiumpay.faults.set(
       "channelSales",
       {
-        body: [
-          { amount: 10, currency: "EUR", date: "2026-03-28T23:00:00Z" },
-          { amount: 5, currency: "EUR", date: "2026-03-28T22:59:59Z" },
-          { amount: 7, currency: "EUR" },
-        ],
+        body: salesAroundMadridMidnight(),
       },
       { times: 1 },
     );

@@ -9,6 +9,7 @@ import {
   type Harness,
   hasButton,
   type OperatorDriver,
+  salesAroundMadridMidnight,
   stampedLike,
   startHarness,
 } from "../support/harness.js";
@@ -140,14 +141,12 @@ describe("/links", () => {
     const { op, first } = await fixture();
     await op.send("/links", hasButton(/^cp:c:/));
     await op.click(CHANNEL, hasButton("pd1:today"));
-    // Today in Madrid began at 2026-03-28T23:00:00Z; premiumpay also sends a sale of the day before and one undated.
+    // premiumpay also sends a sale of the day before and one undated.
     h.premiumpay.faults.set(
       "channelSales",
       {
         body: [
-          { amount: 10, currency: "EUR", date: "2026-03-28T23:00:00Z", invitation_link: first.link },
-          { amount: 5, currency: "EUR", date: "2026-03-28T22:59:59Z", invitation_link: first.link },
-          { amount: 7, currency: "EUR", invitation_link: first.link },
+          ...salesAroundMadridMidnight({ invitation_link: first.link }),
           { amount: 3, currency: "EUR", date: "2026-03-28T22:00:00Z" },
         ],
       },

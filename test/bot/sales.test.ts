@@ -5,6 +5,7 @@ import {
   type Harness,
   hasButton,
   type OperatorDriver,
+  salesAroundMadridMidnight,
   stampedLike,
   startHarness,
 } from "../support/harness.js";
@@ -404,15 +405,11 @@ describe("/sales", () => {
   it("counts a sale by its own timestamp in the operator's zone, whatever premiumpay answers for the range", async () => {
     clock = START;
     const op = await operatorIn("Europe/Madrid");
-    // Today in Madrid began at 2026-03-28T23:00:00Z; premiumpay also sends a sale of the day before and one undated.
+    // premiumpay also sends a sale of the day before and one undated.
     h.premiumpay.faults.set(
       "channelSales",
       {
-        body: [
-          { amount: 10, currency: "EUR", date: "2026-03-28T23:00:00Z" },
-          { amount: 5, currency: "EUR", date: "2026-03-28T22:59:59Z" },
-          { amount: 7, currency: "EUR" },
-        ],
+        body: salesAroundMadridMidnight(),
       },
       { times: 1 },
     );

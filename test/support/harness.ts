@@ -255,3 +255,15 @@ export class Harness {
 }
 
 export const startHarness = (options?: HarnessOptions) => Harness.start(options);
+
+/**
+ * Channel sales premiumpay may answer for "today" in Madrid (which began at 2026-03-28T23:00:00Z): one of today, one
+ * a second before midnight and one undated. Only the first belongs to today by its own timestamp.
+ */
+export function salesAroundMadridMidnight(extra: Record<string, unknown> = {}) {
+  return [
+    { amount: 10, currency: "EUR", date: "2026-03-28T23:00:00Z", ...extra },
+    { amount: 5, currency: "EUR", date: "2026-03-28T22:59:59Z", ...extra },
+    { amount: 7, currency: "EUR", ...extra },
+  ];
+}

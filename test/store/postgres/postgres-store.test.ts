@@ -19,6 +19,28 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close()));
 });
 
+/** A database migrated up to (not including) the migration whose name starts with `migration`, holding `rows`. */
+async function databaseBefore(migration: string, rows: string): Promise<string> {
+  const url = await createTestDatabase();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const before = (await readdir(migrationsDir())).filter((name) => name < migration).length;
+    await runner({
+      dbClient: client,
+      dir: migrationsDir(),
+      direction: "up",
+      migrationsTable: "pgmigrations",
+      count: before,
+      log: () => {},
+    });
+    await client.query(rows);
+  } finally {
+    await client.end();
+  }
+  return url;
+}
+
 async function open(url: string, options: Partial<PostgresStoreOptions> = {}): Promise<Store> {
   const store = await createPostgresStore({ url, credentialsKey: KEY, ...options });
   opened.push(store);
@@ -61,27 +83,12 @@ describe("PostgreSQL store", () => {
   });
 
   it("upgrades a database from before the digest chart: its operators read the chart off", async () => {
-    const url = await createTestDatabase();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      // The schema as the previous release left it: every migration before 1764620000400_digest-chart.
-      const before = (await readdir(migrationsDir())).filter((name) => name < "1764620000400").length;
-      await runner({
-        dbClient: client,
-        dir: migrationsDir(),
-        direction: "up",
-        migrationsTable: "pgmigrations",
-        count: before,
-        log: () => {},
-      });
-      await client.query(
-        `INSERT INTO operators (telegram_id, digest_enabled, digest_time, digest_channel_ids, created_at, updated_at)
+    // The schema as the previous release left it: every migration before 1764620000400_digest-chart.
+    const url = await databaseBefore(
+      "1764620000400",
+      `INSERT INTO operators (telegram_id, digest_enabled, digest_time, digest_channel_ids, created_at, updated_at)
           VALUES (31, true, '07:00', '{5}', now(), now())`,
-      );
-    } finally {
-      await client.end();
-    }
+    );
     const store = await open(url);
     expect((await store.getOperator(31))?.digest).toEqual({
       enabled: true,
@@ -97,27 +104,12 @@ describe("PostgreSQL store", () => {
   });
 
   it("upgrades a database from before alerts recorded when they were turned on: its settings still load", async () => {
-    const url = await createTestDatabase();
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      // The schema as the previous release left it: every migration before 1764620000500_alert-enabled-at.
-      const before = (await readdir(migrationsDir())).filter((name) => name < "1764620000500").length;
-      await runner({
-        dbClient: client,
-        dir: migrationsDir(),
-        direction: "up",
-        migrationsTable: "pgmigrations",
-        count: before,
-        log: () => {},
-      });
-      await client.query(
-        `INSERT INTO alert_settings (telegram_id, enabled, channel_ids, min_amount, quiet_from, quiet_to, updated_at)
+    // The schema as the previous release left it: every migration before 1764620000500_alert-enabled-at.
+    const url = await databaseBefore(
+      "1764620000500",
+      `INSERT INTO alert_settings (telegram_id, enabled, channel_ids, min_amount, quiet_from, quiet_to, updated_at)
           VALUES (41, true, '{7}', 5, '22:00', '07:00', now())`,
-      );
-    } finally {
-      await client.end();
-    }
+    );
     const store = await open(url);
     const old = { enabled: true, channelIds: [7], minAmount: 5, quietHours: { from: "22:00", to: "07:00" } };
     expect(await store.alertSettings(41)).toEqual(old);

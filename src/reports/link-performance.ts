@@ -316,21 +316,66 @@ export interface LinkPerformanceCache {
 }
 
 /**
+ * The most rows (sales, result rows and links) the answers hold across operators: a busy channel's 30 days can be
+ * tens of thousands of sales, so counting entries alone does not bound the memory. A row takes about 500 bytes of
+ * heap (measured on the sandbox's sales), so the cap is about 100 MB.
+ */
+export const LINK_PERFORMANCE_CACHE_MAX_ROWS = 200_000;
+
+/** What an answer holds, in rows: its size in the cache. */
+export function linkPerformanceRows(source: LinkPerformanceSource): number {
+  let rows = source.sales.length + source.channelResults.length;
+  for (const link of source.links) rows += 1 + link.results.length;
+  return rows;
+}
+
+/**
  * Moving between the link screens asks premiumpay nothing new for a few minutes. An answer depends on the operator
  * (two operators never share figures), the channel and the period's local dates in the operator's zone: "last 7
  * days" asked at 10:15 and at 10:16 is the same entry. A period that reaches today is still growing, so it lives
  * `liveTtlMs` only. Concurrent asks share one fetch; a failure is not remembered.
+ *
+ * Bounded by what it holds: at most `maxRows` rows in all (the least recently used answers go first) and `maxEntries`
+ * answers; expired answers are dropped when one is added or read. An answer larger than `maxRows` is returned but
+ * not kept, so its screens ask again.
  */
 export function createLinkPerformanceCache(options: {
   now: () => Date;
   ttlMs?: number;
   liveTtlMs?: number;
   maxEntries?: number;
+  maxRows?: number;
 }): LinkPerformanceCache {
   const ttlMs = options.ttlMs ?? 3 * 60_000;
   const liveTtlMs = options.liveTtlMs ?? 60_000;
   const maxEntries = options.maxEntries ?? 1_000;
-  const entries = new Map<string, { until: number; value: Promise<CachedLinkPerformance> }>();
+  const maxRows = options.maxRows ?? LINK_PERFORMANCE_CACHE_MAX_ROWS;
+  // Map order is the recency order: a hit moves its key to the end, so the first key is the least recently used.
+  const answers = new Map<string, { until: number; rows: number; answer: CachedLinkPerformance }>();
+  let rowsHeld = 0;
+  // Asks still waiting for premiumpay hold no rows yet; they are shared, and kept apart so they are never evicted.
+  const inFlight = new Map<string, Promise<CachedLinkPerformance>>();
+
+  const drop = (key: string) => {
+    const entry = answers.get(key);
+    if (!entry) return;
+    answers.delete(key);
+    rowsHeld -= entry.rows;
+  };
+  const keep = (key: string, answer: CachedLinkPerformance, until: number) => {
+    drop(key);
+    const now = options.now().getTime();
+    for (const [held, entry] of answers) if (now >= entry.until) drop(held);
+    const rows = linkPerformanceRows(answer.source);
+    if (rows > maxRows || now >= until) return;
+    for (const oldest of answers.keys()) {
+      if (rowsHeld + rows <= maxRows && answers.size < maxEntries) break;
+      drop(oldest);
+    }
+    answers.set(key, { until, rows, answer });
+    rowsHeld += rows;
+  };
+
   return {
     get(operatorId, client, channelId, period, zone, { fresh = false } = {}) {
       const fromDate = localDate(period.from, zone);
@@ -338,20 +383,35 @@ export function createLinkPerformanceCache(options: {
       const key = `${operatorId}|${channelId}|${zone}|${fromDate}|${toDate}`;
       const at = options.now();
       const now = at.getTime();
-      const cached = entries.get(key);
-      if (!fresh && cached && now < cached.until) return cached.value;
+      if (!fresh) {
+        const pending = inFlight.get(key);
+        if (pending) return pending;
+        const cached = answers.get(key);
+        if (cached && now < cached.until) {
+          answers.delete(key);
+          answers.set(key, cached);
+          return Promise.resolve(cached.answer);
+        }
+      }
+      drop(key);
+      const until = now + (toDate >= localDate(at, zone) ? liveTtlMs : ttlMs);
       const value = fetchLinkPerformanceSource(client, channelId, period).then((source) => ({
         source,
         performance: linkPerformanceOf(source),
       }));
-      entries.delete(key);
-      // Map order is insertion order: the first key is the oldest entry.
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-      const live = toDate >= localDate(at, zone);
-      entries.set(key, { until: now + (live ? liveTtlMs : ttlMs), value });
-      value.catch(() => {
-        if (entries.get(key)?.value === value) entries.delete(key);
-      });
+      inFlight.set(key, value);
+      // Registered before the caller awaits, so the answer is kept by the time the caller sees it.
+      value.then(
+        (answer) => {
+          // A Refresh asked while this one was on its way: the newer ask decides what is kept.
+          if (inFlight.get(key) !== value) return;
+          inFlight.delete(key);
+          keep(key, answer, until);
+        },
+        () => {
+          if (inFlight.get(key) === value) inFlight.delete(key);
+        },
+      );
       return value;
     },
   };

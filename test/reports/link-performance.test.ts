@@ -4,7 +4,9 @@ import {
   combineLinkPerformance,
   createLinkPerformanceCache,
   fetchLinkPerformance,
+  fetchLinkPerformanceSource,
   linkDays,
+  linkPerformanceRows,
 } from "../../src/reports/link-performance.js";
 import type { PremiumpaySandbox } from "../../src/sandbox/premiumpay/index.js";
 import { sale as saleAt } from "../charts/support.js";
@@ -148,6 +150,116 @@ describe("link performance from premiumpay", () => {
     // Refresh asks again at once.
     await cache.get(1, client, channel.id, lastWeek(now), zone, { fresh: true });
     expect(sandbox.requests.length).toBe(asked * 4);
+  });
+});
+
+describe("the link performance cache's bounds", () => {
+  const closed = { from: ago(2), to: ago(1) };
+  const month = { from: ago(30), to: ago(1) };
+  const lastWeek = { from: ago(6), to: NOW };
+  const demoChannel = () => sandbox.data(sandbox.demoClient.clientId).channels[0]!;
+  /** The rows an answer holds, measured straight from premiumpay; the request log is cleared afterwards. */
+  const rowsOf = async (period: { from: Date; to: Date }) => {
+    const rows = linkPerformanceRows(
+      await fetchLinkPerformanceSource(clientFor(sandbox), demoChannel().id, period),
+    );
+    sandbox.clearRequests();
+    return rows;
+  };
+  /** A cache on the demo channel that says how many requests each ask made. */
+  const cacheWith = (options: Omit<Parameters<typeof createLinkPerformanceCache>[0], "now">) => {
+    const clock = { now: NOW };
+    const cache = createLinkPerformanceCache({ now: () => clock.now, ...options });
+    const client = clientFor(sandbox);
+    const ask = async (operator: number, period = closed, fresh = false) => {
+      const before = sandbox.requests.length;
+      const cached = await cache.get(operator, client, demoChannel().id, period, "UTC", { fresh });
+      return { cached, requests: sandbox.requests.length - before };
+    };
+    return { clock, ask };
+  };
+
+  it("drops expired answers when it adds one, so they take no room from live ones", async () => {
+    const closedRows = await rowsOf(closed);
+    const liveRows = await rowsOf(lastWeek);
+    expect(closedRows).toBeGreaterThan(0);
+    expect(liveRows).toBeGreaterThan(0);
+    // Room for the two first answers, and for two closed ones, but never for all three.
+    const maxRows = Math.max(closedRows + liveRows, 2 * closedRows);
+    const { clock, ask } = cacheWith({ ttlMs: 180_000, liveTtlMs: 60_000, maxRows });
+    await ask(2);
+    await ask(1, lastWeek);
+    // The live answer expires; operator 2's closed one is older but still valid.
+    clock.now = new Date(NOW.getTime() + 60_000);
+    expect((await ask(3)).requests).toBeGreaterThan(0);
+    // Had the expired answer stayed, making room for operator 3 would have evicted operator 2's, the oldest.
+    expect((await ask(2)).requests).toBe(0);
+    expect((await ask(3)).requests).toBe(0);
+  });
+
+  it("drops an expired answer when it is read", async () => {
+    const { clock, ask } = cacheWith({ ttlMs: 180_000 });
+    const first = await ask(1);
+    clock.now = new Date(NOW.getTime() + 179_999);
+    expect(await ask(1)).toEqual({ cached: first.cached, requests: 0 });
+    clock.now = new Date(NOW.getTime() + 180_000);
+    const again = await ask(1);
+    expect(again.requests).toBe(first.requests);
+    expect(again.cached).not.toBe(first.cached);
+  });
+
+  it("over its row cap, evicts the least recently used answer first", async () => {
+    const rows = await rowsOf(closed);
+    const { ask } = cacheWith({ maxRows: 2 * rows });
+    const first = await ask(1);
+    await ask(2);
+    // Reading operator 1's answer makes operator 2's the least recently used.
+    expect((await ask(1)).requests).toBe(0);
+    await ask(3);
+    expect((await ask(1)).requests).toBe(0);
+    expect((await ask(3)).requests).toBe(0);
+    expect((await ask(2)).requests).toBe(first.requests);
+  });
+
+  it("returns an answer larger than the cap without keeping it or evicting others for it", async () => {
+    const rows = await rowsOf(closed);
+    const monthRows = await rowsOf(month);
+    expect(monthRows).toBeGreaterThan(rows);
+    const { ask } = cacheWith({ maxRows: rows });
+    await ask(1);
+    const large = await ask(2, month);
+    const direct = await fetchLinkPerformance(clientFor(sandbox), demoChannel().id, month);
+    expect(large.cached.performance).toEqual(direct);
+    expect((await ask(2, month)).requests).toBe(large.requests);
+    expect((await ask(1)).requests).toBe(0);
+  });
+
+  it("shares one fetch between concurrent asks, then answers from what it kept", async () => {
+    const single = await cacheWith({}).ask(1);
+    sandbox.clearRequests();
+    const { ask } = cacheWith({});
+    const [a, b] = await Promise.all([ask(1), ask(1)]);
+    expect(a.cached).toBe(b.cached);
+    expect(sandbox.requests).toHaveLength(single.requests);
+    expect(await ask(1)).toEqual({ cached: a.cached, requests: 0 });
+  });
+
+  it("keeps each operator's answers apart: one's refresh or eviction leaves the other's", async () => {
+    const rows = await rowsOf(closed);
+    const { ask } = cacheWith({ maxRows: 2 * rows });
+    const one = await ask(1);
+    const two = await ask(2);
+    expect(two.requests).toBe(one.requests);
+    expect(two.cached).not.toBe(one.cached);
+    // Operator 1's Refresh asks again for operator 1 only.
+    const refreshed = await ask(1, closed, true);
+    expect(refreshed.requests).toBe(one.requests);
+    expect(await ask(2)).toEqual({ cached: two.cached, requests: 0 });
+    expect(await ask(1)).toEqual({ cached: refreshed.cached, requests: 0 });
+    // Operator 3 pushes out the least recently used answer, operator 2's, and nothing of operator 1's.
+    await ask(3);
+    expect((await ask(1)).requests).toBe(0);
+    expect((await ask(2)).requests).toBe(one.requests);
   });
 });
 

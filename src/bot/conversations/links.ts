@@ -238,7 +238,8 @@ async function sendLinkDaysChart(
 
 /**
  * A link's own screen: its figures day by day with a chart of its sales per day above, and a button back to the
- * list. The figures come from the same cached answer as the list: opening links asks premiumpay nothing new.
+ * list. The figures come from the same cached answer as the list: opening links asks premiumpay nothing new (unless
+ * the answer is larger than the cache's row cap and was not kept).
  */
 async function showLinkDays(
   screen: Screen,

@@ -318,9 +318,10 @@ export interface LinkPerformanceCache {
 /**
  * The most rows (sales, result rows and links) the answers hold across operators: a busy channel's 30 days can be
  * tens of thousands of sales, so counting entries alone does not bound the memory. A row takes about 500 bytes of
- * heap (measured on the sandbox's sales), so the cap is about 100 MB.
+ * heap (measured on the sandbox's sales), so the cap is about 25 MB. Written here rather than with lru-cache: its
+ * clock cannot follow the bot's injected one (tests move it), and this is a Map in recency order plus two counters.
  */
-export const LINK_PERFORMANCE_CACHE_MAX_ROWS = 200_000;
+export const LINK_PERFORMANCE_CACHE_MAX_ROWS = 50_000;
 
 /** What an answer holds, in rows: its size in the cache. */
 export function linkPerformanceRows(source: LinkPerformanceSource): number {

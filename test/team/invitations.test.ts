@@ -45,6 +45,11 @@ describe("invitations", () => {
     const member = await owner.click("👤 Ana <b>& Co (@ana_co) · viewer", /is a/);
     expect(member.text).toBe("Teammate Ana <b>& Co (@ana_co) is a viewer.");
     await owner.send("/cancel", /cancel/i);
+    // Renamed in Telegram (and the username given up): /team shows the new name after their next command.
+    const renamed = h.operator({ id: 940_002, firstName: "Ana María" });
+    await renamed.send("/sales", /Pick a channel/);
+    expect((await owner.send("/team", /Team of account/)).text).toContain("• Ana María · viewer");
+    await owner.send("/cancel", /cancel/i);
     await h.app.deps.store.flush();
     const stored = await teamFile();
     expect(stored).not.toContain(code);

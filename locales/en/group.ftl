@@ -61,5 +61,6 @@ audit-action-member_left = 🚶 { $member } left
 audit-column-local-time = Local time ({ $zone })
 audit-column-utc-time = UTC time
 audit-column-actor = Telegram id
+audit-column-actor-name = Name
 audit-column-action = Action
 audit-column-details = Details

@@ -2,7 +2,7 @@
 team-title = <b>👥 Team of account <code>{ $account }</code></b>
 team-members = Teammates:
 team-no-members = No teammates yet. Invite one: they will act for this account without ever seeing its token.
-team-member-line = • user <code>{ $id }</code> — { $role ->
+team-member-line = • { $who } · { $role ->
     [manager] manager
    *[viewer] viewer
 }
@@ -12,10 +12,10 @@ team-invitation-line = • { $role ->
    *[viewer] viewer
 }, expires in { $hours } h
 team-button-invite = ➕ Invite a teammate
-team-button-member = 👤 { $id } ({ $role ->
+team-button-member = 👤 { $who } · { $role ->
     [manager] manager
    *[viewer] viewer
-})
+}
 team-button-revoke = ✖ Revoke the { $role ->
     [manager] manager
    *[viewer] viewer
@@ -36,7 +36,7 @@ team-invite-created = Invitation for a <b>{ $role ->
     Or they send me: <code>/start { $code }</code>
     Send it to your teammate privately. Anyone with it can join, so revoke it in /team if it goes astray.
 team-invite-repeated = That invitation was already created by the same tap; its link is not shown again. If you lost it, revoke it in /team and invite anew.
-team-member = User <code>{ $id }</code> is a <b>{ $role ->
+team-member = Teammate { $who } is a <b>{ $role ->
     [manager] manager
    *[viewer] viewer
 }</b>.
@@ -45,10 +45,10 @@ team-button-set-role = Make { $role ->
    *[viewer] viewer
 }
 team-button-remove = Remove from the team
-team-remove-confirm = Remove user <code>{ $id }</code> from the team? They lose access at once.
+team-remove-confirm = Remove { $who } from the team? They lose access at once.
 team-button-remove-yes = Yes, remove
-team-removed = User <code>{ $id }</code> was removed from the team.
-team-role-changed = User <code>{ $id }</code> is now a <b>{ $role ->
+team-removed = { $who } was removed from the team.
+team-role-changed = { $who } is now a <b>{ $role ->
     [manager] manager
    *[viewer] viewer
 }</b>.
@@ -71,8 +71,8 @@ team-note-role-changed = Your role on the team of account <code>{ $account }</co
    *[viewer] viewer
 }</b>.
 team-note-removed = You were removed from the team of account <code>{ $account }</code>. You no longer have access to it.
-team-note-left = User <code>{ $id }</code> left your team.
-team-note-joined = User <code>{ $id }</code> joined your team as a <b>{ $role ->
+team-note-left = { $who } left your team.
+team-note-joined = { $who } joined your team as a <b>{ $role ->
     [manager] manager
    *[viewer] viewer
 }</b>.

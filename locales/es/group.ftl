@@ -61,5 +61,6 @@ audit-action-member_left = 🚶 { $member } salió
 audit-column-local-time = Hora local ({ $zone })
 audit-column-utc-time = Hora UTC
 audit-column-actor = Id de Telegram
+audit-column-actor-name = Nombre
 audit-column-action = Acción
 audit-column-details = Detalles

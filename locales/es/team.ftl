@@ -2,7 +2,7 @@
 team-title = <b>👥 Equipo de la cuenta <code>{ $account }</code></b>
 team-members = Miembros:
 team-no-members = Aún no hay miembros. Invita a uno: actuará con esta cuenta sin ver nunca su token.
-team-member-line = • usuario <code>{ $id }</code> — { $role ->
+team-member-line = • { $who } · { $role ->
     [manager] gestor
    *[viewer] observador
 }
@@ -12,10 +12,10 @@ team-invitation-line = • { $role ->
    *[viewer] observador
 }, caduca en { $hours } h
 team-button-invite = ➕ Invitar a un miembro
-team-button-member = 👤 { $id } ({ $role ->
+team-button-member = 👤 { $who } · { $role ->
     [manager] gestor
    *[viewer] observador
-})
+}
 team-button-revoke = ✖ Revocar la invitación de { $role ->
     [manager] gestor
    *[viewer] observador
@@ -36,7 +36,7 @@ team-invite-created = Invitación para un <b>{ $role ->
     O que me envíe: <code>/start { $code }</code>
     Envíasela en privado. Cualquiera que la tenga puede unirse: revócala en /team si se pierde.
 team-invite-repeated = Esa invitación ya se creó con el mismo toque; su enlace no se vuelve a mostrar. Si lo perdiste, revócala en /team e invita de nuevo.
-team-member = El usuario <code>{ $id }</code> es <b>{ $role ->
+team-member = El miembro { $who } es <b>{ $role ->
     [manager] gestor
    *[viewer] observador
 }</b>.
@@ -45,10 +45,10 @@ team-button-set-role = Hacer { $role ->
    *[viewer] observador
 }
 team-button-remove = Quitar del equipo
-team-remove-confirm = ¿Quitar al usuario <code>{ $id }</code> del equipo? Pierde el acceso al instante.
+team-remove-confirm = ¿Quitar a { $who } del equipo? Pierde el acceso al instante.
 team-button-remove-yes = Sí, quitar
-team-removed = El usuario <code>{ $id }</code> ya no está en el equipo.
-team-role-changed = El usuario <code>{ $id }</code> ahora es <b>{ $role ->
+team-removed = { $who } ya no está en el equipo.
+team-role-changed = { $who } ahora es <b>{ $role ->
     [manager] gestor
    *[viewer] observador
 }</b>.
@@ -71,8 +71,8 @@ team-note-role-changed = Tu rol en el equipo de la cuenta <code>{ $account }</co
    *[viewer] observador
 }</b>.
 team-note-removed = Te han quitado del equipo de la cuenta <code>{ $account }</code>. Ya no tienes acceso a ella.
-team-note-left = El usuario <code>{ $id }</code> ha salido de tu equipo.
-team-note-joined = El usuario <code>{ $id }</code> se ha unido a tu equipo como <b>{ $role ->
+team-note-left = { $who } ha salido de tu equipo.
+team-note-joined = { $who } se ha unido a tu equipo como <b>{ $role ->
     [manager] gestor
    *[viewer] observador
 }</b>.

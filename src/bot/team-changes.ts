@@ -5,9 +5,11 @@
  * The audit log records team changes here.
  */
 import { Api } from "grammy";
-import type { Invitation, RedeemRefusal, TeamMember, TeamRole } from "../store/index.js";
+import type { TranslationVariables } from "../format/html.js";
+import type { Invitation, MemberName, RedeemRefusal, TeamMember, TeamRole } from "../store/index.js";
 import { type Actor, type Denial, denialOf, resolveActor, roleOf } from "../team/acting.js";
 import { hashInvitationCode, INVITATION_TTL_MS, newInvitationCode } from "../team/codes.js";
+import { memberHtml } from "../team/names.js";
 import { installApiTransformers } from "./api.js";
 import { recordAudit } from "./audit.js";
 import { setChatCommands } from "./commands.js";
@@ -28,7 +30,7 @@ function noticeApi(deps: BotDeps): Api {
   return api;
 }
 
-const tell = (deps: BotDeps, userId: number, key: string, variables?: Record<string, string>) =>
+const tell = (deps: BotDeps, userId: number, key: string, variables?: TranslationVariables) =>
   notifyFlowOwner(deps, noticeApi(deps), String(userId), key, variables);
 
 /** Runs `change` only when `userId` may manage their team now (the owner); otherwise says why not. */
@@ -212,7 +214,7 @@ export async function leaveTeam(deps: BotDeps, userId: number): Promise<boolean>
     { action: "member_left", details: { memberId: userId, role: member.role } },
     member.ownerId,
   );
-  await tell(deps, member.ownerId, "team-note-left", { id: String(userId) });
+  await tell(deps, member.ownerId, "team-note-left", { who: memberHtml(member) });
   await chatCommandsFollowRole(deps, userId);
   return true;
 }
@@ -240,13 +242,21 @@ export async function joinRefusal(
   return undefined;
 }
 
-/** The invitee accepts: the code is used once, atomically, if joinRefusal allows it. */
-export async function acceptInvitation(deps: BotDeps, userId: number, code: string): Promise<AcceptOutcome> {
+/**
+ * The invitee accepts: the code is used once, atomically, if joinRefusal allows it. `name` is how Telegram names them,
+ * kept so the team shows them by it.
+ */
+export async function acceptInvitation(
+  deps: BotDeps,
+  userId: number,
+  code: string,
+  name: MemberName,
+): Promise<AcceptOutcome> {
   const codeHash = hashInvitationCode(code);
   const invitation = await deps.store.findInvitation(codeHash);
   const refusal = invitation && (await joinRefusal(deps, userId, invitation));
   if (refusal) return { ok: false, reason: refusal };
-  const redeemed = await deps.store.redeemInvitation(codeHash, userId);
+  const redeemed = await deps.store.redeemInvitation(codeHash, userId, name);
   if (!redeemed.ok) return redeemed;
   const { member } = redeemed;
   // The teammate's own settings (language, zone, digest off) live in an operator record of their own.
@@ -256,7 +266,7 @@ export async function acceptInvitation(deps: BotDeps, userId: number, code: stri
     action: "member_joined",
     details: { memberId: userId, role: member.role },
   });
-  await tell(deps, member.ownerId, "team-note-joined", { id: String(userId), role: member.role });
+  await tell(deps, member.ownerId, "team-note-joined", { who: memberHtml(member), role: member.role });
   await chatCommandsFollowRole(deps, userId);
   return { ok: true, member, account: member.clientId };
 }

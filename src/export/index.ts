@@ -1,4 +1,4 @@
-export { AUDIT_CSV_COLUMNS, auditCsv, auditDetailsText, auditFileName } from "./audit.js";
+export { AUDIT_CSV_COLUMNS, type AuditNames, auditCsv, auditDetailsText, auditFileName } from "./audit.js";
 export {
   CSV_COLUMNS,
   type CsvFile,

@@ -48,6 +48,7 @@ export type {
   DigestSettings,
   Invitation,
   Locale,
+  MemberName,
   NewInvitation,
   Operator,
   OperatorPatch,

@@ -86,6 +86,9 @@ export const memberRecordSchema = z.strictObject({
   clientId: accountSchema,
   role: teamRoleSchema,
   joinedAt: isoTime,
+  /** The teammate's Telegram first name and @username when they joined (or last changed them); absent in older records. */
+  firstName: z.string().min(1).max(256).optional(),
+  username: z.string().min(1).max(64).optional(),
 });
 export type MemberRecord = z.infer<typeof memberRecordSchema>;
 

@@ -4,11 +4,12 @@ import {
   type InvitationRecord,
   invitationIdSchema,
   invitationRecordSchema,
+  type MemberRecord,
   memberRecordSchema,
   refusedAccountSchema,
   teamRoleSchema,
 } from "./schema.js";
-import type { Invitation, NewInvitation, RedeemOutcome, TeamSnapshot } from "./types.js";
+import type { Invitation, MemberName, NewInvitation, RedeemOutcome, TeamSnapshot } from "./types.js";
 
 /** What every backend shares about teams: an invitation as callers see it, and the rules of a redeem. */
 export function toInvitation(record: InvitationRecord): Invitation {
@@ -29,6 +30,15 @@ export function redeemRefusal(
   if (record.ownerId === telegramId) return { ok: false, reason: "own-account" };
   if (isMember) return { ok: false, reason: "member" };
   return undefined;
+}
+
+const memberNameSchema = memberRecordSchema.pick({ firstName: true, username: true });
+
+/** A teammate's name as a member record holds it (no username field without one), checked before any backend stores it. */
+export function memberNameFields(name: MemberName | undefined): Pick<MemberRecord, "firstName" | "username"> {
+  if (!name) return {};
+  const { firstName, username } = memberNameSchema.parse(name);
+  return { firstName, ...(username === undefined ? {} : { username }) };
 }
 
 /** A new pending invitation, checked before any backend stores it. */

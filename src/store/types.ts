@@ -211,6 +211,15 @@ export interface TeamMember {
   clientId: string;
   role: TeamRole;
   joinedAt: string;
+  /** Their Telegram first name and @username as last seen; absent for members who joined before names were kept. */
+  firstName?: string;
+  username?: string;
+}
+
+/** How Telegram names a user: a teammate is shown by it rather than by their numeric id. */
+export interface MemberName {
+  firstName: string;
+  username?: string;
 }
 
 /** An invitation as stored: the code itself is never stored, only its SHA-256 (`codeHash`, hex). */
@@ -255,12 +264,14 @@ export interface TeamStore {
    * Uses the invitation and makes `telegramId` a member, atomically: of concurrent redeems of one code, exactly one
    * succeeds (`used` for the others), also across processes.
    */
-  redeemInvitation(codeHash: string, telegramId: number): Promise<RedeemOutcome>;
+  redeemInvitation(codeHash: string, telegramId: number, name?: MemberName): Promise<RedeemOutcome>;
   getMember(telegramId: number): Promise<TeamMember | undefined>;
   /** The owner's teammates, in the order they joined. */
   listMembers(ownerId: number): Promise<TeamMember[]>;
   /** Changes the role of one of this owner's teammates; undefined when they are not on this owner's team. */
   setMemberRole(ownerId: number, telegramId: number, role: TeamRole): Promise<TeamMember | undefined>;
+  /** Stores a teammate's new Telegram name; false when they are on no team. */
+  renameMember(telegramId: number, name: MemberName): Promise<boolean>;
   /** Removes one of this owner's teammates; false when they were not on this owner's team. */
   removeMember(ownerId: number, telegramId: number): Promise<boolean>;
   /**

@@ -16,6 +16,8 @@ export type Actor =
       clientId: string;
       role: TeamRole;
       away: false | "logged-out" | "refused";
+      /** Their name as stored (see names.ts): a later update showing another one refreshes it. */
+      name: { firstName?: string; username?: string };
     }
   | { kind: "guest"; userId: number };
 
@@ -44,6 +46,7 @@ export async function resolveActor(store: Store, userId: number): Promise<Actor>
       clientId: member.clientId,
       role: member.role,
       away,
+      name: { firstName: member.firstName, username: member.username },
     };
   }
   if ((await store.getOperator(userId))?.hasCredentials) {

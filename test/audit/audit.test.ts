@@ -183,12 +183,14 @@ describe("/audit", () => {
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const rows = parse(bytes.subarray(3).toString("utf8")) as string[][];
     const entries = await logOf(op);
-    expect(rows[0]).toEqual(["Local time (UTC)", "UTC time", "Telegram id", "Action", "Details"]);
+    expect(rows[0]).toEqual(["Local time (UTC)", "UTC time", "Telegram id", "Name", "Action", "Details"]);
     expect(rows.slice(1)).toEqual(
       entries.map((entry) => [
         `${localDate(new Date(entry.at), "UTC")} ${localTime(new Date(entry.at), "UTC")}`,
         entry.at,
         String(entry.actor),
+        // The reader is named as Telegram names them; a user the account does not know is left unnamed.
+        entry.actor === op.chatId ? "Olivia" : "",
         entry.action,
         Object.entries(entry.details)
           .map(([key, value]) => `${key}=${value}`)

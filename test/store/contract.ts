@@ -655,6 +655,44 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         expect(await reopened.listMembers(1)).toEqual([]);
       });
 
+      it("keeps a teammate's Telegram name from their join and stores a new one; a name is optional", async () => {
+        const store = await open({ now: () => new Date("2024-06-01T00:00:00Z") });
+        await invite(store, 40);
+        await invite(store, 41);
+        await invite(store, 42);
+        const joined = await store.redeemInvitation(hash(40), 50, { firstName: "Ana <b>&", username: "ana" });
+        expect(joined).toMatchObject({
+          ok: true,
+          member: { telegramId: 50, firstName: "Ana <b>&", username: "ana" },
+        });
+        await store.redeemInvitation(hash(41), 51, { firstName: "Bo" });
+        await store.redeemInvitation(hash(42), 52);
+        const reopened = await reopen(store);
+        expect(await reopened.getMember(50)).toMatchObject({ firstName: "Ana <b>&", username: "ana" });
+        expect(await reopened.getMember(51)).toMatchObject({ firstName: "Bo" });
+        expect(await reopened.getMember(51)).not.toHaveProperty("username");
+        expect(await reopened.getMember(52)).not.toHaveProperty("firstName");
+        // A new name replaces the old one whole: a username given up is not kept.
+        expect(await reopened.renameMember(50, { firstName: "Ana María" })).toBe(true);
+        expect(await reopened.renameMember(52, { firstName: "Cy", username: "cy_1" })).toBe(true);
+        expect(await reopened.renameMember(99, { firstName: "Nobody" })).toBe(false);
+        await expect(reopened.renameMember(51, { firstName: "" })).rejects.toThrow();
+        const again = await reopen(reopened);
+        expect(
+          (await again.listMembers(1)).map(({ telegramId, firstName, username }) => ({
+            telegramId,
+            firstName,
+            username,
+          })),
+        ).toEqual([
+          { telegramId: 50, firstName: "Ana María", username: undefined },
+          { telegramId: 51, firstName: "Bo", username: undefined },
+          { telegramId: 52, firstName: "Cy", username: "cy_1" },
+        ]);
+        expect(await again.getMember(50)).not.toHaveProperty("username");
+        expect(await again.getMember(99)).toBeUndefined();
+      });
+
       it("marks refused credentials once: one of concurrent callers sees the change", async () => {
         const store = await open();
         const marks = await Promise.all([1, 2, 3].map(() => store.setCredentialsRefused(1, true)));
@@ -721,6 +759,8 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
               clientId: "client-2",
               role: "viewer" as const,
               joinedAt: "2020-01-02T03:04:05.000Z",
+              firstName: "Ana <b>&",
+              username: "ana",
             },
           ],
         };
@@ -731,6 +771,8 @@ export function describeStoreContract(name: string, makeBackend: () => Promise<S
         expect(await reopened.getMember(31)).toMatchObject({
           ownerId: 2,
           joinedAt: "2020-01-02T03:04:05.000Z",
+          firstName: "Ana <b>&",
+          username: "ana",
         });
         expect(await reopened.credentialsRefused(1)).toBe(true);
         expect((await reopened.redeemInvitation(hash(21), 32)).ok).toBe(true);

@@ -105,6 +105,37 @@ describe("lowdb files", () => {
   });
 });
 
+describe("older data files", () => {
+  it("loads a team.json from before teammates' names: its teammates load unnamed and can be named", async () => {
+    const dir = await tempDir();
+    const unnamed = {
+      telegramId: 52,
+      ownerId: 51,
+      clientId: "client-51",
+      role: "viewer",
+      joinedAt: "2025-11-30T08:00:00.000Z",
+    };
+    // The team file as the previous release wrote it: members without firstName or username.
+    await writeFile(
+      join(dir, "team.json"),
+      JSON.stringify({
+        schemaVersion: 1,
+        journalSeq: 0,
+        members: { "52": unnamed },
+        invitations: {},
+        refused: {},
+      }),
+    );
+    const store = await openStore({ dataDir: dir });
+    expect(await store.getMember(52)).toEqual(unnamed);
+    expect(await store.listMembers(51)).toEqual([unnamed]);
+    expect(await store.renameMember(52, { firstName: "Ana", username: "ana" })).toBe(true);
+    await store.close();
+    const reopened = await openStore({ dataDir: dir });
+    expect(await reopened.getMember(52)).toEqual({ ...unnamed, firstName: "Ana", username: "ana" });
+  });
+});
+
 describe("invalid data files", () => {
   const operator = (id: number, extra: object = {}) => ({
     telegramId: id,

@@ -37,6 +37,7 @@ export interface HarnessOptions {
 export interface OperatorOptions {
   id?: number;
   firstName?: string;
+  username?: string;
   languageCode?: string;
   /** The premiumpay account to log in with; the sandbox's demo client by default. */
   account?: { clientId: string; token: string };
@@ -224,6 +225,7 @@ export class Harness {
     const user: SimUser = {
       id: options.id ?? this.nextUserId++,
       first_name: options.firstName ?? "Olivia",
+      ...(options.username ? { username: options.username } : {}),
       language_code: options.languageCode ?? "en",
     };
     return new OperatorDriver(this, user, options.account ?? this.premiumpay.demoClient);

@@ -49,10 +49,13 @@ describe("the audit log of a team", () => {
     const ownerView = await owner.send("/audit", /Audit log/);
     expect(ownerView.text).toContain("Manager promo");
     expect(ownerView.text).toContain("Invitation as");
+    // The owner sees their teammate by the name they joined with, as actor and as the member an entry is about.
+    expect(ownerView.text).toContain(" · Tess · ➕ Tess joined as manager");
+    expect(ownerView.text).toContain(" · Tess · 🔗 Public link “Manager promo”");
 
     // Demoted to viewer: /audit is refused, and the role change is in the owner's log with both roles.
     await owner.send("/team", /Team of account/);
-    await owner.click(`👤 ${manager.chatId}`, /is a/);
+    await owner.click("👤 Tess", /is a/);
     await owner.click(/Make viewer|viewer/i, /is now a/);
     await manager.send("/audit", DENIED_ROLE);
     const changes = (await h.app.deps.store.listAudit(owner.chatId, { offset: 0, limit: 50 })).entries.filter(
@@ -65,19 +68,19 @@ describe("the audit log of a team", () => {
 
   it("a teammate leaves through /team: the owner is told and the log records it, as a removal and a revoked invitation", async () => {
     const { owner, teammate: leaver } = await team(h, { owner: 960_011, teammate: 960_012 }, "Viewer");
-    const removed = h.operator({ id: 960_013 });
+    const removed = h.operator({ id: 960_013, firstName: "Remy" });
     await join(removed, await inviteCode(owner, "Manager"));
     await inviteCode(owner, "Viewer");
     await owner.send("/team", /Pending invitations/);
     await owner.click("Revoke the viewer invitation", /revoked: its link no longer works/);
     await owner.send("/cancel", /cancel/i);
-    await ownerActsOn(owner, 960_013, /Remove from the team/, "Yes, remove");
+    await ownerActsOn(owner, "Remy", /Remove from the team/, "Yes, remove");
 
     const told = owner.nextBotMessage(/left your team/);
     await leaver.send("/team", /You are a viewer on the team of account/);
     await leaver.click("Leave the team", /Leave the team of account/);
     await leaver.click("Yes, leave", /You left the team/);
-    expect((await told).text).toBe("User 960012 left your team.");
+    expect((await told).text).toBe("Tess left your team.");
     expect(await h.app.deps.store.getMember(960_012)).toBeUndefined();
     await leaver.send("/sales", /You are not logged in/);
 
@@ -117,7 +120,7 @@ describe("/audit checks the role at every page and export", () => {
     await manager.send("/audit", /page 1 of 2/);
 
     const told = manager.nextBotMessage(/is now viewer/);
-    await ownerActsOn(owner, 960_022, /Make .*viewer/);
+    await ownerActsOn(owner, "Tess", /Make .*viewer/);
     await told;
     const refused = await manager.click("Older", DENIED_ROLE);
     expect(refused.text).not.toContain("Promo");

@@ -15,23 +15,40 @@ afterAll(() => h?.stop());
 const teamFile = () => readFile(joinPath(h.dataDir, "team.json.journal"), "utf8").catch(() => "");
 
 describe("invitations", () => {
-  it("an invitee sees the account and role, accepts, and the owner is told; the code is stored only as a hash", async () => {
+  it("an invitee sees the account and role, accepts, and the owner is told by name; the code is stored only as a hash", async () => {
     const account = h.premiumpay.addClient({ channels: 2 });
     const owner = h.operator({ id: 940_001, account });
     await owner.login();
     const code = await inviteCode(owner, "Viewer");
     expect(code).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
-    const invitee = h.operator({ id: 940_002 });
+    // Names are the user's own words: markup in one is shown as typed, never read as HTML.
+    const invitee = h.operator({ id: 940_002, firstName: "Ana <b>& Co", username: "ana_co" });
     const ask = await invitee.send(`/start ${code}`, /Accept\?/);
     expect(ask.text).toContain(`team of premiumpay account ${account.clientId} as a viewer`);
     const joined = owner.nextBotMessage(/joined your team/);
     await invitee.click("Accept", /Welcome! You are now a viewer/);
-    expect((await joined).text).toBe("User 940002 joined your team as a viewer.");
-    expect(await h.app.deps.store.getMember(940_002)).toMatchObject({ ownerId: 940_001, role: "viewer" });
+    const note = await joined;
+    expect(note.text).toBe("Ana <b>& Co (@ana_co) joined your team as a viewer.");
+    expect(note.entities.filter((entity) => entity.type === "bold").map((entity) => entity.length)).toEqual([
+      6,
+    ]);
+    expect(await h.app.deps.store.getMember(940_002)).toMatchObject({
+      ownerId: 940_001,
+      role: "viewer",
+      firstName: "Ana <b>& Co",
+      username: "ana_co",
+    });
 
     const list = await owner.send("/team", /Team of account/);
-    expect(list.text).toContain("user 940002 — viewer");
+    expect(list.text).toContain("• Ana <b>& Co (@ana_co) · viewer");
+    const member = await owner.click("👤 Ana <b>& Co (@ana_co) · viewer", /is a/);
+    expect(member.text).toBe("Teammate Ana <b>& Co (@ana_co) is a viewer.");
+    await owner.send("/cancel", /cancel/i);
+    // Renamed in Telegram (and the username given up): /team shows the new name after their next command.
+    const renamed = h.operator({ id: 940_002, firstName: "Ana María" });
+    await renamed.send("/sales", /Pick a channel/);
+    expect((await owner.send("/team", /Team of account/)).text).toContain("• Ana María · viewer");
     await owner.send("/cancel", /cancel/i);
     await h.app.deps.store.flush();
     const stored = await teamFile();

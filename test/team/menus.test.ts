@@ -47,7 +47,7 @@ describe("menus by role", () => {
     expect(await menuOf(manager)).toContain("m:link");
 
     const told = manager.nextBotMessage(/is now viewer/);
-    await ownerActsOn(owner, 951_012, /Make .*viewer/);
+    await ownerActsOn(owner, "Tess", /Make .*viewer/);
     await told;
     const menu = await menuOf(manager);
     expect(menu).not.toContain("m:link");
@@ -104,7 +104,7 @@ describe("menus by role", () => {
     expect(commandMenuOf(manager)).toEqual(expect.arrayContaining(["link", "welcome", "sales"]));
 
     const told = manager.nextBotMessage(/ahora es observador/);
-    await ownerActsOn(owner, 951_032, /Make .*viewer/);
+    await ownerActsOn(owner, "Tess", /Make .*viewer/);
     await told;
     await vi.waitFor(() => expect(commandMenuOf(manager)).not.toContain("link"));
     expect(commandMenuOf(manager)).toEqual(expect.arrayContaining(["sales", "digest", "alerts"]));

@@ -130,7 +130,7 @@ describe("the team follows the owner's account", () => {
     await switchTo(owner, first);
     await back;
     const again = await owner.send("/team", /Team of account/);
-    expect(again.text).toContain("user 970032 — viewer");
+    expect(again.text).toContain("• Tess · viewer");
     await owner.send("/cancel", /cancel/i);
     const switchNotes = teammate
       .botMessages()

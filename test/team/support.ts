@@ -34,16 +34,11 @@ export async function team(
   return { owner, teammate, account };
 }
 
-/** The owner opens a teammate in /team and presses `action` there (then `confirm`, when given). */
-export async function ownerActsOn(
-  owner: OperatorDriver,
-  teammateId: number,
-  action: RegExp,
-  confirm?: string,
-) {
+/** The owner opens a teammate (by the name /team shows) and presses `action` there (then `confirm`, when given). */
+export async function ownerActsOn(owner: OperatorDriver, teammate: string, action: RegExp, confirm?: string) {
   await owner.send("/team", /Team of account/);
-  await owner.click(`👤 ${teammateId}`, /is a/);
-  const done = await owner.click(action, confirm ? /Remove user/ : /is now a/);
+  await owner.click(`👤 ${teammate}`, /is a/);
+  const done = await owner.click(action, confirm ? /Remove .* from the team\?/ : /is now a/);
   if (confirm) await owner.click(confirm, /was removed from the team/);
   return done;
 }

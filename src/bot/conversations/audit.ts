@@ -1,7 +1,8 @@
 import { InlineKeyboard, InputFile } from "grammy";
-import { auditCsv, auditFileName } from "../../export/index.js";
+import { type AuditNames, auditCsv, auditFileName } from "../../export/index.js";
 import { AUDIT_MAX_PER_ACCOUNT, type AuditEntry } from "../../store/index.js";
 import { type Denial, denialOf, resolveActor } from "../../team/acting.js";
+import { memberName, telegramName } from "../../team/names.js";
 import { localDate, localTime } from "../../time.js";
 import { denialText } from "../access.js";
 import { auditCallback } from "../callback-data/audit.js";
@@ -15,7 +16,7 @@ export const AUDIT_PAGE_SIZE = 20;
 const READ_PERMISSION = entryPermission(COMMAND_TABLE.find((entry) => entry.command === "audit")!)!;
 
 /** The variables every action's text may use: each detail as text, "—" where the entry has none. */
-function detailVariables(entry: AuditEntry): Record<string, string | number> {
+function detailVariables(entry: AuditEntry, names: AuditNames): Record<string, string | number> {
   const { details } = entry;
   return {
     clientId: details.clientId ?? "—",
@@ -24,29 +25,35 @@ function detailVariables(entry: AuditEntry): Record<string, string | number> {
     hours: details.durationHours ?? 0,
     group: details.groupTitle ?? (details.groupId === undefined ? "—" : String(details.groupId)),
     reason: details.reason ?? "owner",
-    member: details.memberId === undefined ? "—" : String(details.memberId),
+    member: details.memberId === undefined ? "—" : (names[details.memberId] ?? String(details.memberId)),
     role: details.role ?? "—",
     previousRole: details.previousRole ?? "—",
   };
 }
 
-function entryLine(ctx: FlowContext, entry: AuditEntry, zone: string): string {
+function entryLine(ctx: FlowContext, entry: AuditEntry, zone: string, names: AuditNames): string {
   const at = new Date(entry.at);
   const viewer = ctx.from!.id;
   return ctx.html("audit-line", {
     date: localDate(at, zone),
     time: localTime(at, zone),
-    who: entry.actor === viewer ? ctx.t("audit-you") : String(entry.actor),
-    what: ctx.t(`audit-action-${entry.action}`, detailVariables(entry)),
+    who: entry.actor === viewer ? ctx.t("audit-you") : (names[entry.actor] ?? String(entry.actor)),
+    what: ctx.t(`audit-action-${entry.action}`, detailVariables(entry, names)),
   });
 }
 
-function pageView(ctx: FlowContext, entries: AuditEntry[], total: number, page: number, zone: string) {
+interface AuditPage {
+  entries: AuditEntry[];
+  total: number;
+  names: AuditNames;
+}
+
+function pageView(ctx: FlowContext, { entries, total, names }: AuditPage, page: number, zone: string) {
   const pages = Math.ceil(total / AUDIT_PAGE_SIZE);
   const text = [
     ctx.html("audit-title", { page: page + 1, pages, total, timezone: zone }),
     "",
-    ...entries.map((entry) => entryLine(ctx, entry, zone)),
+    ...entries.map((entry) => entryLine(ctx, entry, zone, names)),
   ].join("\n");
   const keyboard = new InlineKeyboard();
   if (page > 0) keyboard.text(ctx.t("audit-newer"), auditCallback.pack("p", page - 1));
@@ -67,20 +74,33 @@ export async function auditFlow(screen: Screen): Promise<void> {
    * teammate whose owner logged out since the log was shown is refused at their next page or export. The owner reads
    * the whole account's log; a manager (the flow table lets no viewer in) only their own entries.
    */
-  const entriesOf = async (
-    offset: number,
-    limit: number,
-  ): Promise<{ entries: AuditEntry[]; total: number } | { denial: Denial }> => {
+  const entriesOf = async (offset: number, limit: number): Promise<AuditPage | { denial: Denial }> => {
     const actor = await resolveActor(deps.store, userId);
     const denial = denialOf(actor, READ_PERMISSION);
     if (denial || actor.kind === "guest") return { denial: denial ?? "login" };
-    if (actor.kind === "owner") return deps.store.listAudit(actor.accountId, { offset, limit });
+    const names = await namesOf(actor.accountId);
+    if (actor.kind === "owner")
+      return { ...(await deps.store.listAudit(actor.accountId, { offset, limit })), names };
     const { entries } = await deps.store.listAudit(actor.accountId, {
       offset: 0,
       limit: AUDIT_MAX_PER_ACCOUNT,
     });
     const own = entries.filter((entry) => entry.actor === userId);
-    return { entries: own.slice(offset, offset + limit), total: own.length };
+    return { entries: own.slice(offset, offset + limit), total: own.length, names };
+  };
+  /**
+   * Who the log can name: the reader, as Telegram names them now, and the account's teammates by the names they
+   * joined with (a teammate who has left since is shown by id).
+   */
+  const viewerName = memberName(telegramName(screen.ctx.from!));
+  const namesOf = async (account: number): Promise<AuditNames> => {
+    const names: Record<string, string> = {};
+    for (const member of await deps.store.listMembers(account)) {
+      const name = memberName(member);
+      if (name !== undefined) names[member.telegramId] = name;
+    }
+    if (viewerName !== undefined) names[userId] = viewerName;
+    return names;
   };
   const zone = await operatorZone(screen);
   let page = 0;
@@ -102,7 +122,7 @@ export async function auditFlow(screen: Screen): Promise<void> {
       page = Math.max(0, Math.ceil(total / AUDIT_PAGE_SIZE) - 1);
       continue;
     }
-    const view = pageView(screen.ctx, entries, total, page, zone);
+    const view = pageView(screen.ctx, read, page, zone);
     if (fileBelow) await screen.send(view.text, view.keyboard);
     else await screen.show(view.text, view.keyboard);
     fileBelow = false;
@@ -119,7 +139,11 @@ export async function auditFlow(screen: Screen): Promise<void> {
       const denial = await screen.conversation.external(async (outside) => {
         const all = await entriesOf(0, AUDIT_MAX_PER_ACCOUNT);
         if ("denial" in all) return all.denial;
-        const csv = auditCsv(all.entries, { zone, t: (key, variables) => ctx.t(key, variables) });
+        const csv = auditCsv(all.entries, {
+          zone,
+          t: (key, variables) => ctx.t(key, variables),
+          names: all.names,
+        });
         await outside.api.sendDocument(screen.chatId, new InputFile(csv, auditFileName(today)));
         return null;
       });

@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { TeamRole } from "../../store/index.js";
 import { hashInvitationCode, invitationCodeSchema } from "../../team/codes.js";
+import { telegramName } from "../../team/names.js";
 import { joinCallback } from "../callback-data/team.js";
 import type { Screen } from "../screens/index.js";
 import { flowNow } from "../screens/index.js";
@@ -52,7 +53,8 @@ export async function joinFlow(screen: Screen): Promise<void> {
     await screen.close(ctx.html("join-declined"));
     return;
   }
-  const accepted = await screen.conversation.external(() => acceptInvitation(deps, userId, code));
+  const name = telegramName(ctx.from!);
+  const accepted = await screen.conversation.external(() => acceptInvitation(deps, userId, code, name));
   if (!accepted.ok) {
     await screen.close(ctx.html(`join-refused-${accepted.reason}`));
     return;

@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import { z } from "zod";
 import type { Invitation, TeamMember, TeamRole } from "../../store/index.js";
 import { type Actor, resolveActor } from "../../team/acting.js";
+import { memberHtml, memberLabel } from "../../team/names.js";
 import { denialText } from "../access.js";
 import { type TeamAction, teamCallback } from "../callback-data/team.js";
 import type { FlowContext } from "../context.js";
@@ -33,11 +34,15 @@ interface TeamView {
 
 const HOUR_MS = 60 * 60 * 1000;
 
+/** A teammate of the list last shown, by name where it knows them (a button may name one no longer listed). */
+const shownMember = (view: TeamView, telegramId: number) =>
+  memberHtml(view.members.find((member) => member.telegramId === telegramId) ?? { telegramId });
+
 function ownerView(ctx: FlowContext, view: TeamView, now: Date): { text: string; keyboard: InlineKeyboard } {
   const lines = [ctx.html("team-title", { account: view.account })];
   lines.push(view.members.length ? ctx.html("team-members") : ctx.html("team-no-members"));
   for (const member of view.members) {
-    lines.push(ctx.html("team-member-line", { id: String(member.telegramId), role: member.role }));
+    lines.push(ctx.html("team-member-line", { who: memberHtml(member), role: member.role }));
   }
   if (view.invitations.length) lines.push(ctx.html("team-invitations"));
   for (const invitation of view.invitations) {
@@ -46,7 +51,7 @@ function ownerView(ctx: FlowContext, view: TeamView, now: Date): { text: string;
   }
   const keyboard = new InlineKeyboard().text(...button(ctx, "team-button-invite", "invite")).row();
   for (const member of view.members) {
-    const label = ctx.t("team-button-member", { id: String(member.telegramId), role: member.role });
+    const label = ctx.t("team-button-member", { who: memberLabel(member), role: member.role });
     keyboard.text(label, teamCallback.pack("member", String(member.telegramId), NONE)).row();
   }
   for (const invitation of view.invitations) {
@@ -167,7 +172,7 @@ export async function teamFlow(screen: Screen): Promise<void> {
         if (!member) continue;
         const other: TeamRole = member.role === "viewer" ? "manager" : "viewer";
         step = {
-          text: press.html("team-member", { id: String(member.telegramId), role: member.role }),
+          text: press.html("team-member", { who: memberHtml(member), role: member.role }),
           keyboard: new InlineKeyboard()
             .text(
               press.t("team-button-set-role", { role: other }),
@@ -190,14 +195,16 @@ export async function teamFlow(screen: Screen): Promise<void> {
         );
         await tellChange(screen, change, (member) =>
           member
-            ? press.html("team-role-changed", { id: String(member.telegramId), role: member.role })
+            ? press.html("team-role-changed", { who: memberHtml(member), role: member.role })
             : press.html("team-not-member"),
         );
         continue;
       }
       case "remove": {
+        const id = memberIdSchema.safeParse(a);
+        if (!id.success) continue;
         step = {
-          text: press.html("team-remove-confirm", { id: a }),
+          text: press.html("team-remove-confirm", { who: shownMember(view, id.data) }),
           keyboard: new InlineKeyboard()
             .text(...button(press, "team-button-remove-yes", "remove-yes", a))
             .text(...button(press, "team-button-back", "back")),
@@ -209,7 +216,7 @@ export async function teamFlow(screen: Screen): Promise<void> {
         if (!id.success) continue;
         const change = await screen.conversation.external(() => removeTeammate(deps, userId, id.data));
         await tellChange(screen, change, (removed) =>
-          press.html(removed ? "team-removed" : "team-not-member", { id: a }),
+          press.html(removed ? "team-removed" : "team-not-member", { who: shownMember(view, id.data) }),
         );
         continue;
       }

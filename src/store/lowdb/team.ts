@@ -14,6 +14,7 @@ import {
 } from "../schema.js";
 import {
   checkedTeamSnapshot,
+  memberNameFields,
   newInvitationRecord,
   redeemRefusal,
   sortedTeamSnapshot,
@@ -108,8 +109,9 @@ function createInvitations({ db, now, serially }: TeamContext): InvitationStore 
       });
     },
 
-    redeemInvitation(codeHash, telegramId) {
+    redeemInvitation(codeHash, telegramId, name) {
       checkTelegramId(telegramId);
+      const named = memberNameFields(name);
       return serially(async () => {
         const record = invitationByHash(db, codeHash);
         const refusal = redeemRefusal(
@@ -125,6 +127,7 @@ function createInvitations({ db, now, serially }: TeamContext): InvitationStore 
           clientId: record.clientId,
           role: record.role,
           joinedAt: now().toISOString(),
+          ...named,
         };
         await db.write([
           { table: "invitations", key: record.id, value: { ...record, state: "used", usedBy: telegramId } },
@@ -161,6 +164,17 @@ function createMembers({ db, now, serially }: TeamContext): MemberStore {
         const changed = { ...member, role };
         await db.write([{ table: "members", key: String(telegramId), value: changed }]);
         return { ...changed };
+      });
+    },
+
+    async renameMember(telegramId, name) {
+      const named = memberNameFields(name);
+      return serially(async () => {
+        const member = db.get("members", String(telegramId));
+        if (!member) return false;
+        const { firstName: _firstName, username: _username, ...unnamed } = member;
+        await db.write([{ table: "members", key: String(telegramId), value: { ...unnamed, ...named } }]);
+        return true;
       });
     },
 

@@ -11,12 +11,13 @@ import {
 } from "../schema.js";
 import {
   checkedTeamSnapshot,
+  memberNameFields,
   newInvitationRecord,
   redeemRefusal,
   sortedTeamSnapshot,
   toInvitation,
 } from "../team-records.js";
-import type { RedeemOutcome, TeamMember, TeamStore, TeamTransfer } from "../types.js";
+import type { MemberName, RedeemOutcome, TeamMember, TeamStore, TeamTransfer } from "../types.js";
 import { inTransaction, writing } from "./connection.js";
 import type { PostgresContext } from "./context.js";
 
@@ -38,12 +39,14 @@ interface MemberRow {
   client_id: string;
   role: string;
   joined_at: Date;
+  first_name: string | null;
+  username: string | null;
 }
 
 const INVITATION_COLUMNS =
   "id, code_hash, owner_id::text AS owner_id, client_id, role, created_at, expires_at, state, used_by::text AS used_by";
 const MEMBER_COLUMNS =
-  "telegram_id::text AS telegram_id, owner_id::text AS owner_id, client_id, role, joined_at";
+  "telegram_id::text AS telegram_id, owner_id::text AS owner_id, client_id, role, joined_at, first_name, username";
 
 /** Stored rows are checked like any other boundary. */
 function invitationOf(row: InvitationRow): InvitationRecord {
@@ -67,6 +70,8 @@ function memberOf(row: MemberRow): TeamMember {
     clientId: row.client_id,
     role: row.role,
     joinedAt: row.joined_at.toISOString(),
+    ...(row.first_name === null ? {} : { firstName: row.first_name }),
+    ...(row.username === null ? {} : { username: row.username }),
   });
 }
 
@@ -94,7 +99,8 @@ async function findByHash(client: pg.Pool | pg.PoolClient, codeHash: string, loc
 }
 
 /** A redeem is one transaction holding the invitation's row lock, so of many at once one wins. */
-function redeem({ pool, now }: PostgresContext, codeHash: string, telegramId: number) {
+function redeem({ pool, now }: PostgresContext, codeHash: string, telegramId: number, name?: MemberName) {
+  const named = memberNameFields(name);
   return writing("the accepted invitation", () =>
     inTransaction(pool, async (client): Promise<RedeemOutcome> => {
       const record = await findByHash(client, codeHash, "FOR UPDATE");
@@ -111,8 +117,17 @@ function redeem({ pool, now }: PostgresContext, codeHash: string, telegramId: nu
         telegramId,
       ]);
       await client.query(
-        "INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)",
-        [telegramId, record.ownerId, record.clientId, record.role, joinedAt],
+        `INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at, first_name, username)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          telegramId,
+          record.ownerId,
+          record.clientId,
+          record.role,
+          joinedAt,
+          named.firstName ?? null,
+          named.username ?? null,
+        ],
       );
       return {
         ok: true,
@@ -122,6 +137,7 @@ function redeem({ pool, now }: PostgresContext, codeHash: string, telegramId: nu
           clientId: record.clientId,
           role: record.role,
           joinedAt: joinedAt.toISOString(),
+          ...named,
         },
       };
     }),
@@ -175,9 +191,9 @@ function createInvitations(context: PostgresContext): InvitationStore {
       return rowCount === 1;
     },
 
-    redeemInvitation(codeHash, telegramId) {
+    redeemInvitation(codeHash, telegramId, name) {
       checkTelegramId(telegramId);
-      return redeem(context, codeHash, telegramId);
+      return redeem(context, codeHash, telegramId, name);
     },
   };
 }
@@ -210,6 +226,18 @@ function createMembers({ pool, now }: PostgresContext): MemberStore {
         ),
       );
       return rows[0] ? memberOf(rows[0]) : undefined;
+    },
+
+    async renameMember(telegramId, name) {
+      const { firstName, username } = memberNameFields(name);
+      const { rowCount } = await writing("the teammate's name", () =>
+        pool.query("UPDATE team_members SET first_name = $2, username = $3 WHERE telegram_id = $1", [
+          telegramId,
+          firstName ?? null,
+          username ?? null,
+        ]),
+      );
+      return rowCount === 1;
     },
 
     async removeMember(ownerId, telegramId) {
@@ -246,10 +274,20 @@ function createMembers({ pool, now }: PostgresContext): MemberStore {
 
 async function upsertMember(client: pg.PoolClient, member: MemberRecord): Promise<void> {
   await client.query(
-    `INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at, first_name, username)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (telegram_id) DO UPDATE SET owner_id = EXCLUDED.owner_id, client_id = EXCLUDED.client_id,
-       role = EXCLUDED.role, joined_at = EXCLUDED.joined_at`,
-    [member.telegramId, member.ownerId, member.clientId, member.role, member.joinedAt],
+       role = EXCLUDED.role, joined_at = EXCLUDED.joined_at, first_name = EXCLUDED.first_name,
+       username = EXCLUDED.username`,
+    [
+      member.telegramId,
+      member.ownerId,
+      member.clientId,
+      member.role,
+      member.joinedAt,
+      member.firstName ?? null,
+      member.username ?? null,
+    ],
   );
 }
 

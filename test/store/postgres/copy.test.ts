@@ -84,7 +84,12 @@ async function seed(store: Store): Promise<void> {
     });
   }
   for (const [index, memberId] of [10, 11].entries()) {
-    await store.redeemInvitation(HASHES[index]!, memberId);
+    // One teammate joined with a Telegram name, one before names were kept.
+    await store.redeemInvitation(
+      HASHES[index]!,
+      memberId,
+      index === 0 ? { firstName: "Ana <b>&", username: "ana" } : undefined,
+    );
     await store.recordAudit({
       account: 1,
       key: `joined:${memberId}`,
@@ -173,9 +178,11 @@ describe("store:copy", () => {
     expect((await target.getOperator(1))?.digest.chart).toBe(false);
     // The team works on the target: members keep their roles and join times, the pending code still joins,
     // a used one is refused, the refused mark and the audit entries' original times are kept.
-    expect((await target.listMembers(1)).map((member) => [member.telegramId, member.role])).toEqual([
-      [10, "manager"],
-      [11, "viewer"],
+    expect(
+      (await target.listMembers(1)).map((member) => [member.telegramId, member.role, member.firstName]),
+    ).toEqual([
+      [10, "manager", "Ana <b>&"],
+      [11, "viewer", undefined],
     ]);
     expect(await target.getMember(10)).toEqual(await source.getMember(10));
     expect(await target.redeemInvitation(HASHES[0]!, 12)).toEqual({ ok: false, reason: "used" });

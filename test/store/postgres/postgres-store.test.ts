@@ -77,6 +77,7 @@ describe("PostgreSQL store", () => {
     expect(files).toContain("1764620000300_audit-and-groups");
     expect(files).toContain("1764620000400_digest-chart");
     expect(files).toContain("1764620000500_alert-enabled-at");
+    expect(files).toContain("1764620000600_member-names");
     expect(rows.map((row) => row.name)).toEqual(files);
     await stores[0]!.updateOperator(7, { locale: "es" });
     expect((await stores[2]!.getOperator(7))?.locale).toBe("es");
@@ -117,6 +118,27 @@ describe("PostgreSQL store", () => {
     const enabledAt = "2025-12-01T10:00:00.000Z";
     await store.setAlertSettings(41, { ...old, enabledAt });
     expect(await store.alertSettings(41)).toEqual({ ...old, enabledAt });
+  });
+
+  it("upgrades a database from before teammates' names: its teammates load unnamed and can be named", async () => {
+    // The schema as the previous release left it: every migration before 1764620000600_member-names.
+    const url = await databaseBefore(
+      "1764620000600",
+      `INSERT INTO team_members (telegram_id, owner_id, client_id, role, joined_at)
+          VALUES (52, 51, 'client-51', 'viewer', '2025-11-30T08:00:00Z')`,
+    );
+    const store = await open(url);
+    const unnamed = {
+      telegramId: 52,
+      ownerId: 51,
+      clientId: "client-51",
+      role: "viewer",
+      joinedAt: "2025-11-30T08:00:00.000Z",
+    };
+    expect(await store.getMember(52)).toEqual(unnamed);
+    expect(await store.listMembers(51)).toEqual([unnamed]);
+    expect(await store.renameMember(52, { firstName: "Ana", username: "ana" })).toBe(true);
+    expect(await store.getMember(52)).toEqual({ ...unnamed, firstName: "Ana", username: "ana" });
   });
 
   it("keeps tokens and flows sealed, and a change made on one replica is seen by another", async () => {

@@ -237,11 +237,12 @@ export class AccountPoller {
 
   private failed(error: unknown, stored: AccountRecord, loginStamp: string, now: number): PollOutcome {
     if (isPremiumpayError(error, "auth")) {
-      const first = stored.refusedToken === null;
+      // Each login refused gets its message: a new login refused again is news to the operator.
+      const newlyRefused = stored.refusedToken !== loginStamp;
       return {
         kind: "refused",
         account: { ...stored, refusedToken: loginStamp },
-        ...(first ? { notice: "login-again" as const } : {}),
+        ...(newlyRefused ? { notice: "login-again" as const } : {}),
       };
     }
     if (isPremiumpayError(error, "rate_limited")) {

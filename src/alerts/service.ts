@@ -287,7 +287,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     try {
       const targets = await currentTargets(clientId);
       const stored = accounts.get(clientId) ?? (await store.alertAccount(clientId)) ?? emptyAccount(clientId);
-      const usable = targets.find((subscriber) => subscriber.loginStamp !== stored.refusedToken);
+      // A token refused for one login is refused for every login holding it: trying those would only ask again.
+      const refusedTokens = new Set(
+        targets.flatMap((subscriber) =>
+          subscriber.loginStamp === stored.refusedToken ? [subscriber.token] : [],
+        ),
+      );
+      const usable = targets.find((subscriber) => !refusedTokens.has(subscriber.token));
       if (!usable) {
         // Every subscriber turned alerts off, or every one's credentials were refused: wait for a login.
         nextPollAt.set(clientId, now() + settings.pollMs);

@@ -76,6 +76,8 @@ export function saleKey(sale: Sale): string {
     sale.invitationLink,
     sale.country,
     sale.paymentMethod,
+    // Last, so the keys of sales without a gateway stay what they were before it was added.
+    ...(sale.raw.pasarela_id === undefined ? [] : [sale.raw.pasarela_id]),
   ];
   return `h:${createHash("sha256").update(JSON.stringify(fields)).digest("hex").slice(0, 24)}`;
 }

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { saleKey } from "../../src/alerts/poller.js";
+import { saleSchema } from "../../src/premiumpay/schemas.js";
+import { formatDateTime } from "../../src/sandbox/premiumpay/api.js";
+import { type AlertWorld, newAccount, salesInMessage, useAlertWorld } from "./support.js";
+
+const started = useAlertWorld();
+const MINUTE = 60_000;
+
+/** A sale as premiumpay sends it, without `id` or `sale_id`. */
+const idless = {
+  date: "2026-12-01T10:00:00Z",
+  amount: 9.99,
+  currency: "EUR",
+  country: "ES",
+  payment_method: "card",
+  invitation_link: "https://t.me/+main",
+  channel_id: 11,
+  pasarela_id: 2,
+  service_id: 31,
+};
+const keyOf = (raw: Record<string, unknown>) => saleKey(saleSchema.parse(raw));
+
+/** The channel and service premiumpay's answers use for a sandbox account's first channel. */
+function firstChannelOf(w: AlertWorld, clientId: string) {
+  const data = w.premiumpay.data(clientId);
+  const channel = data.channels[0]!;
+  const gateway = data.gateways[0]!;
+  const service = gateway.services.find((s) => s.channelId === channel.id)!;
+  return { channel_id: channel.id, pasarela_id: gateway.id, service_id: service.id };
+}
+
+describe("sale keys", () => {
+  it("premiumpay's id when there is one, whatever else differs", () => {
+    expect(keyOf({ ...idless, id: 7 })).toBe("id:7");
+    expect(keyOf({ ...idless, amount: 1, sale_id: "7" })).toBe("id:7");
+  });
+
+  it("without an id: the same fields give the same key, a change in any one field another key", () => {
+    const key = keyOf(idless);
+    expect(keyOf({ ...idless })).toBe(key);
+    const changed = {
+      date: "2026-12-01T10:00:01Z",
+      amount: 9.98,
+      currency: "USD",
+      country: "MX",
+      payment_method: "paypal",
+      invitation_link: "https://t.me/+promo",
+      channel_id: 12,
+      pasarela_id: 3,
+      service_id: 32,
+    };
+    const keys = Object.entries(changed).map(([field, value]) => keyOf({ ...idless, [field]: value }));
+    expect(new Set([key, ...keys]).size).toBe(keys.length + 1);
+    expect(keyOf({ ...idless, invitation_link: null })).not.toBe(key);
+  });
+});
+
+describe("sales without an id, end to end", () => {
+  it("two id-less sales differing in one field are both alerted; seen again in later polls, never again", async () => {
+    const w = await started();
+    const account = await w.subscribe({ id: 901 });
+    const at = formatDateTime(new Date(Date.now() + w.clock.offsetMs));
+    const base = { ...idless, ...firstChannelOf(w, account.clientId), date: at, invitation_link: null };
+    // Every gateway's answer carries both sales: premiumpay's answers overlap, the keys must not.
+    w.premiumpay.faults.set("sales", { body: [base, { ...base, country: "MX" }] });
+    await w.cycle();
+    expect(w.texts(901).map(salesInMessage)).toEqual([2]);
+    for (const offset of [20_000, 2 * MINUTE, 5 * MINUTE]) {
+      w.clock.offsetMs = offset;
+      await w.cycle();
+    }
+    expect(w.texts(901)).toHaveLength(1);
+  });
+
+  it("after downtime, an id-less sale shown twice is summarised once", async () => {
+    const w = await started();
+    const account = newAccount(w);
+    await w.addOperator({ id: 902, account });
+    await w.cycle();
+    await w.service.stop();
+    const sold = formatDateTime(new Date(Date.now() + 20 * MINUTE));
+    const sale = { ...idless, ...firstChannelOf(w, account.clientId), date: sold, amount: 5 };
+    w.premiumpay.faults.set("sales", { body: [sale, sale] });
+    w.clock.offsetMs = 45 * MINUTE;
+    await w.restart();
+    await w.cycle();
+    const texts = w.texts(902);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/^📬 While alerts were down: 1 sale\n/);
+  });
+});

@@ -111,7 +111,7 @@ function enabledFrom(settings: AlertSettings): number | null {
 }
 
 /** A stable moment within the interval for each account, from its client id. */
-function phaseOf(clientId: string, intervalMs: number): number {
+export function phaseOf(clientId: string, intervalMs: number): number {
   return Number.parseInt(createHash("sha256").update(clientId).digest("hex").slice(0, 8), 16) % intervalMs;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { saleKey } from "../../src/alerts/poller.js";
+import { phaseOf } from "../../src/alerts/service.js";
 import { saleSchema } from "../../src/premiumpay/schemas.js";
 import { formatDateTime } from "../../src/sandbox/premiumpay/api.js";
 import { type AlertWorld, newAccount, salesInMessage, useAlertWorld } from "./support.js";
@@ -29,6 +30,40 @@ function firstChannelOf(w: AlertWorld, clientId: string) {
   const service = gateway.services.find((s) => s.channelId === channel.id)!;
   return { channel_id: channel.id, pasarela_id: gateway.id, service_id: service.id };
 }
+
+describe("accounts spread over the poll interval", () => {
+  const INTERVAL = 60_000;
+  const clientIds = Array.from({ length: 2000 }, (_, n) => `client-${n.toString(36).padStart(6, "0")}`);
+
+  it("each account keeps one moment, the same on every call and in every process", () => {
+    const phases = clientIds.map((id) => phaseOf(id, INTERVAL));
+    expect(clientIds.map((id) => phaseOf(id, INTERVAL))).toEqual(phases);
+    for (const phase of phases) {
+      expect(Number.isInteger(phase)).toBe(true);
+      expect(phase).toBeGreaterThanOrEqual(0);
+      expect(phase).toBeLessThan(INTERVAL);
+    }
+    // A hash of the client id alone: another account joining or leaving moves no one.
+    expect(phaseOf("client-000001", INTERVAL)).toBe(phases[1]);
+  });
+
+  it("a few accounts get distinct moments; many fill the interval evenly, no second a wave", () => {
+    const few = clientIds.slice(0, 50).map((id) => phaseOf(id, INTERVAL));
+    expect(new Set(few).size).toBe(few.length);
+    const tenths = Array.from({ length: 10 }, () => 0);
+    const perSecond = new Map<number, number>();
+    for (const id of clientIds) {
+      const phase = phaseOf(id, INTERVAL);
+      tenths[Math.floor(phase / (INTERVAL / 10))]! += 1;
+      perSecond.set(Math.floor(phase / 1000), (perSecond.get(Math.floor(phase / 1000)) ?? 0) + 1);
+    }
+    // 2,000 accounts: 200 per tenth and 33 per second on average.
+    expect(Math.min(...tenths)).toBeGreaterThan(160);
+    expect(Math.max(...tenths)).toBeLessThan(240);
+    expect(perSecond.size).toBe(60);
+    expect(Math.max(...perSecond.values())).toBeLessThan(66);
+  });
+});
 
 describe("sale keys", () => {
   it("premiumpay's id when there is one, whatever else differs", () => {

@@ -140,8 +140,8 @@ export class AccountPoller {
   }
 
   /**
-   * One poll: the account's sales from the watermark minus the overlap (the whole last day on the first poll
-   * since start) to now, for `channels` (null: all of them).
+   * One poll: the account's sales from the watermark minus the overlap (the whole last day, or the catch-up
+   * period when longer, on the first poll since start) to now, for `channels` (null: all of them).
    */
   async poll(
     client: PremiumpayClient,
@@ -189,8 +189,9 @@ export class AccountPoller {
     this.lastPlan = plan;
     const { overlapMs, catchUpMs, pollMs } = this.options.config;
     const watermark = stored.watermark === null ? null : Date.parse(stored.watermark);
-    const from =
-      this.loaded && watermark !== null ? Math.max(watermark - overlapMs, now - DAY_MS) : now - DAY_MS;
+    // The last day for "today so far", or further back when the configured catch-up asks for more.
+    const earliest = now - Math.max(DAY_MS, catchUpMs);
+    const from = this.loaded && watermark !== null ? Math.max(watermark - overlapMs, earliest) : earliest;
     // premiumpay takes whole seconds: rounding up keeps a sale stamped earlier in this second inside the window.
     const to = Math.ceil(now / 1000) * 1000;
     const range = { from: new Date(from), to: new Date(to) };

@@ -125,3 +125,52 @@ describe("sales without an id, end to end", () => {
     expect(texts[0]).toMatch(/^📬 While alerts were down: 1 sale\n/);
   });
 });
+
+describe("catch-up after long downtime", () => {
+  const HOUR = 60 * MINUTE;
+
+  /** Stops the service, freezes its clock `downHours` from now on a whole second, and returns that moment. */
+  async function downFor(w: AlertWorld, downHours: number): Promise<number> {
+    await w.service.stop();
+    const back = Math.ceil((Date.now() + downHours * HOUR) / 1000) * 1000;
+    w.clock.frozenAt = back;
+    return back;
+  }
+
+  it("after 30 h down, only the sales of the last 24 h are summarised, the one exactly 24 h old included", async () => {
+    const w = await started();
+    const account = await w.subscribe({ id: 903 });
+    const back = await downFor(w, 30);
+    for (const [before, amount] of [
+      [25 * HOUR, 100],
+      [24 * HOUR + 1000, 200],
+      [24 * HOUR, 1],
+      [2 * HOUR, 4],
+    ] as const)
+      w.sale(account.clientId, { date: new Date(back - before), amount, currency: "EUR" });
+    await w.restart();
+    await w.cycle();
+    const texts = w.texts(903);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/^📬 While alerts were down: 2 sales\nTotal: €5.00\n/);
+    await w.cycle();
+    expect(w.texts(903)).toHaveLength(1);
+  });
+
+  it("a longer configured catch-up reaches back that far", async () => {
+    const w = await started({ ALERTS_CATCH_UP_HOURS: "48" });
+    const account = await w.subscribe({ id: 904 });
+    const back = await downFor(w, 60);
+    for (const [before, amount] of [
+      [49 * HOUR, 100],
+      [30 * HOUR, 10],
+      [2 * HOUR, 4],
+    ] as const)
+      w.sale(account.clientId, { date: new Date(back - before), amount, currency: "EUR" });
+    await w.restart();
+    await w.cycle();
+    expect(w.texts(904)).toEqual([
+      expect.stringMatching(/^📬 While alerts were down: 2 sales\nTotal: €14.00\n/),
+    ]);
+  });
+});

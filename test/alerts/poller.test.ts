@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { saleKey } from "../../src/alerts/poller.js";
 import { phaseOf } from "../../src/alerts/service.js";
 import { saleSchema } from "../../src/premiumpay/schemas.js";
@@ -172,5 +172,54 @@ describe("catch-up after long downtime", () => {
     expect(w.texts(904)).toEqual([
       expect.stringMatching(/^📬 While alerts were down: 2 sales\nTotal: €14.00\n/),
     ]);
+  });
+});
+
+describe("turning alerts on", () => {
+  /** A started service with one account already polled, and a second operator who just turned alerts on. */
+  async function turningOn(w: AlertWorld, id: number) {
+    await w.subscribe({ id: id - 1 });
+    w.service.start();
+    await vi.waitFor(() => expect(w.service.pollers.size).toBe(1), { interval: 20 });
+    const account = newAccount(w);
+    await w.addOperator({ id, account, settings: { enabledAt: new Date().toISOString() } });
+    return account;
+  }
+
+  it("reads only that operator, and a sale made right after is alerted at the next tick", async () => {
+    const w = await started();
+    const account = await turningOn(w, 906);
+    const subscribersRead = vi.spyOn(w.store, "alertSubscribers");
+    const operatorsRead = vi.spyOn(w.store, "listOperators");
+    await w.service.turnedOn(906);
+    expect(subscribersRead).not.toHaveBeenCalled();
+    expect(operatorsRead).not.toHaveBeenCalled();
+    w.sale(account.clientId, { amount: 21, currency: "EUR" });
+    // The account's own moment in the interval (60 s) is not waited for: the next 250 ms tick polls it.
+    await vi.waitFor(() => expect(w.texts(906)).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect(w.texts(906)[0]).toMatch(/^💰 New sale · .*\n€21.00 · /);
+  });
+
+  it("a refresh that read the store before the turn-on does not undo it", async () => {
+    const w = await started();
+    const before = await w.store.alertSubscribers();
+    const account = await turningOn(w, 908);
+    const listOperators = w.store.listOperators.bind(w.store);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    vi.spyOn(w.store, "alertSubscribers").mockResolvedValueOnce(before);
+    vi.spyOn(w.store, "listOperators").mockImplementationOnce(async () => {
+      await held;
+      return listOperators();
+    });
+    const stale = w.service.refresh();
+    await w.service.turnedOn(908);
+    release();
+    await stale;
+    expect(w.service.pollers.has(account.clientId)).toBe(true);
+    w.sale(account.clientId, { amount: 22, currency: "EUR" });
+    await vi.waitFor(() => expect(w.texts(908)).toHaveLength(1), { timeout: 10_000, interval: 50 });
   });
 });

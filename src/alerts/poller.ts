@@ -205,9 +205,10 @@ export class AccountPoller {
       ),
     );
     const watchedSet = new Set(watched);
+    // The catch-up limit is for downtime: sales within the overlap are late live ones, whatever it is set to.
     const floor = Math.max(
       watermark === null ? (newSince ?? Infinity) : watermark - overlapMs,
-      now - catchUpMs,
+      now - Math.max(catchUpMs, overlapMs),
     );
     const found: AlertSale[] = [];
     const seen: Record<string, string> = {};

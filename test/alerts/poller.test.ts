@@ -157,6 +157,16 @@ describe("catch-up after long downtime", () => {
     expect(w.texts(903)).toHaveLength(1);
   });
 
+  it("no catch-up configured: live sales, late ones in the overlap included, are still alerted", async () => {
+    const w = await started({ ALERTS_CATCH_UP_HOURS: "0" });
+    const account = await w.subscribe({ id: 905 });
+    w.sale(account.clientId, { amount: 3 });
+    await w.cycle();
+    w.sale(account.clientId, { amount: 4, date: new Date(Date.now() - 4 * MINUTE) });
+    await w.cycle();
+    expect(w.texts(905).map(salesInMessage)).toEqual([1, 1]);
+  });
+
   it("a longer configured catch-up reaches back that far", async () => {
     const w = await started({ ALERTS_CATCH_UP_HOURS: "48" });
     const account = await w.subscribe({ id: 904 });

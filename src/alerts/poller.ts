@@ -76,6 +76,8 @@ export function saleKey(sale: Sale): string {
     sale.invitationLink,
     sale.country,
     sale.paymentMethod,
+    // Last, so the keys of sales without a gateway stay what they were before it was added.
+    ...(sale.raw.pasarela_id === undefined ? [] : [sale.raw.pasarela_id]),
   ];
   return `h:${createHash("sha256").update(JSON.stringify(fields)).digest("hex").slice(0, 24)}`;
 }
@@ -138,8 +140,8 @@ export class AccountPoller {
   }
 
   /**
-   * One poll: the account's sales from the watermark minus the overlap (the whole last day on the first poll
-   * since start) to now, for `channels` (null: all of them).
+   * One poll: the account's sales from the watermark minus the overlap (the whole last day, or the catch-up
+   * period when longer, on the first poll since start) to now, for `channels` (null: all of them).
    */
   async poll(
     client: PremiumpayClient,
@@ -187,8 +189,9 @@ export class AccountPoller {
     this.lastPlan = plan;
     const { overlapMs, catchUpMs, pollMs } = this.options.config;
     const watermark = stored.watermark === null ? null : Date.parse(stored.watermark);
-    const from =
-      this.loaded && watermark !== null ? Math.max(watermark - overlapMs, now - DAY_MS) : now - DAY_MS;
+    // The last day for "today so far", or further back when the configured catch-up asks for more.
+    const earliest = now - Math.max(DAY_MS, catchUpMs);
+    const from = this.loaded && watermark !== null ? Math.max(watermark - overlapMs, earliest) : earliest;
     // premiumpay takes whole seconds: rounding up keeps a sale stamped earlier in this second inside the window.
     const to = Math.ceil(now / 1000) * 1000;
     const range = { from: new Date(from), to: new Date(to) };
@@ -202,9 +205,10 @@ export class AccountPoller {
       ),
     );
     const watchedSet = new Set(watched);
+    // The catch-up limit is for downtime: sales within the overlap are late live ones, whatever it is set to.
     const floor = Math.max(
       watermark === null ? (newSince ?? Infinity) : watermark - overlapMs,
-      now - catchUpMs,
+      now - Math.max(catchUpMs, overlapMs),
     );
     const found: AlertSale[] = [];
     const seen: Record<string, string> = {};
@@ -237,11 +241,12 @@ export class AccountPoller {
 
   private failed(error: unknown, stored: AccountRecord, loginStamp: string, now: number): PollOutcome {
     if (isPremiumpayError(error, "auth")) {
-      const first = stored.refusedToken === null;
+      // Each login refused gets its message: a new login refused again is news to the operator.
+      const newlyRefused = stored.refusedToken !== loginStamp;
       return {
         kind: "refused",
         account: { ...stored, refusedToken: loginStamp },
-        ...(first ? { notice: "login-again" as const } : {}),
+        ...(newlyRefused ? { notice: "login-again" as const } : {}),
       };
     }
     if (isPremiumpayError(error, "rate_limited")) {

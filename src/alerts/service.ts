@@ -28,7 +28,7 @@ import type { AlertBatch, AlertMode, AlertNotice, AlertSale, AlertSettings } fro
 export interface AlertServiceDeps {
   config: Config;
   /** Operators, their credentials, and the alert state (settings, watermarks, outboxes), shared by every replica. */
-  store: Pick<Store, "listOperators" | "getCredentials" | "getMember" | keyof AlertStore>;
+  store: Pick<Store, "listOperators" | "getOperator" | "getCredentials" | "getMember" | keyof AlertStore>;
   /** A client per account; the poller counts and paces its own requests, so it should not retry by itself. */
   premiumpay: (credentials: Credentials) => PremiumpayClient;
   /** The digest's rate-limited, 429-aware delivery queue (DeliveryQueue#deliver). */
@@ -67,7 +67,8 @@ export interface AlertService {
   dispatch(): Promise<void>;
   /**
    * `userId` just turned alerts on: their account is polled at the next tick instead of at its moment in the
-   * interval, so the first alert does not wait for a refresh and a whole interval. Nothing while not started.
+   * interval, so the first alert does not wait for a refresh and a whole interval. Reads only this operator, so
+   * its cost does not grow with the subscribers. Nothing while not started.
    */
   turnedOn(userId: number): Promise<void>;
   /** The one poller of each account with subscribers. */
@@ -111,7 +112,7 @@ function enabledFrom(settings: AlertSettings): number | null {
 }
 
 /** A stable moment within the interval for each account, from its client id. */
-function phaseOf(clientId: string, intervalMs: number): number {
+export function phaseOf(clientId: string, intervalMs: number): number {
   return Number.parseInt(createHash("sha256").update(clientId).digest("hex").slice(0, 8), 16) % intervalMs;
 }
 
@@ -145,6 +146,10 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   let loaded: Promise<void> | undefined;
   /** False until the first refresh has read the subscribers: before it, every outbox would look orphaned. */
   let refreshed = false;
+  /** Counts refreshes and turn-ons, so a refresh that read the store before a turn-on does not undo it. */
+  let sequence = 0;
+  /** Operators added by turnedOn, with the sequence number of the turn-on. */
+  const joined = new Map<number, number>();
   let timers: NodeJS.Timeout[] = [];
   let stopped = false;
 
@@ -172,30 +177,28 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     return credentials;
   }
 
-  async function refresh(): Promise<void> {
-    await loadOutboxes();
-    const enabled = await store.alertSubscribers();
-    const operators = new Map((await store.listOperators()).map((op) => [op.telegramId, op]));
-    const next = new Map<number, Subscriber>();
-    for (const { telegramId: userId, settings: chosen } of enabled) {
-      const operator = operators.get(userId);
-      if (!operator?.hasCredentials || !operator.clientId) continue;
-      const credentials = await credentialsOf(operator);
-      if (!credentials) continue;
-      next.set(userId, {
-        userId,
-        clientId: credentials.clientId,
-        token: credentials.token,
-        loginStamp: tokenFingerprint(`${credentials.token}\u0000${operator.updatedAt}`),
-        locale: operator.locale ?? config.defaultLocale,
-        zone: operator.timezone ?? config.defaultTimezone,
-        settings: chosen,
-      });
-    }
-    subscribers = next;
-    refreshed = true;
+  async function subscriberOf(
+    operator: Operator | undefined,
+    chosen: AlertSettings,
+  ): Promise<Subscriber | undefined> {
+    if (!operator?.hasCredentials || !operator.clientId) return undefined;
+    const credentials = await credentialsOf(operator);
+    if (!credentials) return undefined;
+    return {
+      userId: operator.telegramId,
+      clientId: credentials.clientId,
+      token: credentials.token,
+      loginStamp: tokenFingerprint(`${credentials.token}\u0000${operator.updatedAt}`),
+      locale: operator.locale ?? config.defaultLocale,
+      zone: operator.timezone ?? config.defaultTimezone,
+      settings: chosen,
+    };
+  }
+
+  /** A poller for every account with subscribers (at the account's moment in the interval), none for the others. */
+  function groupByAccount(): void {
     byAccount = new Map();
-    for (const subscriber of next.values()) {
+    for (const subscriber of subscribers.values()) {
       const list = byAccount.get(subscriber.clientId) ?? [];
       list.push(subscriber);
       byAccount.set(subscriber.clientId, list);
@@ -212,6 +215,26 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       pollers.delete(clientId);
       nextPollAt.delete(clientId);
     }
+  }
+
+  async function refresh(): Promise<void> {
+    const startedAt = ++sequence;
+    await loadOutboxes();
+    const enabled = await store.alertSubscribers();
+    const operators = new Map((await store.listOperators()).map((op) => [op.telegramId, op]));
+    const next = new Map<number, Subscriber>();
+    for (const { telegramId: userId, settings: chosen } of enabled) {
+      const subscriber = await subscriberOf(operators.get(userId), chosen);
+      if (subscriber) next.set(userId, subscriber);
+    }
+    for (const [userId, turnedOnAt] of joined) {
+      const current = subscribers.get(userId);
+      if (turnedOnAt > startedAt && current && !next.has(userId)) next.set(userId, current);
+      else if (turnedOnAt < startedAt) joined.delete(userId);
+    }
+    subscribers = next;
+    refreshed = true;
+    groupByAccount();
   }
 
   function clientFor(clientId: string, token: string): PremiumpayClient {
@@ -287,7 +310,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     try {
       const targets = await currentTargets(clientId);
       const stored = accounts.get(clientId) ?? (await store.alertAccount(clientId)) ?? emptyAccount(clientId);
-      const usable = targets.find((subscriber) => subscriber.loginStamp !== stored.refusedToken);
+      // A token refused for one login is refused for every login holding it: trying those would only ask again.
+      const refusedTokens = new Set(
+        targets.flatMap((subscriber) =>
+          subscriber.loginStamp === stored.refusedToken ? [subscriber.token] : [],
+        ),
+      );
+      const usable = targets.find((subscriber) => !refusedTokens.has(subscriber.token));
       if (!usable) {
         // Every subscriber turned alerts off, or every one's credentials were refused: wait for a login.
         nextPollAt.set(clientId, now() + settings.pollMs);
@@ -502,14 +531,21 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     async turnedOn(userId) {
       if (stopped || timers.length === 0) return;
       // The settings screen waits for this: a failure here is the next refresh's to mend, not the screen's.
+      let subscriber: Subscriber | undefined;
       try {
-        await track(refresh());
+        const [chosen, operator] = await track(
+          Promise.all([store.alertSettings(userId), store.getOperator(userId)]),
+        );
+        subscriber = chosen.enabled ? await track(subscriberOf(operator, chosen)) : undefined;
       } catch (error) {
-        logger.error({ err: error, userId }, "alert refresh after alerts were turned on failed");
+        logger.error({ err: error, userId }, "reading an operator who turned alerts on failed");
         return;
       }
-      const subscriber = subscribers.get(userId);
-      if (subscriber && !polling.has(subscriber.clientId)) nextPollAt.set(subscriber.clientId, now());
+      if (!subscriber || stopped) return;
+      joined.set(userId, ++sequence);
+      subscribers.set(userId, subscriber);
+      groupByAccount();
+      if (!polling.has(subscriber.clientId)) nextPollAt.set(subscriber.clientId, now());
     },
   };
 }

@@ -34,8 +34,11 @@ export interface AlertWorld {
   store: Store;
   /** Another store on the same data, as another replica has it (PostgreSQL only: lowdb has one process). */
   openReplicaStore(): Promise<Store>;
-  /** Added to the real clock for the service (not for the sandbox's sale dates). */
-  clock: { offsetMs: number };
+  /**
+   * Added to the real clock for the service (not for the sandbox's sale dates); `frozenAt`, when set, is the
+   * service's now instead, for moments that must be exact.
+   */
+  clock: { offsetMs: number; frozenAt?: number };
   logs: string[];
   service: AlertService;
   addOperator(options: {
@@ -81,8 +84,8 @@ export async function startAlertWorld(options: AlertWorldOptions = {}): Promise<
       extra: { ALERTS_GROUP_SECONDS: "0", ...options.env },
     }),
   );
-  const clock = { offsetMs: 0 };
-  const now = () => new Date(Date.now() + clock.offsetMs);
+  const clock: AlertWorld["clock"] = { offsetMs: 0 };
+  const now = () => new Date(clock.frozenAt ?? Date.now() + clock.offsetMs);
   const logs: string[] = [];
   const logger = createLogger("info", { write: (line: string) => void logs.push(line) });
   const i18n = createI18n(config.defaultLocale);

@@ -173,6 +173,41 @@ describe("quiet hours, restarts and premiumpay trouble", () => {
     expect(texts[1]).toMatch(/^💰 New sale · /);
   });
 
+  it("401 again after logging in again: a second 'log in again' message, and still one per login", async () => {
+    const w = await started();
+    const account = await w.subscribe({ id: 810 });
+    w.premiumpay.faults.set("sales", { status: 401 });
+    await w.cycle();
+    expect(w.texts(810)).toHaveLength(1);
+    w.clock.offsetMs = 1000;
+    await w.store.saveCredentials(810, account, { timezone: "Europe/Madrid", digestTime: "09:00" });
+    await w.cycle();
+    await w.cycle();
+    expect(w.texts(810)).toEqual([
+      expect.stringMatching(/^🔑 premiumpay no longer accepts your credentials/),
+      expect.stringMatching(/^🔑 premiumpay no longer accepts your credentials/),
+    ]);
+  });
+
+  it("two logins on one account refused with the same token: one message each, then no more polling", async () => {
+    const w = await started();
+    const account = newAccount(w);
+    await w.addOperator({ id: 811, account });
+    w.clock.offsetMs = 1000;
+    await w.addOperator({ id: 812, account });
+    await w.cycle();
+    w.premiumpay.faults.set("sales", { status: 401 });
+    await w.cycle();
+    const before = w.premiumpay.requests.length;
+    await w.cycle();
+    await w.cycle();
+    expect(w.premiumpay.requests.length).toBe(before);
+    for (const id of [811, 812])
+      expect(w.texts(id)).toEqual([
+        expect.stringMatching(/^🔑 premiumpay no longer accepts your credentials/),
+      ]);
+  });
+
   it("a 401 during quiet hours: the 'log in again' message waits for their end, as alerts do", async () => {
     const w = await started();
     tokyoAt(w, 21, 50);

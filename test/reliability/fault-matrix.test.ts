@@ -1,4 +1,3 @@
-import type { AddressInfo } from "node:net";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, type ExpectStatic, it } from "vitest";
 import type { DigestRunReport } from "../../src/digest/index.js";
@@ -6,6 +5,7 @@ import type { EndpointName } from "../../src/premiumpay/endpoints.js";
 import type { SandboxFault } from "../../src/sandbox/premiumpay/index.js";
 import type { StoredMessage } from "../../src/sandbox/telegram/index.js";
 import { buttonsOf, type Harness, hasButton, type OperatorDriver, startHarness } from "../support/harness.js";
+import { reusablePort } from "../support/ports.js";
 
 /*
  * Every premiumpay fault × every flow that calls premiumpay. Each flow has its own harness (bot, sandbox, and a
@@ -79,8 +79,12 @@ class Relay {
       outbound.on("close", () => inbound.destroy());
       inbound.pipe(outbound).pipe(inbound);
     });
-    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
-    this.port = (server.address() as AddressInfo).port;
+    // Reopened on the same port after each "connection refused" cell: a port no other test's listen(0) can take.
+    if (this.port === 0) this.port = await reusablePort();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", resolve);
+    });
     this.server = server;
   }
 

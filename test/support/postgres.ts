@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { EmbeddedPostgres } from "./embedded-postgres.js";
+import { reusablePort } from "./ports.js";
 
 /** A PostgreSQL server of the test run: its superuser URL (database `postgres`) and how to stop it. */
 export interface PostgresServer {
@@ -26,18 +26,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     postgresAdminUrl: string;
   }
-}
-
-/** An ephemeral port the OS hands out now; PostgreSQL takes a number, so it is freed again just before. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function databaseUrl(adminUrl: string, database: string): string {
@@ -99,9 +87,9 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     });
 
   const launch = async () => {
-    // Another process may take the port between freePort() and the server's bind: try a few.
+    // Another process may take the port between reusablePort() and the server's bind: try a few.
     for (let attempt = 1; ; attempt++) {
-      port = port || (await freePort());
+      port = port || (await reusablePort());
       server = configure(port);
       try {
         await server.start();
@@ -115,7 +103,7 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     }
   };
 
-  port = await freePort();
+  port = await reusablePort();
   try {
     await configure(port).initialise();
   } catch (error) {

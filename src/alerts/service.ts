@@ -366,7 +366,6 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const refused = targets.filter((subscriber) => subscriber.token === used.token);
       queued = outcome.notice ? intake([], null, refused, outcome.notice) : [];
       logger.warn({ clientId }, "premiumpay refused the credentials; alerts paused until a new login");
-      await deps.onCredentialsRefused?.(used.userId);
     } else {
       stats.failed++;
       queued = intake([], null, targets, outcome.notice);
@@ -376,6 +375,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     // The watermark moves only together with the sales it covers: a crash keeps both or neither.
     await store.recordAlertPoll({ account: outcome.account, at, queued });
     accounts.set(clientId, outcome.account);
+    if (outcome.kind === "refused" && deps.onCredentialsRefused) {
+      // After the poll is recorded, and not awaited: telling the team sends Telegram messages, which must neither
+      // hold this account's poll nor, by failing, keep the refusal from being saved.
+      void track(deps.onCredentialsRefused(used.userId)).catch((error: unknown) =>
+        logger.error({ err: error, clientId }, "telling the team of refused credentials failed"),
+      );
+    }
     for (const entry of queued) {
       outboxes.set(entry.telegramId, queuedInto(outboxOf(entry.telegramId), entry, at));
       pending.add(entry.telegramId);

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { ALERT_OUTBOX_LOCK_CLASS } from "../../cluster/locks.js";
 import {
   type AlertAccount,
   type AlertDelivery,
@@ -127,9 +128,7 @@ const QUEUE_SALES = `INSERT INTO alert_outbox (telegram_id, sale_key, sale, mode
  */
 async function lockOutboxes(client: pg.ClientBase, telegramIds: readonly number[]): Promise<void> {
   for (const id of [...new Set(telegramIds)].sort((a, b) => a - b))
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('alert-outbox:' || $1::text, 0))", [
-      id,
-    ]);
+    await client.query("SELECT pg_advisory_xact_lock($1, hashint8($2))", [ALERT_OUTBOX_LOCK_CLASS, id]);
 }
 
 async function insertOutbox(client: pg.ClientBase, outbox: AlertOutbox): Promise<void> {

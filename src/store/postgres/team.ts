@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { TEAM_JOIN_LOCK_CLASS } from "../../cluster/locks.js";
 import { checkTelegramId } from "../records.js";
 import {
   type InvitationRecord,
@@ -105,7 +106,10 @@ function redeem({ pool, now }: PostgresContext, codeHash: string, telegramId: nu
     inTransaction(pool, async (client): Promise<RedeemOutcome> => {
       const record = await findByHash(client, codeHash, "FOR UPDATE");
       // Serializes joins of one user across invitations (two codes redeemed at once by the same person).
-      await client.query("SELECT pg_advisory_xact_lock($1)", [telegramId]);
+      await client.query("SELECT pg_advisory_xact_lock($1, hashint8($2))", [
+        TEAM_JOIN_LOCK_CLASS,
+        telegramId,
+      ]);
       const { rowCount } = await client.query("SELECT 1 FROM team_members WHERE telegram_id = $1", [
         telegramId,
       ]);

@@ -376,6 +376,27 @@ describe("/sales", () => {
     );
   });
 
+  it("a chart Telegram refuses is left out: the figures come again below with their buttons, the flow goes on", async () => {
+    clock = START;
+    const op = await operatorIn("Europe/Madrid");
+    await openSales(op, "Fotografía Pro");
+    const week = await op.click("Last 7 days", hasButton("sv1:chart"));
+    h.telegram.faults.failNext(
+      "sendPhoto",
+      { errorCode: 400, description: "Bad Request: PHOTO_INVALID_DIMENSIONS" },
+      1,
+    );
+    const again = await op.click(
+      "Chart",
+      (message) => message.messageId > week.messageId && hasButton("sv1:chart")(message),
+    );
+    expect(op.botMessages().filter((message) => message.media)).toHaveLength(0);
+    expect(again.text).toContain("Last 7 days:");
+    expect(op.botMessages().some((message) => /Something went wrong/.test(message.text))).toBe(false);
+    // Still the same /sales flow: its next button works.
+    await op.click("Today", /Today:|Sales:/);
+  });
+
   it("a chart of /sales in Spanish", async () => {
     clock = START;
     const op = await operatorIn("Europe/Madrid", { languageCode: "es" });

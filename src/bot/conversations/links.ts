@@ -6,8 +6,6 @@ import {
   localDays,
   revenueByLinkCaption,
   revenueByLinkChart,
-  salesPerDayCaption,
-  salesPerDayChart,
 } from "../../charts/index.js";
 import { trusted } from "../../format/html.js";
 import { formatCount, formatTotals, INTL_LOCALE } from "../../format/numbers.js";
@@ -23,9 +21,9 @@ import {
 import { PERIOD_KINDS, type Period, type PeriodKind } from "../../reports/periods.js";
 import { cancelCallback } from "../callback-data/index.js";
 import { linkBackCallback } from "../callback-data/sales.js";
-import type { BotContext, BotDeps, FlowContext } from "../context.js";
+import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
-import { captionTexts } from "../screens/charts.js";
+import { captionTexts, sendSalesPerDayChart } from "../screens/charts.js";
 import { exportAction } from "../screens/export.js";
 import {
   fetchWithRetry,
@@ -213,30 +211,6 @@ function renderLinkDays(
 }
 
 /**
- * The day-by-day chart under a link's screen. A chart that fails to render or send is logged and left out: the
- * figures are shown all the same.
- */
-async function sendLinkDaysChart(
-  outside: BotContext,
-  ctx: FlowContext,
-  chatId: number,
-  heading: string,
-  zone: string,
-  daily: DailyTotals,
-): Promise<void> {
-  const texts = captionTexts(ctx, zone);
-  try {
-    const image = await salesPerDayChart(daily, { name: heading }, texts.locale, texts.plain);
-    await outside.api.sendPhoto(chatId, new InputFile(image.png, "link-days.png"), {
-      caption: salesPerDayCaption(daily, { name: heading }, texts),
-      parse_mode: "HTML",
-    });
-  } catch (error) {
-    ctx.deps.logger.warn({ err: error }, "the link's day-by-day chart was not sent");
-  }
-}
-
-/**
  * A link's own screen: its figures day by day with a chart of its sales per day above, and a button back to the
  * list. The figures come from the same cached answer as the list: opening links asks premiumpay nothing new (unless
  * the answer is larger than the cache's row cap and was not kept).
@@ -263,7 +237,13 @@ async function showLinkDays(
   const ctx = screen.ctx;
   const heading = `${channel.name} · ${rowName(ctx, row)}`;
   await screen.conversation.external((outside) =>
-    sendLinkDaysChart(outside, ctx, screen.chatId, heading, zone, view.daily),
+    sendSalesPerDayChart(outside, ctx, {
+      chatId: screen.chatId,
+      heading,
+      zone,
+      daily: view.daily,
+      fileName: "link-days.png",
+    }),
   );
   const keyboard = new InlineKeyboard()
     .text(ctx.t("links-back-button"), linkBackCallback.pack())

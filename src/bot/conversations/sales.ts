@@ -1,5 +1,5 @@
-import { InlineKeyboard, InputFile } from "grammy";
-import { type DailyTotals, dailyTotals, salesPerDayCaption, salesPerDayChart } from "../../charts/index.js";
+import { InlineKeyboard } from "grammy";
+import { type DailyTotals, dailyTotals } from "../../charts/index.js";
 import { formatChange, formatTotals } from "../../format/numbers.js";
 import { buttonLabel } from "../../format/text.js";
 import { localBounds, type Period, type PeriodKind, yesterdayUntilSameTime } from "../../reports/periods.js";
@@ -8,7 +8,7 @@ import { cancelCallback } from "../callback-data/index.js";
 import { salesLinkCallback } from "../callback-data/sales.js";
 import type { BotDeps, FlowContext } from "../context.js";
 import { withPremiumpay } from "../operator.js";
-import { captionTexts } from "../screens/charts.js";
+import { sendSalesPerDayChart } from "../screens/charts.js";
 import { exportAction } from "../screens/export.js";
 import {
   forEachPickedChannel,
@@ -151,25 +151,6 @@ function renderSales(
 const chartHeading = (channel: PickedChannel, link: ChosenLink) =>
   link ? `${channel.name} · ${link.name || link.url}` : channel.name;
 
-/** The period's sales per day as a PNG photo with its caption, sent from `conversation.external`. */
-async function sendSalesChart(
-  screen: Screen,
-  heading: string,
-  zone: string,
-  daily: DailyTotals | null,
-): Promise<void> {
-  const { ctx, chatId } = screen;
-  if (!daily) return;
-  const texts = captionTexts(ctx, zone);
-  await screen.conversation.external(async (outside) => {
-    const image = await salesPerDayChart(daily, { name: heading }, texts.locale, texts.plain);
-    await outside.api.sendPhoto(chatId, new InputFile(image.png, "sales.png"), {
-      caption: salesPerDayCaption(daily, { name: heading }, texts),
-      parse_mode: "HTML",
-    });
-  });
-}
-
 /**
  * /sales: a channel (and optionally one of its links), then today's sales compared with yesterday at this hour;
  * "🔗 Links" opens the channel's link figures for the period shown, and comes back.
@@ -193,9 +174,14 @@ export async function salesFlow(screen: Screen): Promise<void> {
           action: "chart",
           labelKey: "sales-chart-button",
           available: isMultiDay,
-          run: sendBelow((flowScreen, figures) =>
-            sendSalesChart(flowScreen, chartHeading(channel, link), zone, figures.daily),
-          ),
+          run: sendBelow(async (flowScreen, { daily }) => {
+            if (!daily) return;
+            const { ctx, chatId } = flowScreen;
+            const heading = chartHeading(channel, link);
+            await flowScreen.conversation.external((outside) =>
+              sendSalesPerDayChart(outside, ctx, { chatId, heading, zone, daily, fileName: "sales.png" }),
+            );
+          }),
         },
         // One link chosen: its sales only, as the figures above show.
         exportAction({ channel, link: link ?? undefined }, zone, SALES),

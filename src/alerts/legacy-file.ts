@@ -11,12 +11,12 @@ import {
   DataDirLockedError,
 } from "../store/index.js";
 import { JournaledFile } from "../store/journaled-file.js";
+import { isoTime } from "../store/schema.js";
 
 /** Where releases before the alert state moved into the Store kept it: its own journaled file in DATA_DIR. */
 export const LEGACY_ALERTS_FILE = "alerts.json";
 const LEGACY_SCHEMA_VERSION = 1;
 
-const isoTime = z.iso.datetime({ offset: true });
 const legacyAccountSchema = z.strictObject({
   clientId: z.string().min(1).max(50),
   watermark: isoTime.nullable(),

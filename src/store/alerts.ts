@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { StoreError } from "./errors.js";
-import { telegramIdSchema } from "./schema.js";
+import { isoTime, telegramIdSchema } from "./schema.js";
 
 /*
  * The sales alerts' stored data, as every backend keeps it (src/alerts decides what it means). The schemas check
@@ -8,7 +8,6 @@ import { telegramIdSchema } from "./schema.js";
  */
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const isoTime = z.iso.datetime({ offset: true });
 
 /** One sale as an alert shows it; JSON-safe, stored in an operator's outbox until delivered. */
 export const alertSaleSchema = z.strictObject({

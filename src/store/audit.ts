@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { StoreError } from "./errors.js";
-import { telegramIdSchema } from "./schema.js";
+import { isoTime, telegramIdSchema } from "./schema.js";
 
 export const AUDIT_ACTIONS = [
   "login",
@@ -31,7 +31,6 @@ export const AUDIT_MAX_PER_ACCOUNT = 1000;
 export const AUDIT_MAX_AGE_DAYS = 400;
 export const AUDIT_MAX_AGE_MS = AUDIT_MAX_AGE_DAYS * 24 * 60 * 60 * 1000;
 
-const isoTime = z.iso.datetime({ offset: true });
 const name = z.string().max(256);
 const chatIdSchema = z.number().int().refine(Number.isSafeInteger);
 

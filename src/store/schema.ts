@@ -25,7 +25,8 @@ export type Locale = z.infer<typeof localeSchema>;
 const sealedSchema = z
   .string()
   .refine(isSealed, "is not an encrypted value (v1.<keyId>.<iv>.<tag>.<ciphertext>)");
-const isoTime = z.iso.datetime({ offset: true });
+/** A time as the store writes it: ISO 8601 with its offset. */
+export const isoTime = z.iso.datetime({ offset: true });
 
 export const digestSchema = z.strictObject({
   enabled: z.boolean(),

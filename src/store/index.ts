@@ -39,6 +39,7 @@ export {
 export type { StoreLogger } from "./journaled-file.js";
 export { DataDirLockedError } from "./lock.js";
 export { createStore, type LowdbStore, type StoreOptions } from "./lowdb/index.js";
+export { teamRoleSchema } from "./schema.js";
 export type {
   AlertStore,
   AuditStore,

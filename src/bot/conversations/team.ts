@@ -1,6 +1,6 @@
 import { InlineKeyboard } from "grammy";
 import { z } from "zod";
-import type { Invitation, TeamMember, TeamRole } from "../../store/index.js";
+import { type Invitation, type TeamMember, type TeamRole, teamRoleSchema } from "../../store/index.js";
 import { type Actor, resolveActor } from "../../team/acting.js";
 import { memberHtml, memberLabel } from "../../team/names.js";
 import { denialText } from "../access.js";
@@ -21,7 +21,6 @@ import {
 
 const NONE = "-";
 const memberIdSchema = z.coerce.number().int().positive();
-const roleSchema = z.enum(["viewer", "manager"]);
 const button = (ctx: FlowContext, label: string, action: TeamAction, a = NONE, b = NONE) =>
   [ctx.t(label), teamCallback.pack(action, a, b)] as const;
 
@@ -150,7 +149,7 @@ export async function teamFlow(screen: Screen): Promise<void> {
         continue;
       }
       case "invite-as": {
-        const role = roleSchema.safeParse(a);
+        const role = teamRoleSchema.safeParse(a);
         if (!role.success) continue;
         const actionId = `team-invite:${screen.chatId}:${press.callbackQuery!.id}`;
         const change = await screen.conversation.external(() => invite(deps, userId, role.data, actionId));
@@ -187,7 +186,7 @@ export async function teamFlow(screen: Screen): Promise<void> {
       }
       case "set-role": {
         const id = memberIdSchema.safeParse(a);
-        const role = roleSchema.safeParse(b);
+        const role = teamRoleSchema.safeParse(b);
         if (!id.success || !role.success) continue;
         const actionId = `team-role:${screen.chatId}:${press.callbackQuery!.id}`;
         const change = await screen.conversation.external(() =>

@@ -18,9 +18,7 @@ export async function logoutFlow(screen: Screen): Promise<void> {
     return (await store.getOperator(userId))?.hasCredentials ? "owner" : "logged-out";
   });
   if (standing !== "owner") {
-    await screen.ctx.reply(
-      screen.ctx.html(standing === "teammate" ? "team-logout-teammate" : "logout-already"),
-    );
+    await screen.show(screen.ctx.html(standing === "teammate" ? "team-logout-teammate" : "logout-already"));
     return;
   }
   await screen.show(

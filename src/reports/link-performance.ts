@@ -82,7 +82,7 @@ export function addUpResults(rows: readonly ChannelResult[]): ChannelFigures {
  * Channel results per day, by the date premiumpay writes on each row: it counts joins per day of its own and a day
  * cannot be split again, so a row is shown on the local day of the same date. Rows without a date are left out.
  */
-export function resultsByDay(rows: readonly ChannelResult[]): Map<string, ChannelFigures> {
+function resultsByDay(rows: readonly ChannelResult[]): Map<string, ChannelFigures> {
   const days = new Map<string, ChannelFigures>();
   for (const raw of rows) {
     const row = resultRowSchema.safeParse(raw);

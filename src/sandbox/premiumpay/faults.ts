@@ -14,6 +14,8 @@ export type SandboxFault =
   | { body: unknown }
   /** Waits, then answers normally. */
   | { delayMs: number }
+  /** Waits until the test settles this promise, then answers normally: a hold that no clock ends. In-process only. */
+  | { holdUntil: Promise<unknown> }
   /** Drops the connection without answering. */
   | { destroySocket: true };
 

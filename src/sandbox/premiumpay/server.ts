@@ -102,7 +102,9 @@ const JSON_TYPE = "application/json; charset=utf-8";
 
 type Outcome = Reply | { raw: string; status: number } | "destroy";
 
-function faultOutcome(fault: Exclude<SandboxFault, { delayMs: number }>): Outcome {
+function faultOutcome(
+  fault: Exclude<SandboxFault, { delayMs: number } | { holdUntil: Promise<unknown> }>,
+): Outcome {
   if ("destroySocket" in fault) return "destroy";
   if ("status" in fault) {
     return {
@@ -291,6 +293,7 @@ export async function startPremiumpaySandbox(
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     const fault = faults.take(endpoint, path);
     if (fault && "delayMs" in fault) await sleep(fault.delayMs);
+    else if (fault && "holdUntil" in fault) await fault.holdUntil.catch(() => undefined);
     else if (fault) return faultOutcome(fault);
     if (rawBody === null) return ko(413, "Body too large");
     return route(req, endpoint, rawBody, clientId, bearer);

@@ -117,13 +117,16 @@ describe("/audit checks the role at every page and export", () => {
   it("a manager demoted while the log is open is refused the next page", async () => {
     const { owner, teammate: manager } = await team(h, { owner: 960_021, teammate: 960_022 }, "Manager");
     await seedManagerEntries(owner.chatId, manager.chatId, 25);
-    await manager.send("/audit", /page 1 of 2/);
+    const log = await manager.send("/audit", /page 1 of 2/);
 
     const told = manager.nextBotMessage(/is now viewer/);
     await ownerActsOn(owner, "Tess", /Make .*viewer/);
     await told;
     const refused = await manager.click("Older", DENIED_ROLE);
     expect(refused.text).not.toContain("Promo");
+    // No second page anywhere, in a new message or in the log's own (which now says why, in place of the entries).
+    expect(manager.botMessages().some((message) => /page 2 of 2/.test(message.text))).toBe(false);
+    expect(refused.messageId).toBe(log.messageId);
   });
 
   it("a manager whose owner logged out is refused the export, and no file is sent", async () => {

@@ -1,6 +1,6 @@
 import { StoreWriteError } from "../store/errors.js";
+import { CHAT_LOCK_CLASS, lockSessionOptions } from "../store/postgres/advisory-locks.js";
 import { checkOut, createPool } from "../store/postgres/connection.js";
-import { CHAT_LOCK_CLASS, lockSessionOptions } from "./locks.js";
 
 export interface ChatLocksOptions {
   databaseUrl: string;

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { LEADER_LOCK, lockSessionOptions } from "./locks.js";
+import { LEADER_LOCK, lockSessionOptions } from "../store/postgres/advisory-locks.js";
 
 export type Role = "leader" | "standby";
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ChatLocks, createChatLocks } from "../../src/cluster/chat-locks.js";
-import { CHAT_LOCK_CLASS } from "../../src/cluster/locks.js";
+import { CHAT_LOCK_CLASS } from "../../src/store/postgres/advisory-locks.js";
 import { createTestDatabase } from "../support/postgres.js";
 
 let url: string;

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { ALERT_OUTBOX_LOCK_CLASS } from "../../cluster/locks.js";
 import {
   type AlertAccount,
   type AlertDelivery,
@@ -18,6 +17,7 @@ import {
 } from "../alerts.js";
 import { checkTelegramId } from "../records.js";
 import type { AlertStore } from "../types.js";
+import { ALERT_OUTBOX_LOCK_CLASS } from "./advisory-locks.js";
 import { inTransaction, writing } from "./connection.js";
 import type { PostgresContext } from "./context.js";
 

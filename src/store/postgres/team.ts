@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { TEAM_JOIN_LOCK_CLASS } from "../../cluster/locks.js";
 import { checkTelegramId } from "../records.js";
 import {
   type InvitationRecord,
@@ -19,6 +18,7 @@ import {
   toInvitation,
 } from "../team-records.js";
 import type { MemberName, RedeemOutcome, TeamMember, TeamStore, TeamTransfer } from "../types.js";
+import { TEAM_JOIN_LOCK_CLASS } from "./advisory-locks.js";
 import { inTransaction, writing } from "./connection.js";
 import type { PostgresContext } from "./context.js";
 

@@ -84,7 +84,9 @@ export const MENU_ITEMS = entries.filter((entry) => entry.menu).map((entry) => e
   ...MenuItem[],
 ];
 
-const entryOf = (command: Command): CommandEntry => entries.find((entry) => entry.command === command)!;
+/** The table's entry of `command`. */
+export const entryOf = (command: Command): CommandEntry =>
+  entries.find((entry) => entry.command === command)!;
 
 /** The commands that start a flow. */
 export type FlowCommand = Extract<TableEntry, { flow: string }>["command"];

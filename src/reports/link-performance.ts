@@ -95,7 +95,8 @@ function resultsByDay(rows: readonly ChannelResult[]): Map<string, ChannelFigure
   return days;
 }
 
-const conversion = (sales: number, joins: number) => (joins > 0 ? sales / joins : undefined);
+/** Sales ÷ joins; none without joins (a link with sales but no joins has no conversion, not an infinite one). */
+export const conversion = (sales: number, joins: number) => (joins > 0 ? sales / joins : undefined);
 
 /** The currency most sales were made in: rows are compared by their revenue in it, never across currencies. */
 function mainCurrency(sales: readonly Sale[]): string {

@@ -7,13 +7,13 @@ import { localDate, localTime } from "../../time.js";
 import { denialText } from "../access.js";
 import { auditCallback } from "../callback-data/audit.js";
 import type { FlowContext } from "../context.js";
-import { COMMAND_TABLE, entryPermission } from "../flows.js";
+import { entryOf, entryPermission } from "../flows.js";
 import { flowNow, operatorZone, type Screen } from "../screens/index.js";
 
 export const AUDIT_PAGE_SIZE = 20;
 
 /** What reading the log needs, as the flow table says; checked again at every page and export. */
-const READ_PERMISSION = entryPermission(COMMAND_TABLE.find((entry) => entry.command === "audit")!)!;
+const READ_PERMISSION = entryPermission(entryOf("audit"))!;
 
 /** The variables every action's text may use: each detail as text, "—" where the entry has none. */
 function detailVariables(entry: AuditEntry, names: AuditNames): Record<string, string | number> {

@@ -11,6 +11,7 @@ import { trusted } from "../../format/html.js";
 import { formatCount, formatTotals, INTL_LOCALE } from "../../format/numbers.js";
 import { buttonLabel } from "../../format/text.js";
 import {
+  conversion,
   createLinkPerformanceCache,
   type LinkDay,
   type LinkPerformance,
@@ -198,11 +199,10 @@ function renderLinkDays(
     timeZone: "UTC",
   });
   for (const day of active) {
-    const conversion = day.joins > 0 ? day.sales / day.joins : undefined;
     lines.push(
       ctx.html("links-day", {
         day: dayFormat.format(new Date(`${day.date}T00:00:00Z`)),
-        figures: trusted(figuresLine(ctx, { ...day, conversion })),
+        figures: trusted(figuresLine(ctx, { ...day, conversion: conversion(day.sales, day.joins) })),
       }),
     );
   }
